@@ -1,0 +1,32 @@
+import type { Config } from 'jest';
+
+// One Jest project per test level. `npm test` runs the fast ones; stress and browser tiers have their own scripts.
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+};
+
+function project(name: string, testMatch: string[], extra: Partial<Config> = {}): Config {
+  return {
+    displayName: name,
+    testEnvironment: 'node',
+    transform,
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    testMatch: testMatch.map((m) => `<rootDir>/${m}`),
+    ...extra,
+  };
+}
+
+const config: Config = {
+  projects: [
+    project('unit', ['tests/unit/**/*.test.ts']),
+    project('contracts', ['tests/contracts/**/*.test.ts']),
+    project('integration', ['tests/integration/**/*.test.ts']),
+    project('e2e', ['tests/e2e/**/*.test.ts']),
+    project('mission-critical', ['tests/mission-critical/**/*.test.ts']),
+    project('stress', ['tests/stress/**/*.test.ts']),
+    project('browser', ['tests/browser/**/*.test.ts']),
+    project('corpus', ['tests/corpus/**/*.test.ts']),
+  ],
+};
+
+export default config;
