@@ -1,0 +1,72 @@
+import { NetraError } from '../errors';
+
+/**
+ * Codes an {@link AuthError} carries when a token is refused or the auth service cannot help. They are the same
+ * strings the WebSocket provider sends as `error_message.error_code` before closing with 1008 (see asyncapi.yaml,
+ * `components.securitySchemes.bearerHeader`).
+ *
+ * @example
+ * if (authErrorCodes.includes(code as AuthErrorCode)) closeWith1008(code);
+ */
+export const authErrorCodes = [
+  'TOKEN_MISSING',
+  'TOKEN_EXPIRED',
+  'TOKEN_INVALID',
+  'TOKEN_WRONG_TYPE',
+  'PERMISSION_DENIED',
+  'AUTH_UNAVAILABLE',
+  'AUTH_FAILED',
+] as const;
+
+/**
+ * One of {@link authErrorCodes}.
+ *
+ * @example
+ * const code: AuthErrorCode = 'TOKEN_EXPIRED';
+ */
+export type AuthErrorCode = (typeof authErrorCodes)[number];
+
+/**
+ * Codes of the auth service's HTTP API (`{ error_code, error_message }` bodies) beyond {@link AuthErrorCode}.
+ * `fetchDevToken` and `refreshDevToken` surface them as the `code` of the AuthError they throw.
+ *
+ * @example
+ * // POST /auth/token with {"sub":"a b"} -> 400 {"error_code":"INVALID_REQUEST","error_message":"\"sub\" must be ..."}
+ */
+export type AuthServiceErrorCode =
+  | 'INVALID_JSON'
+  | 'INVALID_REQUEST'
+  | 'BODY_TOO_LARGE'
+  | 'DEV_TOKENS_DISABLED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'INTERNAL_ERROR'
+  | 'AUTH_CONFIG_INVALID'
+  | 'AUTH_LISTEN_FAILED';
+
+/**
+ * Every auth failure: a refused token, an unreachable auth service, a bad request to it.
+ * Branch on `code`; `message` is for people and never contains a token. `httpStatus` is set when the error came
+ * from (or is answered by) the auth service's HTTP API.
+ *
+ * @example
+ * try {
+ *   await verify(token);
+ * } catch (err) {
+ *   if (err instanceof AuthError && err.code === 'TOKEN_EXPIRED') askForANewToken();
+ *   else throw err;
+ * }
+ */
+export class AuthError extends NetraError {
+  /** HTTP status the auth service answered (or answers) with, when there is one. */
+  readonly httpStatus?: number;
+
+  constructor(
+    code: AuthErrorCode | AuthServiceErrorCode | (string & {}),
+    message: string,
+    options: { cause?: unknown; httpStatus?: number; exitCode?: number } = {},
+  ) {
+    super(code, message, { cause: options.cause, exitCode: options.exitCode ?? 2 });
+    if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type JWK,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type KeyLike,
+} from 'jose';
+import { AuthError } from './errors';
+
+/** A published verification key: an Ed25519 public JWK with its `kid`. */
+export interface PublicSigningJwk extends JWK {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  alg: 'EdDSA';
+  use: 'sig';
+}
+
+interface SigningKey {
+  kid: string;
+  jwk: PublicSigningJwk;
+  publicKey: KeyLike;
+  /** Dropped when the key retires: a retired key only verifies. */
+  privateKey?: KeyLike;
+  /** Latest `exp` (seconds) of any token this key signed; a retired key is published until then (+ tolerance). */
+  lastExp: number;
+}
+
+async function generateSigningKey(): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const exported = await exportJWK(publicKey);
+  // The RFC 7638 thumbprint is a stable, collision-free kid derived from the key itself.
+  const kid = await calculateJwkThumbprint(exported);
+  const jwk: PublicSigningJwk = { kty: 'OKP', crv: 'Ed25519', x: exported.x as string, kid, alg: 'EdDSA', use: 'sig' };
+  return { kid, jwk, publicKey, privateKey, lastExp: 0 };
+}
+
+/**
+ * The auth service's keys. One `current` key signs. The `next` key is already published so that verifiers whose JWKS
+ * cache predates a rotation still know the new signing key. Retired keys stay published (public half only) until
+ * the last token they signed has expired, so a rotation never invalidates a live token.
+ */
+export class KeyRing {
+  private current: SigningKey;
+  private next: SigningKey;
+  private retired: SigningKey[] = [];
+
+  private constructor(
+    current: SigningKey,
+    next: SigningKey,
+    private readonly retentionGraceS: number,
+  ) {
+    this.current = current;
+    this.next = next;
+  }
+
+  static async create(retentionGraceS: number): Promise<KeyRing> {
+    return new KeyRing(await generateSigningKey(), await generateSigningKey(), retentionGraceS);
+  }
+
+  /** Kid of the key that signs now. */
+  get currentKid(): string {
+    return this.current.kid;
+  }
+
+  /** Promotes `next` to signing key, retires the old one, and publishes a fresh `next`. */
+  async rotate(): Promise<{ retiredKid: string; currentKid: string }> {
+    const fresh = await generateSigningKey();
+    const old = this.current;
+    delete old.privateKey;
+    this.retired.unshift(old);
+    this.current = this.next;
+    this.next = fresh;
+    this.prune();
+    return { retiredKid: old.kid, currentKid: this.current.kid };
+  }
+
+  /** The public JWKS: current, next, then still-needed retired keys. */
+  jwks(): { keys: PublicSigningJwk[] } {
+    this.prune();
+    return { keys: [this.current, this.next, ...this.retired].map((key) => ({ ...key.jwk })) };
+  }
+
+  /** Signs `payload` with the current key; `header` may add fields (e.g. a different `kid`) but `alg` stays EdDSA. */
+  async sign(payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
+    const key = this.current;
+    if (!key.privateKey) throw new AuthError('AUTH_FAILED', 'the signing key has no private half');
+    if (typeof payload.exp === 'number' && payload.exp > key.lastExp) key.lastExp = payload.exp;
+    return new SignJWT(payload)
+      .setProtectedHeader({ typ: 'JWT', kid: key.kid, ...header, alg: 'EdDSA' })
+      .sign(key.privateKey);
+  }
+
+  /** A jose key resolver over the published keys, for verifying our own (refresh) tokens. */
+  readonly getKey: JWTVerifyGetKey = async (header) => {
+    if (typeof header.kid !== 'string') throw new AuthError('TOKEN_INVALID', 'token header has no "kid"');
+    this.prune();
+    const key = [this.current, this.next, ...this.retired].find((candidate) => candidate.kid === header.kid);
+    if (!key) {
+      throw new AuthError(
+        'TOKEN_INVALID',
+        `token was signed with an unknown key (kid ${JSON.stringify(header.kid.slice(0, 64))})`,
+      );
+    }
+    return key.publicKey;
+  };
+
+  private prune(): void {
+    const nowS = Math.floor(Date.now() / 1000);
+    this.retired = this.retired.filter((key) => key.lastExp + this.retentionGraceS >= nowS);
+  }
+}
