@@ -1,13 +1,36 @@
 import type { Command } from 'commander';
+import { generate } from '../../codegen';
 import { NetraError } from '../../errors';
+import { SpecError, formatDiagnostic } from '../../spec';
 
-// Placeholder until the 'generate' capability lands; replaced wholesale by its owner.
+/** `netra-contracts generate [--spec asyncapi.yaml] [--out generated] [--check]` */
 export function register(program: Command): void {
   program
     .command('generate')
-    .description('(not built yet)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new NetraError('NOT_IMPLEMENTED', "'generate' is not built yet");
+    .description('Generate JSON Schemas, TypeScript types and ajv standalone validators from the AsyncAPI document.')
+    .option('--spec <file>', 'AsyncAPI document', 'asyncapi.yaml')
+    .option('--out <dir>', 'output folder', 'generated')
+    .option('--check', 'write nothing; exit 1 when the output folder differs from what the spec generates', false)
+    .action(async (opts: { spec: string; out: string; check: boolean }) => {
+      try {
+        const result = await generate({ specFile: opts.spec, outDir: opts.out, check: opts.check });
+        for (const warning of result.warnings) process.stderr.write(`${opts.spec}  warning  ${warning}\n`);
+        if (opts.check) {
+          process.stdout.write(`${opts.out}: ${result.files.length} files up to date with ${opts.spec}\n`);
+        } else {
+          const changed = result.changes.length === 0 ? 'nothing changed' : `${result.changes.length} changed`;
+          process.stdout.write(`${opts.out}: ${result.files.length} files from ${opts.spec} (${changed})\n`);
+          for (const c of result.changes)
+            process.stdout.write(`  ${c.status === 'extra' ? 'removed' : 'wrote  '} ${c.file}\n`);
+        }
+      } catch (err) {
+        if (err instanceof SpecError) {
+          // One line per problem, then the usual one-line summary from main.
+          for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+          const count = err.diagnostics.length;
+          throw new NetraError(err.code, `${count} problem${count === 1 ? '' : 's'} in ${opts.spec}`, { exitCode: 2 });
+        }
+        throw err;
+      }
     });
 }

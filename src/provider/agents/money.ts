@@ -1,0 +1,62 @@
+// Money is computed in floating dollars, then rounded once to integer cents. Sums are taken over integer cents so
+// a total is exactly the sum of the rounded parts it is made of (no float drift), and converted back at the edge.
+
+/**
+ * Dollars to integer cents, half up. `toPrecision(15)` first drops binary noise (1.005 * 100 = 100.49999999999999)
+ * so that values a person computes by hand round the way the person expects.
+ */
+export function toCents(usd: number): number {
+  if (!Number.isFinite(usd)) throw new RangeError(`not a finite amount: ${usd}`);
+  return Math.round(Number((usd * 100).toPrecision(15)));
+}
+
+/** Integer cents to dollars (a JSON number with at most two decimals). */
+export function centsToUsd(cents: number): number {
+  return cents / 100;
+}
+
+/** Dollars rounded to the cent. */
+export function roundUsd(usd: number): number {
+  return centsToUsd(toCents(usd));
+}
+
+/** Sum of integer cents. */
+export function sumCents(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `$1,480.50` from 148050 cents. Deterministic (no locale data). */
+export function formatUsd(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(cents));
+  const whole = Math.floor(abs / 100);
+  const fraction = String(abs % 100).padStart(2, '0');
+  return `${sign}$${groupThousands(String(whole))}.${fraction}`;
+}
+
+/** `$1,480.50` from 1480.5 dollars (rounded to the cent first). */
+export function formatDollars(usd: number): string {
+  return formatUsd(toCents(usd));
+}
+
+/** `1,250,000` for counts; non-integers keep up to one decimal. */
+export function formatCount(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  const [whole, fraction] = String(Math.abs(rounded)).split('.');
+  return `${rounded < 0 ? '-' : ''}${groupThousands(whole ?? '0')}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** `35%` from 0.35; `digits` decimals when needed (`12.5%`). */
+export function formatPercent(share: number, digits = 1): string {
+  const factor = 10 ** digits;
+  const rounded = Math.round(share * 100 * factor) / factor;
+  // A tiny but real share must not read as nothing.
+  if (rounded === 0 && share > 0) return `<${1 / factor}%`;
+  return `${rounded}%`;
+}
