@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatCorpusTable, runCorpus } from '../../codegen';
+import { examplesColumn, formatCorpusTable, runCorpus, tscColumn } from '../../codegen';
+import { docsColumn } from '../../docs';
 import { NetraError } from '../../errors';
 
 /** `netra-contracts corpus [--root ../shared/corpus/asyncapi] [--json] [--keep]` */
@@ -14,6 +15,7 @@ export function register(program: Command): void {
       const report = await runCorpus({
         root: opts.root,
         keep: opts.keep,
+        columns: [tscColumn, examplesColumn, docsColumn],
         onDocument: opts.json ? undefined : (d) => process.stderr.write(`  ${d.path}\n`),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCorpusTable(report)}\n`);

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { generate } from '../../codegen';
+import { diffDocs, generateDocs, writeDocs } from '../../docs';
 import { NetraError } from '../../errors';
 import { SpecError, formatDiagnostic } from '../../spec';
 
@@ -14,6 +16,28 @@ export function register(program: Command): void {
     .action(async (opts: { spec: string; out: string; check: boolean }) => {
       try {
         const result = await generate({ specFile: opts.spec, outDir: opts.out, check: opts.check });
+        // The consumer docs are generated output too: written by `generate`, covered by `--check`.
+        const site = await generateDocs({
+          spec: result.spec,
+          sessionsDir: 'contracts/sessions',
+          rulesDir: 'contracts',
+          registryDir: 'schemas',
+        });
+        const docsDir = path.join(opts.out, 'docs');
+        if (opts.check) {
+          const stale = await diffDocs(docsDir, site.files);
+          if (stale.length > 0) {
+            const list = stale.map((c) => `  ${c.status.padEnd(7)} ${docsDir}/${c.file}`).join('\n');
+            throw new NetraError(
+              'GENERATED_OUT_OF_DATE',
+              `${stale.length} docs file(s) differ from ${opts.spec}; run 'netra-contracts generate':\n${list}`,
+              { exitCode: 1 },
+            );
+          }
+        } else {
+          for (const c of await writeDocs(docsDir, site.files))
+            process.stdout.write(`  ${c.status === 'extra' ? 'removed' : 'wrote  '} docs/${c.file}\n`);
+        }
         for (const warning of result.warnings) process.stderr.write(`${opts.spec}  warning  ${warning}\n`);
         if (opts.check) {
           process.stdout.write(`${opts.out}: ${result.files.length} files up to date with ${opts.spec}\n`);
