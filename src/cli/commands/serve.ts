@@ -1,13 +1,177 @@
-import type { Command } from 'commander';
-import { NetraError } from '../../errors';
+import { InvalidArgumentError, type Command } from 'commander';
+import {
+  createJsonLogger,
+  DEFAULT_LATENCY,
+  isLogLevel,
+  startStack,
+  type Logger,
+  type LogFields,
+  type LogLevel,
+} from '../../provider';
 
-// Placeholder until the 'serve' capability lands; replaced wholesale by its owner.
+interface ServeFlags {
+  port: number;
+  authPort: number;
+  host: string;
+  thinkMs: number;
+  toolMs: number;
+  jitter: number;
+  devTokens: boolean;
+  retentionS: number;
+  graceS: number;
+  eventLog?: string;
+  logLevel: LogLevel;
+  maxRunsPerUser: number;
+  heartbeatMs?: number;
+}
+
+const number =
+  (name: string, min: number, max: number, integer = false) =>
+  (raw: string): number => {
+    const value = Number(raw);
+    if (
+      raw.trim() === '' ||
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    }
+    return value;
+  };
+
+const level = (raw: string): LogLevel => {
+  if (!isLogLevel(raw)) throw new InvalidArgumentError('log level must be debug, info, warn or error');
+  return raw;
+};
+
+/**
+ * Holds log lines until `release()`, so that the first JSON line `serve` prints is its own `listening` line with
+ * the real ports (tests and scripts started with `--port 0` read it).
+ */
+function heldLogger(target: Logger): Logger & { release(): void } {
+  let held: [keyof Logger, string, LogFields | undefined][] | undefined = [];
+  const at =
+    (method: keyof Logger) =>
+    (msg: string, fields?: LogFields): void => {
+      if (held !== undefined) held.push([method, msg, fields]);
+      else target[method](msg, fields);
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    release() {
+      const lines = held ?? [];
+      held = undefined;
+      for (const [method, msg, fields] of lines) target[method](msg, fields);
+    },
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('(not built yet)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new NetraError('NOT_IMPLEMENTED', "'serve' is not built yet");
+    .description('Start the auth service and the reference WebSocket provider (ws://HOST:PORT/ws); SIGTERM drains.')
+    .option('--port <n>', 'WebSocket port (0: any free port)', number('--port', 0, 65535, true), 8000)
+    .option('--auth-port <n>', 'auth service port (0: any free port)', number('--auth-port', 0, 65535, true), 8001)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--think-ms <ms>',
+      'mean simulated model latency before each agent_thinking',
+      number('--think-ms', 0, 600_000),
+      DEFAULT_LATENCY.thinkMs,
+    )
+    .option('--tool-ms <ms>', 'mean simulated tool latency', number('--tool-ms', 0, 600_000), DEFAULT_LATENCY.toolMs)
+    .option('--jitter <0..1>', 'relative jitter of both latencies', number('--jitter', 0, 1), DEFAULT_LATENCY.jitter)
+    .option('--no-dev-tokens', 'refuse POST /auth/token (development tokens)')
+    .option(
+      '--retention-s <s>',
+      'how long ended runs stay available to resume',
+      number('--retention-s', 0, 86_400 * 7),
+      600,
+    )
+    .option(
+      '--grace-s <s>',
+      'on SIGTERM, how long running runs may finish before sockets close with 1001',
+      number('--grace-s', 0, 3_600),
+      10,
+    )
+    .option('--event-log <file>', 'durable append-only event log (JSON lines); runs survive a restart')
+    .option('--max-runs-per-user <n>', 'concurrent runs per user', number('--max-runs-per-user', 1, 10_000, true), 10)
+    .option(
+      '--heartbeat-ms <ms>',
+      'ping interval (default: the contract heartbeat_interval_ms)',
+      number('--heartbeat-ms', 100, 3_600_000, true),
+    )
+    .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel)
+    .action(async (flags: ServeFlags) => {
+      const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
+      const stack = await startStack({
+        host: flags.host,
+        port: flags.port,
+        authPort: flags.authPort,
+        devTokens: flags.devTokens,
+        logger,
+        provider: {
+          thinkMs: flags.thinkMs,
+          toolMs: flags.toolMs,
+          jitter: flags.jitter,
+          retentionMs: flags.retentionS * 1000,
+          drainGraceMs: flags.graceS * 1000,
+          maxRunsPerUser: flags.maxRunsPerUser,
+          ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
+          ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
+        },
+      });
+      const wsPort = stack.provider.port;
+      const authPort = stack.auth.port;
+      // Printed even at --log-level error: it is how scripts learn the ports.
+      createJsonLogger({ level: 'debug' }).info('listening', {
+        ws_url: stack.wsUrl,
+        ws_port: wsPort,
+        auth_url: stack.authUrl,
+        auth_port: authPort,
+        pid: process.pid,
+        dev_tokens: flags.devTokens,
+        think_ms: flags.thinkMs,
+        tool_ms: flags.toolMs,
+        jitter: flags.jitter,
+      });
+      logger.release();
+      const chatUrl =
+        wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
+      process.stderr.write(
+        [
+          `netra-contracts serve: WebSocket ${stack.wsUrl}, auth ${stack.authUrl} (dev tokens ${flags.devTokens ? 'on' : 'off'})`,
+          flags.devTokens
+            ? `  get a token: curl -s -X POST ${stack.authUrl}/auth/token -H 'content-type: application/json' -d '{"sub":"alice"}'`
+            : '  dev tokens are off: sign your own with the auth service keys',
+          `  chat:        node bin/netra-contracts.js chat${chatUrl} "Where can I cut our LLM spend?"`,
+          `  stop:        Ctrl-C or SIGTERM (running runs get ${flags.graceS} s to finish)`,
+          '',
+        ].join('\n'),
+      );
+
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals): void => {
+          if (stopping) {
+            logger.warn('second signal: exiting now', { signal });
+            process.exit(1);
+          }
+          stopping = true;
+          logger.info('signal received; draining', { signal, grace_s: flags.graceS });
+          stack.close(flags.graceS * 1000).then(resolve, (err: unknown) => {
+            logger.error('shutdown failed', { error: err });
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
     });
 }

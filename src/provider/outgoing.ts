@@ -1,0 +1,66 @@
+import { validateServerMessage } from '../../generated/validators';
+import { nowIso } from './ids';
+import type { Logger } from './logger';
+
+/** One schema error, as the generated validators report it and as `error_message.details.errors` carries it. */
+export interface SchemaErrorItem {
+  pointer: string;
+  keyword: string;
+  message: string;
+}
+
+/** Extra fields of an error_message. */
+export interface ErrorExtras {
+  requestId?: string;
+  runId?: string;
+  details?: Record<string, unknown>;
+}
+
+const MAX_TEXT = 2000;
+
+function clip(text: string): string {
+  const t = text.trim() === '' ? 'error' : text;
+  return t.length > MAX_TEXT ? `${t.slice(0, MAX_TEXT - 1)}…` : t;
+}
+
+/** Validates a server message once and serialises it once; undefined (and logged) when it is not valid. */
+export function encodeServerMessage(msg: Record<string, unknown>, logger: Logger): string | undefined {
+  const checked = validateServerMessage(msg);
+  if (!checked.ok) {
+    logger.error('refused to send an invalid server message', { type: msg.type, errors: checked.errors });
+    return undefined;
+  }
+  return JSON.stringify(msg);
+}
+
+/** Validation result of a server message (run events are checked by the hub, which must react to a failure). */
+export function checkServerMessage(msg: unknown): { ok: true } | { ok: false; errors: SchemaErrorItem[] } {
+  const checked = validateServerMessage(msg);
+  return checked.ok ? { ok: true } : { ok: false, errors: checked.errors as SchemaErrorItem[] };
+}
+
+/** Builds an `error_message`. */
+export function errorMessage(code: string, message: string, extras: ErrorExtras = {}): Record<string, unknown> {
+  const msg: Record<string, unknown> = { type: 'error_message', error_code: code, error_message: clip(message) };
+  if (extras.details !== undefined) msg.details = extras.details;
+  if (extras.requestId !== undefined) msg.request_id = extras.requestId;
+  if (extras.runId !== undefined) msg.run_id = extras.runId;
+  msg.timestamp = nowIso();
+  return msg;
+}
+
+/**
+ * Serialises an error_message; if it somehow fails validation (a provider bug), a bare INTERNAL_ERROR is sent
+ * instead so the client is never left without an answer.
+ */
+export function encodeError(code: string, message: string, extras: ErrorExtras, logger: Logger): string {
+  return (
+    encodeServerMessage(errorMessage(code, message, extras), logger) ??
+    JSON.stringify(errorMessage('INTERNAL_ERROR', 'The server could not describe this error.'))
+  );
+}
+
+/** Clips free text to the 2000 characters error and agent_error messages allow. */
+export function clipMessage(text: string): string {
+  return clip(text);
+}

@@ -1,0 +1,45 @@
+import type { Stack } from '../../../src/provider';
+import { afterEachCheck, connectAs, expectCompleteRun, mergeExactlyOnce, sleep, startTestStack } from './helpers';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startTestStack({ heartbeatMs: 100, thinkMs: 40, toolMs: 40 });
+});
+afterEach(afterEachCheck);
+afterAll(async () => {
+  await stack.close();
+});
+
+test('connection_established announces the configured heartbeat interval', async () => {
+  const client = await connectAs(stack, 'alice');
+  expect(client.frames[0]).toMatchObject({ heartbeat_interval_ms: 100 });
+});
+
+test('a connection that answers pings stays open', async () => {
+  const client = await connectAs(stack, 'alice');
+  let pings = 0;
+  client.ws.on('ping', () => pings++);
+  await sleep(650);
+  expect(pings).toBeGreaterThanOrEqual(4);
+  expect(client.ws.readyState).toBe(client.ws.OPEN);
+});
+
+test('a dead connection (no pongs) is terminated after two missed pongs and cleaned up; its run goes on', async () => {
+  const before = stack.provider.stats().heartbeatTerminations;
+  const dead = await connectAs(stack, 'bob', { autoPong: false });
+  const run = await dead.start('heartbeat-1');
+  const started = Date.now();
+  const { code } = await dead.closed;
+  expect(code).toBe(1006); // terminated, no close frame
+  expect(Date.now() - started).toBeLessThan(1_000);
+  const stats = stack.provider.stats();
+  expect(stats.heartbeatTerminations).toBe(before + 1);
+  expect(stats.connections).toBe(0);
+
+  const again = await connectAs(stack, 'bob');
+  const held = dead.runEvents(String(run.run_id));
+  again.send({ type: 'resume', run_id: run.run_id, last_seq: held.length });
+  await again.waitForTerminal(String(run.run_id));
+  expectCompleteRun(mergeExactlyOnce(held, again.runEvents(String(run.run_id))));
+});

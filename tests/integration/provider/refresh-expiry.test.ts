@@ -1,0 +1,80 @@
+import type { Stack } from '../../../src/provider';
+import {
+  afterEachCheck,
+  connectAs,
+  expectCompleteRun,
+  mergeExactlyOnce,
+  sleep,
+  startTestStack,
+  TestClient,
+  tokenFor,
+} from './helpers';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  // ~6 thinking steps and ~5 tool calls of 250 ms: a run lasts ~2.75 s, longer than a 2 s token.
+  stack = await startTestStack({ thinkMs: 250, toolMs: 250, sweepMs: 50 });
+});
+afterEach(afterEachCheck);
+afterAll(async () => {
+  await stack.close();
+});
+
+test('auth_refresh mid-run with a token of the same user extends the connection; the run completes on it', async () => {
+  const client = await TestClient.connect(stack.wsUrl, { token: await tokenFor(stack, 'alice', 2) });
+  const expiresAt = Date.parse(String(client.frames[0].token_expires_at));
+  const run = await client.start('refresh-1');
+  await sleep(300);
+  client.send({ type: 'auth_refresh', token: await tokenFor(stack, 'alice', 900), request_id: 'refresh-ok' });
+  const terminal = await client.waitForTerminal(String(run.run_id), 15_000);
+  expect(Date.now()).toBeGreaterThan(expiresAt + 100); // outlived the first token
+  expect(terminal.type).toBe('agent_completed');
+  expectCompleteRun(client.runEvents(String(run.run_id)));
+  expect(client.frames.filter((m) => m.type === 'error_message')).toEqual([]);
+  expect(client.ws.readyState).toBe(client.ws.OPEN);
+});
+
+test('a token that expires unrefreshed: TOKEN_EXPIRED, close 1008; the run goes on and resumes elsewhere', async () => {
+  const client = await TestClient.connect(stack.wsUrl, { token: await tokenFor(stack, 'bob', 2) });
+  const run = await client.start('expire-1');
+  const runId = String(run.run_id);
+  const { code } = await client.closed;
+  expect(code).toBe(1008);
+  const last = client.frames[client.frames.length - 1];
+  expect(last).toMatchObject({ type: 'error_message', error_code: 'TOKEN_EXPIRED' });
+  const before = client.runEvents(runId);
+  expect(before[before.length - 1].type).not.toMatch(/agent_completed|agent_error/);
+  expect(stack.provider.stats().activeRuns).toBeGreaterThanOrEqual(1);
+
+  const again = await connectAs(stack, 'bob');
+  again.send({ type: 'resume', run_id: runId, last_seq: before.length });
+  await again.waitForTerminal(runId, 15_000);
+  expectCompleteRun(mergeExactlyOnce(before, again.runEvents(runId)));
+});
+
+test("auth_refresh with another user's token: AUTH_USER_MISMATCH, close 1008; the user's run goes on", async () => {
+  const client = await connectAs(stack, 'carol');
+  const run = await client.start('mismatch-1');
+  client.send({ type: 'auth_refresh', token: await tokenFor(stack, 'mallory', 900), request_id: 'swap' });
+  const { code } = await client.closed;
+  expect(code).toBe(1008);
+  expect(client.frames[client.frames.length - 1]).toMatchObject({
+    type: 'error_message',
+    error_code: 'AUTH_USER_MISMATCH',
+    request_id: 'swap',
+  });
+  const again = await connectAs(stack, 'carol');
+  again.send({ type: 'resume', run_id: run.run_id, last_seq: 0 });
+  expect((await again.waitForTerminal(String(run.run_id), 15_000)).type).toBe('agent_completed');
+});
+
+test('auth_refresh with a refresh token: TOKEN_WRONG_TYPE, and the connection keeps its current expiry', async () => {
+  const client = await connectAs(stack, 'dave');
+  const { refresh_token } = await stack.auth.issueTokens('dave');
+  const from = client.mark();
+  client.send({ type: 'auth_refresh', token: refresh_token, request_id: 'wrong-type' });
+  expect(await client.nextError(from)).toMatchObject({ error_code: 'TOKEN_WRONG_TYPE', request_id: 'wrong-type' });
+  await sleep(50);
+  expect(client.ws.readyState).toBe(client.ws.OPEN);
+});
