@@ -1,0 +1,126 @@
+import {
+  ESTABLISHED_TYPE,
+  at,
+  describeEvent,
+  type CheckKind,
+  type ConnState,
+  type FrameInfo,
+  type RunState,
+} from '../model';
+import { compact } from './seq';
+
+/** isolation.*: a connection carries its user's runs and nothing else; every connection of the user gets them. */
+export const isolationChecks: CheckKind[] = [
+  {
+    kind: 'event_user_matches_connection',
+    family: 'isolation',
+    vars: [],
+    create({ params, report, connState }) {
+      const field: string = params.field;
+      // One finding per connection and run: a server that routes by the wrong id gets it wrong on every event.
+      const init = (): Set<string> => new Set();
+      const check = (f: FrameInfo, expected: string | null, runId?: string): void => {
+        const actual = f.msg?.[field];
+        if (expected === null || actual === undefined || actual === expected) return;
+        if (runId !== undefined) {
+          const runs = connState(f.conn, init);
+          if (runs.has(runId)) return;
+          runs.add(runId);
+        }
+        report(at(f, runId), { expected, actual });
+      };
+      return {
+        serverFrame(f) {
+          if (f.type === ESTABLISHED_TYPE) check(f, f.conn.headerUser);
+        },
+        runEvent(f, run) {
+          check(f, f.conn.user, run.id);
+        },
+        lateRunEvent(f) {
+          check(f, f.conn.user, f.msg?.run_id);
+        },
+      };
+    },
+  },
+  {
+    kind: 'no_foreign_run_events',
+    family: 'isolation',
+    vars: [],
+    create({ report }) {
+      return {
+        foreignRunEvent(f, run) {
+          report(at(f, run), { expected: f.conn.user, actual: run.owner });
+        },
+      };
+    },
+  },
+  {
+    kind: 'fanout_to_every_connection',
+    family: 'isolation',
+    vars: ['missing'],
+    create({ params, report }) {
+      const joinGrace: number = params.join_grace_ms;
+      const closeGrace: number = params.close_grace_ms;
+      const excused = new Set<number>(params.excused_close_codes);
+      return {
+        runFinalize(run) {
+          if (run.anyBySeq.size === 0) return;
+          const seqs = run.anyBySeq.seqs();
+          for (const conn of run.user.conns) {
+            const missing = missingOn(conn, run, seqs, joinGrace, closeGrace, excused);
+            if (missing.length === 0) continue;
+            const first = run.anyBySeq.get(missing[0]) as FrameInfo;
+            const window = `open ${conn.establishedT}-${conn.closed ? conn.closeT : 'end'} ms`;
+            report(
+              { ...at(first, run), conn: conn.id, user: conn.user },
+              {
+                missing: compact(missing),
+                expected: `every event of the run emitted while it was open (${window})`,
+                actual: `seq ${compact(missing)} missing (first: ${describeEvent(first)} on conn ${first.conn.id})`,
+              },
+            );
+          }
+        },
+      };
+    },
+  },
+];
+
+/**
+ * The seqs of a run a connection should have had and did not: emitted (first seen anywhere) while it was
+ * established, outside the grace windows, not excused by a server close, not claimed by a resume, and not inside
+ * the span it did receive (a gap there is seq.contiguous's).
+ */
+function missingOn(
+  conn: ConnState,
+  run: RunState,
+  seqs: number[],
+  joinGrace: number,
+  closeGrace: number,
+  excused: Set<number>,
+): number[] {
+  if (conn.refused || conn.establishedT === undefined) return [];
+  const rc = run.conns.get(conn);
+  const from = conn.establishedT + joinGrace;
+  const until = conn.closed ? (conn.closeT as number) - closeGrace : Infinity;
+  const excusedAfter =
+    conn.closed && conn.closeBy === 'server' && excused.has(conn.closeCode as number)
+      ? (conn.lastS2cT ?? conn.establishedT)
+      : Infinity;
+  const claimed = rc?.claimed ?? 0;
+  let lo = rc?.minHave;
+  let hi = rc?.maxHave;
+  if (claimed > 0) {
+    lo = 1;
+    hi = Math.max(hi ?? 0, claimed);
+  }
+  const missing: number[] = [];
+  for (const seq of seqs) {
+    const emitted = (run.anyBySeq.get(seq) as FrameInfo).t;
+    if (emitted <= from || emitted >= until || emitted > excusedAfter) continue;
+    if (seq <= claimed || rc?.haveLine.has(seq)) continue;
+    if (lo !== undefined && hi !== undefined && seq > lo && seq < hi) continue;
+    missing.push(seq);
+  }
+  return missing;
+}

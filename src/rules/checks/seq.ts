@@ -1,0 +1,90 @@
+import { at, describeEvent, type CheckKind } from '../model';
+
+/** seq.*: per connection, a run's events come 1, 2, 3, ... with no gap, no repeat, and resume continues exactly. */
+export const seqChecks: CheckKind[] = [
+  {
+    kind: 'seq_starts_at',
+    family: 'seq',
+    vars: [],
+    create({ params, report }) {
+      return {
+        runEventFirst(f, run) {
+          if (f.type === params.type && f.seq !== undefined && f.seq !== params.value) {
+            report(at(f, run), { expected: params.value, actual: f.seq });
+          }
+        },
+      };
+    },
+  },
+  {
+    kind: 'seq_contiguous',
+    family: 'seq',
+    vars: ['missing'],
+    create({ report }) {
+      return {
+        runEvent(f, run) {
+          if (f.seqStatus !== 'gap') return;
+          const from = f.seqExpected as number;
+          const to = (f.seq as number) - 1;
+          report(at(f, run), {
+            expected: from,
+            actual: f.seq,
+            missing: from === to ? `seq ${from}` : `seq ${from}-${to}`,
+          });
+        },
+      };
+    },
+  },
+  {
+    kind: 'seq_no_repeat',
+    family: 'seq',
+    vars: ['first_line'],
+    create({ report }) {
+      return {
+        runEvent(f, run) {
+          if (f.seqStatus !== 'repeat') return;
+          report(at(f, run), { expected: f.seqExpected ?? 'a new seq', actual: f.seq, first_line: f.seqFirstLine });
+        },
+      };
+    },
+  },
+  {
+    kind: 'seq_resume_continues',
+    family: 'seq',
+    vars: ['last_seq'],
+    create({ report }) {
+      return {
+        runEvent(f, run) {
+          if (f.seqStatus !== 'claimed') return;
+          report(at(f, run), {
+            last_seq: f.seqResumeFrom,
+            expected: `seq ${(f.seqResumeFrom as number) + 1} onwards`,
+            actual: `${describeEvent(f)}, which the client already had`,
+          });
+        },
+        seqHoles(rc, holes) {
+          for (const hole of holes) {
+            const missing = [...hole.missing].sort((a, b) => a - b);
+            report(at(hole.at, rc.run), {
+              last_seq: hole.resumeFrom,
+              expected: `seq ${hole.from} next`,
+              actual: `${describeEvent(hole.at)}, seq ${compact(missing)} never sent`,
+            });
+          }
+        },
+      };
+    },
+  },
+];
+
+/** `3-5, 8` for [3, 4, 5, 8]. */
+export function compact(seqs: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < seqs.length;) {
+    let j = i;
+    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j] + 1) j++;
+    parts.push(i === j ? `${seqs[i]}` : `${seqs[i]}-${seqs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}

@@ -1,0 +1,80 @@
+import { at, describeEvent, TERMINAL_TYPES, type CheckKind } from '../model';
+
+/** timing.*: limits from the selected profile, on the recording client's clock. */
+export const timingChecks: CheckKind[] = [
+  {
+    kind: 'first_event_within',
+    family: 'timing',
+    vars: ['limit_ms', 'elapsed_ms'],
+    create({ params, report }) {
+      const limit: number = params.limit_ms;
+      return {
+        runEventFirst(f, run) {
+          if (!f.runFirst || f.resumed || !run.start) return;
+          const elapsed = f.t - run.start.t;
+          if (elapsed > limit) {
+            report(at(f, run), {
+              limit_ms: limit,
+              elapsed_ms: round(elapsed),
+              expected: `within ${limit} ms`,
+              actual: describeEvent(f),
+            });
+          }
+        },
+      };
+    },
+  },
+  {
+    kind: 'terminal_within',
+    family: 'timing',
+    vars: ['limit_ms', 'elapsed_ms'],
+    create({ params, report }) {
+      const limit: number = params.limit_ms;
+      return {
+        runEventFirst(f, run) {
+          if (run.terminal || !TERMINAL_TYPES.has(f.type as string)) return;
+          const since = run.start?.t ?? run.firstOwner?.t;
+          if (since === undefined) return;
+          const elapsed = f.t - since;
+          if (elapsed > limit) {
+            report(at(f, run), {
+              limit_ms: limit,
+              elapsed_ms: round(elapsed),
+              expected: `within ${limit} ms`,
+              actual: describeEvent(f),
+            });
+          }
+        },
+      };
+    },
+  },
+  {
+    kind: 'max_silence',
+    family: 'timing',
+    vars: ['limit_ms', 'elapsed_ms'],
+    create({ params, report }) {
+      const limit: number = params.limit_ms;
+      return {
+        runEventFirst(f, run) {
+          const previous = run.lastFirstT;
+          if (previous === undefined || run.terminal) return;
+          // Only a connection that was there at the previous event can tell silence from absence.
+          if ((f.conn.establishedT ?? Infinity) > previous) return;
+          const elapsed = f.t - previous;
+          if (elapsed > limit) {
+            report(at(f, run), {
+              limit_ms: limit,
+              elapsed_ms: round(elapsed),
+              expected: `within ${limit} ms`,
+              actual: describeEvent(f),
+            });
+          }
+        },
+      };
+    },
+  },
+];
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

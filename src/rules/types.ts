@@ -1,0 +1,126 @@
+import type { Direction } from '../sessions';
+
+/** The rule families; a rule id's first segment. */
+export const FAMILIES = [
+  'schema',
+  'order',
+  'pair',
+  'seq',
+  'correlation',
+  'isolation',
+  'timing',
+  'value',
+  'protocol',
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+export type Severity = 'error' | 'warning';
+
+/** One rule as loaded from `contracts/rules/<family>.yaml`. */
+export interface RuleDef {
+  /** `<family>.<name>`, e.g. `order.first-event-is-started`. */
+  id: string;
+  family: Family;
+  description: string;
+  /** A check kind implemented under `src/rules/checks/`. */
+  check: string;
+  params: Record<string, unknown>;
+  /** Template with `{placeholders}`. */
+  message: string;
+  severity: Severity;
+  /** File the rule came from. */
+  file: string;
+}
+
+/** All rules of a rules folder, in file then document order. */
+export interface RuleSet {
+  dir: string;
+  rules: RuleDef[];
+}
+
+/** A named set of timing limits (`contracts/profiles.yaml`). */
+export interface Profile {
+  name: string;
+  description?: string;
+  first_event_ms: number;
+  terminal_ms: number;
+  silence_ms: number;
+  [key: string]: number | string | undefined;
+}
+
+export interface ProfileSet {
+  file: string;
+  defaultProfile: string;
+  profiles: Record<string, Profile>;
+  /** The named profile (default when omitted); throws `RulesError` `PROFILE_UNKNOWN`. */
+  get(name?: string): Profile;
+}
+
+/** One broken rule, found on one connection. */
+export interface Violation {
+  rule: string;
+  conn: string;
+  /** Session line of the offending frame; for end-of-run findings the run's last frame or the close. */
+  line?: number;
+  message: string;
+  severity: Severity;
+  /** Session time (ms) of the offending record. */
+  t?: number;
+  run_id?: string;
+  /** The offending frame (`msg`, or the raw text), for reports. */
+  frame?: unknown;
+}
+
+/** Result of validating one message against the generated schemas. */
+export interface SchemaError {
+  pointer: string;
+  keyword: string;
+  message: string;
+}
+export type ValidationResult = { ok: true } | { ok: false; errors: SchemaError[] };
+
+/** Message validators; by default the ajv standalone ones in `generated/validators`. */
+export interface MessageValidators {
+  server(msg: unknown): ValidationResult;
+  client(msg: unknown): ValidationResult;
+}
+
+export interface CheckerOptions {
+  rules: RuleSet | RuleDef[];
+  /** Timing limits; rules refer to its keys. */
+  profile: Profile;
+  /** Defaults to the generated validators. */
+  validate?: MessageValidators;
+  /** Called for every finding as it is made (errors and warnings). */
+  onViolation?: (violation: Violation) => void;
+  /**
+   * How long (ms of session time) a run's state is kept after its terminal event before the run is finalised and
+   * dropped; late replays of a dropped run are still checked per connection. Default 30000.
+   */
+  retainMs?: number;
+}
+
+/** Counts a checker reports about what it saw. */
+export interface CheckerStats {
+  records: number;
+  frames: number;
+  conns: number;
+  users: number;
+  runs: number;
+  /** Runs that never showed a terminal event while nobody of their user was listening: not checked for an end. */
+  unobservedRuns: number;
+}
+
+/** The one streaming rules engine. Feed records in session order, then call `finish`. */
+export interface Checker {
+  open(conn: string, user: string | null, t: number, line?: number): void;
+  frame(conn: string, dir: Direction, msg: unknown, raw: string | undefined, t: number, line?: number): void;
+  close(conn: string, code: number, reason: string, by: 'client' | 'server', t: number, line?: number): void;
+  /** Ends the session: finalises every run and connection. Returns all error-severity violations. Idempotent. */
+  finish(t?: number): Violation[];
+  /** Error-severity violations so far. */
+  readonly violations: readonly Violation[];
+  /** Warning-severity findings so far. */
+  readonly warnings: readonly Violation[];
+  stats(): CheckerStats;
+}

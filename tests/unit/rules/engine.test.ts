@@ -1,0 +1,74 @@
+import { createChecker, loadProfiles, loadRules, RulesError, type RuleDef, type Violation } from '../../../src/rules';
+import { RunBuilder, established } from './session-builder';
+
+const rules = loadRules();
+const profile = loadProfiles().get('local');
+
+describe('createChecker (the streaming engine, as the load tool uses it)', () => {
+  it('reports live through onViolation, before finish, with conn and line', () => {
+    const live: Violation[] = [];
+    const checker = createChecker({ rules, profile, onViolation: (v) => live.push(v) });
+    const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+    checker.open('c1', 'alice', 0, 2);
+    checker.frame('c1', 's2c', established('c1', 'alice', 5), undefined, 5, 3);
+    checker.frame('c1', 'c2s', r.startAgent(), undefined, 10, 4);
+    checker.frame('c1', 's2c', r.started(20), undefined, 20, 5);
+    checker.frame('c1', 's2c', { ...r.thinking(30), user_id: 'bob' }, undefined, 30, 6);
+    expect(live.map((v) => [v.rule, v.conn, v.line, v.severity])).toEqual([
+      ['isolation.event-user-matches-token', 'c1', 6, 'error'],
+      ['correlation.run-fields-constant', 'c1', 6, 'error'],
+    ]);
+    expect(checker.violations).toHaveLength(2);
+    checker.frame('c1', 's2c', r.completed(40), undefined, 40, 7);
+    const final = checker.finish(50);
+    expect(final).toHaveLength(2);
+    expect(checker.finish(60)).toHaveLength(2); // idempotent
+    expect(checker.stats()).toMatchObject({ records: 6, frames: 5, conns: 1, users: 1, runs: 1 });
+  });
+
+  it('finalises a run retainMs after its terminal and drops it; a late foreign replay is still caught', () => {
+    const checker = createChecker({ rules, profile, retainMs: 1000 });
+    const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+    checker.open('a', 'alice', 0);
+    checker.frame('a', 's2c', established('a', 'alice', 1), undefined, 1);
+    checker.open('b', 'bob', 0);
+    checker.frame('b', 's2c', established('b', 'bob', 1), undefined, 1);
+    checker.frame('a', 'c2s', r.startAgent(), undefined, 10);
+    const started = r.started(20);
+    checker.frame('a', 's2c', started, undefined, 20);
+    checker.frame('a', 's2c', r.toolExecuting(30, 'call_1', 'cost_analyzer'), undefined, 30);
+    checker.frame('a', 's2c', r.toolExecuting(31, 'call_2', 'cache_estimator'), undefined, 31);
+    checker.frame('a', 's2c', r.toolCompleted(35, 'call_2', 'cache_estimator'), undefined, 35);
+    checker.frame('a', 's2c', r.completed(40), undefined, 40);
+    expect(checker.violations).toEqual([]);
+    // Time passes: the next record finalises the run, which reports its open tool call then.
+    checker.frame('b', 'c2s', { type: 'cancel_run', run_id: 'run_nothing01', request_id: 'x' }, undefined, 2000);
+    expect(checker.violations.map((v) => v.rule)).toEqual(['pair.completed-before-terminal']);
+    checker.frame('b', 's2c', started, undefined, 2001);
+    checker.frame('a', 's2c', started, undefined, 2002); // a late repeat to its owner: tolerated per connection
+    expect(checker.violations.map((v) => v.rule)).toEqual([
+      'pair.completed-before-terminal',
+      'isolation.no-foreign-run',
+    ]);
+  });
+
+  it('refuses an unknown check kind and a profile key the profile lacks (RulesError, exit 2)', () => {
+    const bogus: RuleDef = { ...rules.rules[0], id: 'order.bogus', check: 'no_such_check' };
+    expect(() => createChecker({ rules: [bogus], profile })).toThrow(RulesError);
+    const timing = rules.rules.find((r) => r.id === 'timing.first-event') as RuleDef;
+    const broken: RuleDef = { ...timing, params: { limit_ms: { profile: 'first_byte_ms' } } };
+    expect(() => createChecker({ rules: [broken], profile })).toThrow(
+      /refers to profile key "first_byte_ms", which profile "local" does not have/,
+    );
+  });
+
+  it('validates a redacted auth_refresh as the valid message it was', () => {
+    const checker = createChecker({ rules, profile });
+    checker.open('a', 'alice', 0);
+    checker.frame('a', 's2c', established('a', 'alice', 1), undefined, 1);
+    checker.frame('a', 'c2s', { type: 'auth_refresh', token: '<redacted>' }, undefined, 10);
+    checker.close('a', 1000, '', 'client', 5000);
+    expect(checker.finish()).toEqual([]);
+    expect(checker.warnings).toEqual([]);
+  });
+});

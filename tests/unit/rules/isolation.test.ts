@@ -1,0 +1,102 @@
+import { check } from './check-helper';
+import { RunBuilder, SessionBuilder, established, happyRun } from './session-builder';
+
+const aliceRun = () => new RunBuilder({ runId: 'run_alice000001', user: 'alice', requestId: 'req-a' });
+const bobRun = () => new RunBuilder({ runId: 'run_bob0000001', user: 'bob', requestId: 'req-b' });
+
+describe('isolation.*', () => {
+  it("isolation.no-foreign-run: bob's event on alice's connection, even when alice sees it first", () => {
+    const b = new SessionBuilder().connect('alice-1', 'alice', 0).connect('bob-1', 'bob', 5);
+    const r = bobRun();
+    b.c2s('bob-1', r.startAgent(), 100);
+    const started = r.started(130);
+    b.s2c('alice-1', started, 130).s2c('bob-1', started, 131);
+    b.s2c('bob-1', r.completed(300), 300);
+    b.close('alice-1', 1000, 'client', 400).close('bob-1', 1000, 'client', 401);
+    const c = check(b);
+    expect(c.rules).toEqual(['isolation.no-foreign-run']);
+    expect(c.of('isolation.no-foreign-run')[0]).toMatchObject({
+      conn: 'alice-1',
+      line: 7,
+      message: 'conn alice-1 of alice got agent_started of run run_bob0000001, which belongs to bob',
+    });
+  });
+
+  it('isolation.event-user-matches-token: once per connection and run, and on connection_established', () => {
+    const b = new SessionBuilder().open('tab1', 'alice', 0).s2c('tab1', established('tab1', 'mallory', 10), 10);
+    const r = aliceRun();
+    b.c2s('tab1', r.startAgent(), 100);
+    b.s2c('tab1', { ...r.started(130), user_id: r.runId }, 130);
+    b.s2c('tab1', { ...r.completed(300), user_id: r.runId }, 300);
+    b.close('tab1', 1000, 'client', 400);
+    const c = check(b);
+    expect(c.rules).toEqual(['isolation.event-user-matches-token']);
+    expect(c.of('isolation.event-user-matches-token').map((v) => v.message)).toEqual([
+      'conn tab1 belongs to alice, got connection_established with user_id mallory',
+      'conn tab1 belongs to alice, got agent_started with user_id run_alice000001',
+    ]);
+  });
+
+  it('a connection opened without a known user takes it from connection_established', () => {
+    const b = new SessionBuilder().open('tab1', null, 0).s2c('tab1', established('tab1', 'alice', 10), 10);
+    b.close('tab1', 1000, 'client', happyRun(b, aliceRun(), ['tab1'], 100));
+    expect(check(b).rules).toEqual([]);
+  });
+
+  it('isolation.every-connection-receives: only the newest tab gets the run', () => {
+    const b = new SessionBuilder().connect('old', 'alice', 0).connect('new', 'alice', 20);
+    const r = aliceRun();
+    b.c2s('old', r.startAgent(), 100);
+    b.s2c('new', r.started(130), 130).s2c('new', r.thinking(200), 200).s2c('new', r.completed(300), 300);
+    b.close('old', 1000, 'client', 400).close('new', 1000, 'client', 401);
+    const c = check(b);
+    expect(c.rules).toEqual(['isolation.every-connection-receives']);
+    expect(c.of('isolation.every-connection-receives')[0]).toMatchObject({ conn: 'old', line: 7 });
+    expect(c.of('isolation.every-connection-receives')[0].message).toMatch(
+      /conn old of alice was open, .* got seq 1-3 missing/,
+    );
+  });
+
+  it('a tab that opens mid-run owes only what came after it; one that closes mid-run is excused after its close', () => {
+    const b = new SessionBuilder().connect('t1', 'alice', 0).connect('t2', 'alice', 10);
+    const r = aliceRun();
+    b.c2s('t1', r.startAgent(), 100);
+    b.emit(['t1', 't2'], r.started(130), 130);
+    b.close('t2', 1000, 'client', 150, 'tab closed');
+    b.s2c('t1', r.thinking(200), 200);
+    b.connect('t3', 'alice', 250);
+    b.emit(['t1', 't3'], r.toolExecuting(400, 'call_1', 'cost_analyzer'), 400);
+    b.emit(['t1', 't3'], r.toolCompleted(500, 'call_1', 'cost_analyzer'), 500);
+    b.emit(['t1', 't3'], r.completed(600), 600);
+    b.close('t1', 1000, 'client', 700).close('t3', 1000, 'client', 701);
+    expect(check(b).rules).toEqual([]);
+  });
+
+  it('a tab that opened mid-run and then misses the end is reported', () => {
+    const b = new SessionBuilder().connect('t1', 'alice', 0);
+    const r = aliceRun();
+    b.c2s('t1', r.startAgent(), 100);
+    b.s2c('t1', r.started(130), 130);
+    b.connect('t3', 'alice', 150);
+    b.emit(['t1', 't3'], r.thinking(200), 200);
+    b.s2c('t1', r.completed(600), 600);
+    b.close('t1', 1000, 'client', 700).close('t3', 1000, 'client', 701);
+    const c = check(b);
+    expect(c.rules).toEqual(['isolation.every-connection-receives']);
+    expect(c.of('isolation.every-connection-receives')[0]).toMatchObject({ conn: 't3' });
+    expect(c.of('isolation.every-connection-receives')[0].message).toMatch(/seq 3 missing/);
+  });
+
+  it('a connection closed as a slow consumer is excused after its last frame', () => {
+    const b = new SessionBuilder().connect('t1', 'alice', 0).connect('t2', 'alice', 10);
+    const r = aliceRun();
+    b.c2s('t1', r.startAgent(), 100);
+    b.emit(['t1', 't2'], r.started(130), 130);
+    b.s2c('t1', r.thinking(200), 200);
+    b.s2c('t1', r.thinking(300), 300);
+    b.close('t2', 1013, 'server', 400, 'slow consumer');
+    b.s2c('t1', r.completed(600), 600);
+    b.close('t1', 1000, 'client', 700);
+    expect(check(b).rules).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+import { parseSessionText, readSession, SessionError, visitSessionText } from '../../../src/sessions';
+
+const HEADER =
+  '{"kind":"header","spec":"Netra Agent WebSocket@1.0.0","scenario":"t","recorded_at":"2026-11-24T10:15:30.000Z","provider":"p"}';
+const lines = (...rest: string[]): string => [HEADER, ...rest].join('\n');
+
+function errorOf(text: string): SessionError {
+  try {
+    parseSessionText(text, 'x.session.jsonl');
+  } catch (err) {
+    if (err instanceof SessionError) return err;
+    throw err;
+  }
+  throw new Error('expected a SessionError');
+}
+
+describe('session reader', () => {
+  it('reads header and records with their line numbers, skipping blank lines and CRs', () => {
+    const text = lines(
+      '{"kind":"open","t":0,"conn":"c1","user":"alice"}',
+      '',
+      '{"kind":"frame","t":5,"conn":"c1","dir":"s2c","msg":{"type":"connection_established"}}\r',
+      '{"kind":"frame","t":6,"conn":"c1","dir":"c2s","raw":"not json"}',
+      '{"kind":"open","t":7,"conn":"c2","user":null}',
+      '{"kind":"close","t":9,"conn":"c1","code":1000,"reason":"bye","by":"client"}',
+    );
+    const session = parseSessionText(`${text}\n`, 'x.session.jsonl');
+    expect(session.header.scenario).toBe('t');
+    expect(session.records.map((r) => [r.kind, r.line])).toEqual([
+      ['open', 2],
+      ['frame', 4],
+      ['frame', 5],
+      ['open', 6],
+      ['close', 7],
+    ]);
+    expect(session.records[1]).toMatchObject({ dir: 's2c', msg: { type: 'connection_established' } });
+    expect(session.records[2]).toMatchObject({ raw: 'not json' });
+    expect(session.records[3]).toMatchObject({ user: null });
+    expect(session.lines).toBe(7);
+  });
+
+  it.each([
+    ['an empty file', '', /:1: empty session/],
+    [
+      'a first line that is not the header',
+      '{"kind":"open","t":0,"conn":"c","user":"a"}',
+      /:1: line 1 must be the header/,
+    ],
+    ['a line that is not JSON', lines('{"kind":"open",'), /:2: not JSON/],
+    ['a record that is not an object', lines('[1,2]'), /:2: a record must be a JSON object/],
+    ['an unknown kind', lines('{"kind":"ping","t":0,"conn":"c"}'), /:2: "kind" must be/],
+    ['a second header', lines(HEADER), /a second header/],
+    ['a missing t', lines('{"kind":"open","conn":"c","user":"a"}'), /:2: open: "t" must be a finite number/],
+    [
+      'a frame before its open',
+      lines('{"kind":"frame","t":0,"conn":"c","dir":"s2c","msg":{}}'),
+      /:2: frame for conn "c" before any open record/,
+    ],
+    [
+      'a frame after its close',
+      lines(
+        '{"kind":"open","t":0,"conn":"c","user":"a"}',
+        '{"kind":"close","t":1,"conn":"c","code":1000,"reason":"","by":"client"}',
+        '{"kind":"frame","t":2,"conn":"c","dir":"s2c","msg":{}}',
+      ),
+      /:4: frame for conn "c" after its close/,
+    ],
+    [
+      'a conn opened twice',
+      lines('{"kind":"open","t":0,"conn":"c","user":"a"}', '{"kind":"open","t":0,"conn":"c","user":"a"}'),
+      /:3: conn "c" is opened twice/,
+    ],
+    [
+      'a frame with msg and raw',
+      lines(
+        '{"kind":"open","t":0,"conn":"c","user":"a"}',
+        '{"kind":"frame","t":0,"conn":"c","dir":"s2c","msg":{},"raw":"x"}',
+      ),
+      /:3: frame: needs exactly one of "msg" and "raw"/,
+    ],
+    [
+      'a bad dir',
+      lines('{"kind":"open","t":0,"conn":"c","user":"a"}', '{"kind":"frame","t":0,"conn":"c","dir":"up","msg":{}}'),
+      /"dir" must be "c2s" or "s2c"/,
+    ],
+    [
+      'a close without by',
+      lines('{"kind":"open","t":0,"conn":"c","user":"a"}', '{"kind":"close","t":0,"conn":"c","code":1000}'),
+      /"by" must be "client" or "server"/,
+    ],
+    ['an empty user', lines('{"kind":"open","t":0,"conn":"c","user":""}'), /"user" must be a non-empty string or null/],
+  ])('refuses %s with SESSION_INVALID and the line', (_name, text, message) => {
+    const err = errorOf(text);
+    expect(err.code).toBe('SESSION_INVALID');
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(message);
+  });
+
+  it('streams records to a visitor without building a list', () => {
+    const seen: string[] = [];
+    const count = visitSessionText(lines('{"kind":"open","t":0,"conn":"c","user":"a"}'), 'v', {
+      header: (h) => seen.push(h.kind),
+      record: (r) => seen.push(r.kind),
+    });
+    expect(seen).toEqual(['header', 'open']);
+    expect(count).toBe(2);
+  });
+
+  describe('files', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'reader-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads a file', async () => {
+      const file = path.join(dir, 'a.session.jsonl');
+      writeFileSync(file, lines('{"kind":"open","t":0,"conn":"c","user":"a"}'));
+      expect((await readSession(file)).records).toHaveLength(1);
+    });
+
+    it('reports a missing file as SESSION_UNREADABLE', async () => {
+      await expect(readSession(path.join(dir, 'missing.jsonl'))).rejects.toMatchObject({
+        code: 'SESSION_UNREADABLE',
+        exitCode: 2,
+      });
+    });
+  });
+});
