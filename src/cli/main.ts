@@ -1,42 +1,41 @@
 import { Command, CommanderError } from 'commander';
 import { NetraError } from '../errors';
-import { register as registerGenerate } from './commands/generate';
-import { register as registerCorpus } from './commands/corpus';
-import { register as registerDocs } from './commands/docs';
-import { register as registerRegistry } from './commands/registry';
-import { register as registerServe } from './commands/serve';
-import { register as registerChat } from './commands/chat';
-import { register as registerRecord } from './commands/record';
-import { register as registerVerify } from './commands/verify';
-import { register as registerReplay } from './commands/replay';
-import { register as registerReplayServer } from './commands/replay-server';
-import { register as registerLoad } from './commands/load';
-import { register as registerChaos } from './commands/chaos';
-import { register as registerPipeline } from './commands/pipeline';
+/** Command name -> its module under ./commands. Each module exports `register(program)`. */
+const COMMANDS: Record<string, string> = {
+  pipeline: 'pipeline',
+  generate: 'generate',
+  corpus: 'corpus',
+  docs: 'docs',
+  registry: 'registry',
+  serve: 'serve',
+  chat: 'chat',
+  record: 'record',
+  verify: 'verify',
+  replay: 'replay',
+  'replay-server': 'replay-server',
+  load: 'load',
+  chaos: 'chaos',
+};
+
+type Register = (program: Command) => void;
+
+function loadRegister(module: string): Register {
+  // Loaded on demand: each command pulls in its own capability (parser, ajv, ws, jose...), and loading all of them
+  // costs most of a second before any work starts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(`./commands/${module}`) as { register: Register }).register;
+}
 
 /** Builds the `netra-contracts` program. Exported for tests that drive the CLI in-process. */
-export function buildProgram(): Command {
+export function buildProgram(argv?: string[]): Command {
   const program = new Command('netra-contracts')
     .description("Netra's agent WebSocket contract: generate, check, serve, record, verify, replay, load.")
     .exitOverride()
     .showHelpAfterError(false);
-  for (const register of [
-    registerPipeline,
-    registerGenerate,
-    registerCorpus,
-    registerDocs,
-    registerRegistry,
-    registerServe,
-    registerChat,
-    registerRecord,
-    registerVerify,
-    registerReplay,
-    registerReplayServer,
-    registerLoad,
-    registerChaos,
-  ]) {
-    register(program);
-  }
+  // Only the command being run is loaded; `--help` and unknown commands load all of them to list them.
+  const name = argv?.[2];
+  const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
+  for (const module of only) loadRegister(module)(program);
   return program;
 }
 
@@ -58,7 +57,7 @@ export function reportFailure(err: unknown): number {
 
 /** CLI entry: parses argv, runs the command, sets the exit code. Never prints a stack trace unless NETRA_DEBUG is set. */
 export function main(argv: string[]): void {
-  buildProgram()
+  buildProgram(argv)
     .parseAsync(argv)
     .then(
       () => undefined,
