@@ -1,4 +1,5 @@
 import type { Spec, SpecMessage } from '../spec';
+import { clientModule } from './client';
 import { contractOf } from './contract';
 import { messageSchema } from './message-schema';
 import { runtimeModule } from './runtime-module';
@@ -18,7 +19,8 @@ function json(value: unknown): string {
 
 /**
  * Generates every output for a loaded spec, in memory: `contract.json`, `schemas/<message>.json`, `types.ts`,
- * `validators/<message>.js`, `validators/runtime.js`, `validators/index.js`, `validators/index.d.ts`.
+ * `validators/<message>.js`, `validators/runtime.js`, `validators/index.js`, `validators/index.d.ts`, and `client.ts`
+ * (the typed consumer SDK) when the spec has the run protocol's messages.
  * Same spec in, same bytes out.
  *
  * @example
@@ -48,5 +50,7 @@ export async function generateFiles(spec: Spec): Promise<GeneratedOutput> {
   files.set('validators/runtime.js', runtimeModule(spec));
   files.set('validators/index.js', validatorIndexJs(spec, fileOf));
   files.set('validators/index.d.ts', validatorIndexDts(spec));
+  const client = clientModule(spec);
+  if (client !== undefined) files.set('client.ts', client);
   return { files, warnings };
 }

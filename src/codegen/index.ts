@@ -8,6 +8,7 @@ import { generateFiles, type GeneratedOutput } from './generate';
 import { diffOutput, writeOutput, type OutputDifference } from './output';
 
 export { CodegenError } from './errors';
+export { clientModule } from './client';
 export { generateFiles } from './generate';
 export type { GeneratedOutput } from './generate';
 export { diffOutput, writeOutput } from './output';

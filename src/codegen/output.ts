@@ -4,6 +4,8 @@ import { GENERATED_MARKER } from './message-schema';
 
 /** Sub-folders whose generated files `generate` owns (and removes when their message is gone). */
 const MANAGED_FOLDERS = ['schemas', 'validators'];
+/** Top-level generated files that are not always produced (client.ts needs the run protocol's messages). */
+const OPTIONAL_FILES = ['client.ts'];
 
 export interface OutputDifference {
   /** Path relative to the output folder, `/`-separated. */
@@ -35,6 +37,11 @@ async function staleFiles(outDir: string, files: Map<string, string>): Promise<s
       const content = await readOrUndefined(path.join(outDir, folder, entry));
       if (content !== undefined && content.slice(0, 400).includes(GENERATED_MARKER)) stale.push(rel);
     }
+  }
+  for (const rel of OPTIONAL_FILES) {
+    if (files.has(rel)) continue;
+    const content = await readOrUndefined(path.join(outDir, rel));
+    if (content !== undefined && content.slice(0, 400).includes(GENERATED_MARKER)) stale.push(rel);
   }
   return stale;
 }

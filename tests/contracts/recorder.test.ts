@@ -1,0 +1,128 @@
+// The recorder against a real stack: what it writes is the fixed session format, with readable connection ids,
+// the token's user (null when refused), who closed, and never a token.
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { parseSessionText } from '../../src/sessions';
+import {
+  parseScenario,
+  recordScenario,
+  RecordError,
+  startRecordingStack,
+  type LiveTarget,
+} from '../../src/sessions/record';
+import type { Stack } from '../../src/provider';
+
+const FAST = { thinkMs: 5, toolMs: 5, jitter: 0 };
+
+const SCENARIO = `name: redaction
+description: a refresh, a token pasted into a message, a refused token, a drop and an expiry
+users:
+  rita: {}
+  eve: { token: { kind: expired } }
+connections:
+  rita-1: { user: rita }
+  rita-2: { user: rita, via: subprotocol, token: { ttl_s: 1 } }
+  eve-1: { user: eve }
+steps:
+  - connect: eve-1
+  - wait_close: { conn: eve-1, code: 1008 }
+  - connect: rita-1
+  - refresh: { conn: rita-1 }
+  - send: { conn: rita-1, msg: { type: start_agent, request_id: rita-q1, user_request: 'my token is PLACEHOLDER, save money' } }
+  - wait_for: { conn: rita-1, type: terminal, run: rita-q1 }
+  - drop: rita-1
+  - connect: rita-2
+  - wait_close: { conn: rita-2, code: 1008 }
+`;
+
+let stack: Stack;
+let target: LiveTarget;
+let dir: string;
+beforeAll(async () => {
+  ({ stack, target } = await startRecordingStack(FAST));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'netra-record-'));
+});
+afterAll(async () => {
+  await stack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('record', () => {
+  it('writes the session format, redacting every token', async () => {
+    const pasted = await target.tokens.token('rita', { kind: 'valid' });
+    const scenario = parseScenario(SCENARIO.replace('PLACEHOLDER', pasted as string));
+    const out = path.join(dir, 'redaction.session.jsonl');
+    const result = await recordScenario(scenario, target, out);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+    expect(text).not.toContain(pasted);
+
+    const session = parseSessionText(text, out);
+    expect(result).toMatchObject({ scenario: 'redaction', file: out, lines: session.lines, connections: 3, runs: 1 });
+    expect(session.header).toMatchObject({
+      kind: 'header',
+      scenario: 'redaction',
+      spec: 'Netra Agent WebSocket@1.0.0',
+    });
+    expect(session.header.provider).toMatch(/^netra-reference@\d+\.\d+\.\d+$/);
+    expect(Number.isNaN(Date.parse(String(session.header.recorded_at)))).toBe(false);
+
+    const opens = session.records.filter((r) => r.kind === 'open');
+    expect(opens.map((r) => [r.conn, r.user])).toEqual([
+      ['eve-1', null],
+      ['rita-1', 'rita'],
+      ['rita-2', 'rita'],
+    ]);
+    const closes = session.records.filter((r) => r.kind === 'close');
+    expect(closes.map((r) => [r.conn, r.code, r.by])).toEqual([
+      ['eve-1', 1008, 'server'],
+      ['rita-1', 1006, 'client'],
+      ['rita-2', 1008, 'server'],
+    ]);
+    const c2s = session.records
+      .filter((r) => r.kind === 'frame' && r.dir === 'c2s')
+      .map((r) => (r as { msg: Record<string, unknown> }).msg);
+    expect(c2s[0]).toEqual({ type: 'auth_refresh', token: '<redacted>' });
+    expect(c2s[1].user_request).toBe('my token is <redacted>, save money');
+    // t is ms since the start, never decreasing.
+    const ts = session.records.map((r) => r.t);
+    expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    expect(ts[0]).toBeGreaterThanOrEqual(0);
+  }, 30_000);
+
+  it('fails with RECORD_EXPECTATION_FAILED when the provider does not do what the scenario waits for, keeping no file', async () => {
+    const scenario = parseScenario(`name: impossible
+description: waits for an event that never comes
+timeout_ms: 300
+users: { ann: {} }
+connections: { ann-1: { user: ann } }
+steps:
+  - connect: ann-1
+  - wait_for: { conn: ann-1, type: agent_started }
+`);
+    const out = path.join(dir, 'impossible.session.jsonl');
+    const failure = await recordScenario(scenario, target, out).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(RecordError);
+    expect(failure).toMatchObject({ code: 'RECORD_EXPECTATION_FAILED', exitCode: 1 });
+    expect((failure as Error).message).toMatch(
+      /step 2 \(line 8\) wait_for: ann-1 waiting for 1 x agent_started of any run: not within 300 ms/,
+    );
+    expect(() => readFileSync(out)).toThrow();
+    expect(() => readFileSync(`${out}.partial`)).toThrow();
+  }, 30_000);
+
+  it('refuses a scenario whose valid token is refused or whose bad token is accepted', async () => {
+    const accepted = parseScenario(`name: lucky
+description: a no_permission token that has chat after all
+users: { ann: { token: { kind: no_permission, permissions: [chat] } } }
+connections: { ann-1: { user: ann } }
+steps:
+  - connect: ann-1
+`);
+    await expect(recordScenario(accepted, target, path.join(dir, 'lucky.session.jsonl'))).rejects.toMatchObject({
+      code: 'RECORD_EXPECTATION_FAILED',
+      message: expect.stringMatching(/ann-1's no_permission token was accepted/),
+    });
+  }, 30_000);
+});

@@ -1,0 +1,31 @@
+// Provider verification of every committed session: its client side replayed against a freshly started reference
+// provider (auth service + provider on 127.0.0.1, free ports) keeps every rule and the recording's shape.
+import { readSession } from '../../src/sessions';
+import { startRecordingStack } from '../../src/sessions/record';
+import { formatReplayReport, replaySession } from '../../src/sessions/replay';
+import { nameOf, sessionFiles } from './support/sessions';
+
+describe('replay of every committed session against a fresh provider', () => {
+  it.each(sessionFiles().map((f) => [nameOf(f), f]))(
+    '%s',
+    async (_name, file) => {
+      const session = await readSession(file);
+      const { stack, target } = await startRecordingStack();
+      try {
+        // The ci profile: the machine running the tests is shared, a first event may take longer than locally.
+        const report = await replaySession(session, { target, profile: 'ci' });
+        if (!report.ok) throw new Error(formatReplayReport(report));
+        expect(report.differences).toEqual([]);
+        expect(report.violations).toEqual([]);
+        expect(report.problems).toEqual([]);
+        // The live traffic really happened: as many connections and client frames as recorded.
+        const count = (s: typeof session, kind: string): number =>
+          s.records.filter((r) => (r.kind === 'frame' ? `frame:${r.dir}` : r.kind) === kind).length;
+        for (const kind of ['open', 'frame:c2s', 'close']) expect(count(report.live, kind)).toBe(count(session, kind));
+      } finally {
+        await stack.close();
+      }
+    },
+    90_000,
+  );
+});

@@ -1,0 +1,59 @@
+// Every committed recording holds every rule, and there is one for every scenario (the eleven the contract needs).
+import { readSession } from '../../src/sessions';
+import { loadScenarios } from '../../src/sessions/record';
+import { verifySessions } from '../../src/rules';
+import { SCENARIOS_DIR, nameOf, sessionFiles } from './support/sessions';
+
+const REQUIRED = [
+  'first-message',
+  'multi-tool',
+  'two-tabs',
+  'five-users',
+  'drop-resume',
+  'token-refresh',
+  'token-expiry',
+  'auth-failure',
+  'bad-input',
+  'agent-error',
+  'cancelled-run',
+];
+
+describe('committed sessions (contracts/sessions)', () => {
+  it('has a recording of every scenario, and of the eleven the contract requires', () => {
+    const sessions = sessionFiles().map(nameOf);
+    const scenarios = loadScenarios(SCENARIOS_DIR).map((s) => s.name);
+    expect(sessions).toEqual(expect.arrayContaining(REQUIRED));
+    expect(sessions).toEqual(scenarios);
+  });
+
+  it('every session verifies: schemas and every behavioural rule', async () => {
+    const report = await verifySessions(sessionFiles());
+    const failures = report.sessions.flatMap((s) =>
+      [...s.violations, ...(s.error ? [{ rule: s.error.code, message: s.error.message, line: 0 }] : [])].map(
+        (v) => `${nameOf(s.file)}:${v.line} ${v.rule} ${v.message}`,
+      ),
+    );
+    expect(failures).toEqual([]);
+    expect(report.sessions).toHaveLength(sessionFiles().length);
+    expect(report.ok).toBe(true);
+  });
+
+  it.each(sessionFiles().map((f) => [nameOf(f), f]))(
+    '%s was recorded from the reference provider, tokens redacted',
+    async (name, file) => {
+      const session = await readSession(file);
+      expect(session.header.scenario).toBe(name);
+      expect(session.header.spec).toBe('Netra Agent WebSocket@1.0.0');
+      expect(session.header.provider).toMatch(/^netra-reference@/);
+      const text = JSON.stringify(session.records);
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+      for (const r of session.records) {
+        if (r.kind === 'frame' && r.dir === 'c2s' && (r.msg as { type?: string })?.type === 'auth_refresh') {
+          expect((r.msg as { token: string }).token).toBe('<redacted>');
+        }
+      }
+      // Readable, stable connection ids: <user>-<n>.
+      for (const r of session.records) if (r.kind === 'open') expect(r.conn).toMatch(/^[a-z]+-\d+$/);
+    },
+  );
+});
