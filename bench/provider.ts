@@ -1,0 +1,363 @@
+// Events per second the reference provider delivers to many clients (every outgoing event validated by the
+// generated validators, serialised once, fanned out), beside a bare `ws` server pushing the very same frames (same
+// sizes, same count per run, recorded from the provider a moment earlier) to the same number of clients on the same
+// machine in the same run: the practical ceiling. Each server runs in its own process; the clients run here.
+// Run: npm run bench:provider [-- --clients 200 --seconds 8]
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { fetchDevToken } from '../src/auth';
+import { startStack } from '../src/provider';
+
+const args = process.argv.slice(3);
+const flag = (name: string, fallback: number): number => {
+  const index = args.indexOf(`--${name}`);
+  const value = index === -1 ? fallback : Number(args[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+};
+const role = args.includes('--role') ? args[args.indexOf('--role') + 1] : 'main';
+const CLIENTS = Math.min(2_000, flag('clients', 200));
+const SECONDS = Math.min(20, flag('seconds', 8));
+const WARMUP_S = 2;
+const CAPTURE_RUNS = 30;
+// Zero simulated latency: the provider emits as fast as its run loop allows. The per-connection client rate limit is
+// lifted (ProviderOptions.limits, "load experiments only") because a client starting a new run the moment the last
+// one ends exceeds 20 frames/s, and rate limiting is not what this measures.
+const PROVIDER = {
+  thinkMs: 0,
+  toolMs: 0,
+  jitter: 0,
+  limits: { client_frames_per_second: 100_000, client_frames_burst: 100_000 },
+};
+
+type Server = ChildProcessByStdio<Writable, Readable, null>;
+
+// ---- server processes ------------------------------------------------------------------------------------------
+
+async function serveProvider(): Promise<void> {
+  const stack = await startStack({ provider: PROVIDER });
+  serveCommands({ wsUrl: stack.wsUrl, authUrl: stack.authUrl }, () => stack.close());
+}
+
+/** `paced`: one frame per event-loop turn (setImmediate), like a provider emitting events one at a time. */
+async function serveBare(framesFile: string, paced: boolean): Promise<void> {
+  const { established, runs } = JSON.parse(readFileSync(framesFile, 'utf8')) as {
+    established: string;
+    runs: string[][];
+  };
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  let next = 0;
+  wss.on('connection', (ws) => {
+    ws.send(established);
+    ws.on('message', () => {
+      const run = runs[next++ % runs.length];
+      if (!paced) {
+        for (const frame of run) ws.send(frame);
+        return;
+      }
+      let i = 0;
+      const step = (): void => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(run[i++]);
+        if (i < run.length) setImmediate(step);
+      };
+      step();
+    });
+  });
+  const { port } = wss.address() as { port: number };
+  serveCommands(
+    { wsUrl: `ws://127.0.0.1:${port}/ws` },
+    () => new Promise<void>((resolve) => wss.close(() => resolve())),
+  );
+}
+
+/** stdin commands: `cpu` answers the CPU time used since the previous `cpu`; `stop` closes and exits. */
+function serveCommands(ready: Record<string, unknown>, close: () => Promise<void>): void {
+  let cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ ready: true, ...ready })}\n`);
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'cpu') {
+      const used = process.cpuUsage(cpu);
+      cpu = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000 })}\n`);
+    } else if (line === 'stop') {
+      void close().then(() => process.exit(0));
+    }
+  });
+}
+
+function startServer(
+  kind: string,
+  extra: string[] = [],
+): Promise<{ child: Server; ready: Record<string, string>; ask(cmd: string): Promise<Record<string, number>> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
+      path.join(__dirname, 'run.js'),
+      'provider',
+      '--role',
+      kind,
+      ...extra,
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const waiting: ((value: Record<string, any>) => void)[] = [];
+  lines.on('line', (line) => {
+    try {
+      waiting.shift()?.(JSON.parse(line));
+    } catch {
+      // not a protocol line (a log line); ignore
+    }
+  });
+  const next = (): Promise<Record<string, any>> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${kind} server did not answer`)), 20_000);
+      waiting.push((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+  return next().then((ready) => ({
+    child,
+    ready,
+    ask(cmd: string) {
+      const answer = next();
+      child.stdin.write(`${cmd}\n`);
+      return answer;
+    },
+  }));
+}
+
+// ---- clients ---------------------------------------------------------------------------------------------------
+
+interface Tally {
+  events: number;
+  bytes: number;
+  runs: number;
+  errors: number;
+}
+
+const TERMINAL = /^\{"type":"agent_(completed|error)"/;
+
+/** CLIENTS clients start a run, wait for its terminal event, start the next at once; counts what arrives in the window. */
+async function drive(wsUrl: string, tokens: string[]): Promise<Tally & { seconds: number }> {
+  const tally: Tally = { events: 0, bytes: 0, runs: 0, errors: 0 };
+  let measuring = false;
+  let stopping = false;
+  const sockets: WebSocket[] = [];
+  await Promise.all(
+    tokens.map(
+      (token, i) =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(wsUrl, {
+            headers: { Authorization: `Bearer ${token}` },
+            perMessageDeflate: false,
+            localAddress: `127.0.0.${2 + (i % 253)}`,
+          } as WebSocket.ClientOptions);
+          sockets.push(ws);
+          let n = 0;
+          const start = (): void => {
+            if (stopping) return;
+            ws.send(
+              JSON.stringify({
+                type: 'start_agent',
+                request_id: `b${i}-${++n}`,
+                user_request: 'Optimise my AI costs.',
+              }),
+            );
+          };
+          ws.on('message', (data: Buffer) => {
+            const text = data.toString();
+            if (text.startsWith('{"type":"connection_established"')) {
+              resolve();
+              return;
+            }
+            if (measuring) {
+              tally.events++;
+              tally.bytes += data.length;
+            }
+            if (TERMINAL.test(text)) {
+              if (measuring) tally.runs++;
+              start();
+            } else if (text.startsWith('{"type":"error_message"')) {
+              if (measuring) tally.errors++;
+              start();
+            }
+          });
+          ws.on('error', reject);
+          (ws as WebSocket & { begin?: () => void }).begin = start;
+        }),
+    ),
+  );
+  for (const ws of sockets) (ws as WebSocket & { begin: () => void }).begin();
+  await sleep(WARMUP_S * 1000);
+  measuring = true;
+  const t0 = performance.now();
+  await sleep(SECONDS * 1000);
+  measuring = false;
+  const seconds = (performance.now() - t0) / 1000;
+  stopping = true;
+  await Promise.all(
+    sockets.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          ws.once('close', () => resolve());
+          ws.close(1000);
+          setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, 2_000).unref();
+        }),
+    ),
+  );
+  return { ...tally, seconds };
+}
+
+/** Records what the provider sends for CAPTURE_RUNS runs, so the bare server can push exactly those frames. */
+async function capture(wsUrl: string, token: string): Promise<{ established: string; runs: string[][] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${token}` } });
+    let established = '';
+    const runs: string[][] = [];
+    let current: string[] = [];
+    const start = (): void =>
+      ws.send(
+        JSON.stringify({
+          type: 'start_agent',
+          request_id: `cap-${runs.length}`,
+          user_request: 'Optimise my AI costs.',
+        }),
+      );
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString();
+      if (text.startsWith('{"type":"connection_established"')) {
+        established = text;
+        start();
+        return;
+      }
+      current.push(text);
+      if (!TERMINAL.test(text)) return;
+      runs.push(current);
+      current = [];
+      if (runs.length < CAPTURE_RUNS) start();
+      else {
+        ws.close();
+        resolve({ established, runs });
+      }
+    });
+    ws.on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'netra-bench-provider-'));
+  const servers: Server[] = [];
+  try {
+    console.log(
+      `bench:provider  ${CLIENTS} clients, ${WARMUP_S} s warm-up + ${SECONDS} s measured per server; node ${process.version}, ${os.cpus().length} cpus, loadavg ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    const provider = await startServer('provider');
+    servers.push(provider.child);
+    const { wsUrl, authUrl } = provider.ready;
+    const tokens = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) => fetchDevToken(authUrl, `bench-${i}`).then((p) => p.access_token)),
+    );
+    const frames = await capture(wsUrl, (await fetchDevToken(authUrl, 'bench-capture')).access_token);
+    const framesFile = path.join(dir, 'frames.json');
+    writeFileSync(framesFile, JSON.stringify(frames));
+    const perRun = frames.runs.reduce((sum, run) => sum + run.length, 0) / frames.runs.length;
+    const bytesPerEvent =
+      frames.runs.flat().reduce((sum, f) => sum + Buffer.byteLength(f), 0) / frames.runs.flat().length;
+    console.log(
+      `captured ${frames.runs.length} runs from the provider: ${perRun.toFixed(1)} events per run, ${bytesPerEvent.toFixed(0)} bytes per event on average`,
+    );
+
+    await provider.ask('cpu');
+    const viaProvider = await drive(wsUrl, tokens);
+    const providerCpu = (await provider.ask('cpu')).cpuMs;
+    provider.child.stdin.write('stop\n');
+
+    const runBare = async (mode: string): Promise<[Tally & { seconds: number }, number]> => {
+      const bare = await startServer(mode, [framesFile]);
+      servers.push(bare.child);
+      await bare.ask('cpu');
+      const tally = await drive(bare.ready.wsUrl, tokens);
+      const cpuMs = (await bare.ask('cpu')).cpuMs;
+      bare.child.stdin.write('stop\n');
+      return [tally, cpuMs];
+    };
+    const [viaBare, bareCpu] = await runBare('bare');
+    const [viaPaced, pacedCpu] = await runBare('bare-paced');
+
+    const row = (name: string, t: Tally & { seconds: number }, cpuMs: number): string[] => [
+      name,
+      String(CLIENTS),
+      String(t.runs),
+      String(t.events),
+      fmt(t.events / t.seconds),
+      (t.bytes / t.seconds / 1024 / 1024).toFixed(1),
+      `${((cpuMs / 1000 / t.seconds) * 100).toFixed(0)}%`,
+      fmt(t.events / (cpuMs / 1000)),
+      String(t.errors),
+    ];
+    const rows = [
+      ['server', 'clients', 'runs', 'events', 'events/s', 'MiB/s', 'server CPU', 'events/CPU-s', 'errors'],
+      row('provider (validation on)', viaProvider, providerCpu),
+      row('bare ws, same frames', viaBare, bareCpu),
+      row('bare ws, 1 frame per tick', viaPaced, pacedCpu),
+    ];
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    console.log('');
+    for (const [i, r] of rows.entries()) {
+      console.log(
+        `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`,
+      );
+      if (i === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    }
+    const ratio = viaProvider.events / viaProvider.seconds / (viaBare.events / viaBare.seconds);
+    const cpuRatio = viaProvider.events / providerCpu / (viaBare.events / bareCpu);
+    console.log('');
+    const pacedRatio = viaProvider.events / viaProvider.seconds / (viaPaced.events / viaPaced.seconds);
+    console.log(
+      `provider / bare ws: ${ratio.toFixed(3)} of the ceiling in events/s, ${cpuRatio.toFixed(3)} in events per server CPU-second`,
+    );
+    console.log(
+      `provider / bare ws sending one frame per event-loop turn: ${pacedRatio.toFixed(3)} (the rest is validation, run bookkeeping and the agents' own work)`,
+    );
+  } finally {
+    for (const child of servers) if (child.exitCode === null) child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const done = (promise: Promise<void>): void => {
+  promise.catch((err: unknown) => {
+    console.error(`bench:provider failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  });
+};
+if (role === 'provider') done(serveProvider());
+else if (role === 'bare' || role === 'bare-paced')
+  done(serveBare(args[args.indexOf('--role') + 2], role === 'bare-paced'));
+else done(main());
