@@ -1,13 +1,180 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { generateDocs, writeDocs } from '../../docs';
 import { NetraError } from '../../errors';
+import { runLoad } from '../../load';
+import { checkRegistry } from '../../registry';
+import { formatText, toJson, verifySessions } from '../../rules';
+import { loadScenarios, recordAll, startRecordingStack, type LiveTarget } from '../../sessions/record';
+import { replayFile } from '../../sessions/replay';
+import { generateAll } from '../generate-all';
+import { formatSummary, runStages, type StageOutcome } from '../pipeline';
 
-// Placeholder until the 'pipeline' capability lands; replaced wholesale by its owner.
+interface PipelineOptions {
+  spec: string;
+  out: string;
+  profile: string;
+  loadUsers: number;
+  loadDuration: number;
+  json: boolean;
+}
+
+function sessionFiles(dir: string): Promise<string[]> {
+  return readdir(dir).then((names) =>
+    names
+      .filter((n) => n.endsWith('.session.jsonl'))
+      .sort()
+      .map((n) => path.join(dir, n)),
+  );
+}
+
+/**
+ * `netra-contracts pipeline`: the main job, end to end on the embedded provider. Generate and check, registry
+ * check, start the provider on free ports, record and verify every scenario, replay the committed sessions, a short
+ * load, write the docs, print a summary. Exit 1 when any stage failed.
+ */
 export function register(program: Command): void {
   program
     .command('pipeline')
-    .description('(not built yet)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new NetraError('NOT_IMPLEMENTED', "'pipeline' is not built yet");
+    .description('The main job: generate+check, registry, provider on free ports, record+verify, replay, load, docs.')
+    .option('--spec <file>', 'AsyncAPI document', 'asyncapi.yaml')
+    .option('--out <dir>', 'where recorded sessions, reports and the docs site go', 'reports/pipeline')
+    .option('--profile <name>', 'timing profile for verify, replay and load', 'ci')
+    .option('--load-users <n>', 'users of the short load stage (0 skips it)', (v) => Number.parseInt(v, 10), 10)
+    .option('--load-duration <s>', 'seconds of the short load stage', (v) => Number.parseInt(v, 10), 8)
+    .option('--json', 'print the stage outcomes as JSON', false)
+    .action(async (opts: PipelineOptions) => {
+      const outcomes = await runPipeline(opts);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: outcomes.every((o) => o.ok), stages: outcomes })}\n`);
+      else process.stdout.write(`\n${formatSummary(outcomes)}\n`);
+      if (!outcomes.every((o) => o.ok)) {
+        throw new NetraError('PIPELINE_FAILED', `${outcomes.filter((o) => !o.ok).map((o) => o.name).join(', ')} failed`, {
+          exitCode: 1,
+        });
+      }
     });
+}
+
+async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
+  const recordedDir = path.join(opts.out, 'sessions');
+  const log = (o: StageOutcome): void => {
+    if (!opts.json) process.stderr.write(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.name}: ${o.detail}\n`);
+  };
+  let stack: Awaited<ReturnType<typeof startRecordingStack>>['stack'] | undefined;
+  let target: LiveTarget | undefined;
+  try {
+    return await runStages(
+      [
+        {
+          name: 'generate --check',
+          run: async () => {
+            const r = await generateAll({ spec: opts.spec, out: 'generated', check: true });
+            return `${r.codegen.files.length + r.docsFiles} generated files match ${opts.spec} ${r.codegen.spec.version}`;
+          },
+        },
+        {
+          name: 'registry check',
+          run: async () => {
+            const r = await checkRegistry({ spec: opts.spec, registryDir: 'schemas' });
+            if (!r.ok) {
+              const why = [...r.changes.filter((c) => c.breaking).map((c) => `${c.kind} at ${c.message ?? ''}${c.path}`)];
+              why.push(...r.drift.map((d) => `unregistered: ${d.detail}`), ...r.integrity);
+              throw new NetraError('REGISTRY_CHECK_FAILED', why.slice(0, 3).join('; ') || 'registry check failed');
+            }
+            return `${Object.keys(r.messages).length} messages registered, no incompatible change`;
+          },
+        },
+        {
+          name: 'start provider',
+          run: async () => {
+            ({ stack, target } = await startRecordingStack());
+            return `provider ${stack.wsUrl}, auth ${stack.authUrl}`;
+          },
+        },
+        {
+          name: 'record scenarios',
+          needs: ['start provider'],
+          run: async () => {
+            await mkdir(recordedDir, { recursive: true });
+            const results = await recordAll(loadScenarios(), recordedDir, { target });
+            const events = results.reduce((n, r) => n + r.lines, 0);
+            return `${results.length} scenarios recorded into ${recordedDir} (${events} lines)`;
+          },
+        },
+        {
+          name: 'verify recordings',
+          needs: ['record scenarios'],
+          run: async () => {
+            const files = await sessionFiles(recordedDir);
+            const report = await verifySessions(files, { profile: opts.profile });
+            await writeFile(path.join(opts.out, 'verify.json'), `${JSON.stringify(toJson(report), null, 2)}\n`);
+            if (!report.ok) {
+              process.stderr.write(formatText(report));
+              const n = report.sessions.reduce((s, r) => s + r.violations.length, 0);
+              throw new NetraError('VERIFY_FAILED', `${n} rule violation(s) in the fresh recordings`);
+            }
+            return `${files.length} sessions hold all ${report.rules.length} rules (profile ${report.profile.name})`;
+          },
+        },
+        {
+          name: 'replay committed sessions',
+          needs: ['start provider'],
+          run: async () => {
+            const files = await sessionFiles('contracts/sessions');
+            const failed: string[] = [];
+            for (const file of files) {
+              const report = await replayFile(file, { target: target as LiveTarget, profile: opts.profile });
+              if (!report.ok) failed.push(path.basename(file));
+            }
+            if (failed.length > 0) throw new NetraError('REPLAY_FAILED', `${failed.join(', ')} did not replay`);
+            return `${files.length} recorded sessions replayed against the live provider with their shape`;
+          },
+        },
+        {
+          name: 'load',
+          needs: ['start provider'],
+          run: async () => {
+            if (opts.loadUsers <= 0) return 'skipped (--load-users 0)';
+            const s = stack as NonNullable<typeof stack>;
+            const { report, broken } = await runLoad({
+              url: s.wsUrl,
+              authUrl: s.authUrl,
+              users: opts.loadUsers,
+              durationS: opts.loadDuration,
+              profile: opts.profile,
+              drainS: 30,
+            });
+            await writeFile(path.join(opts.out, 'load.json'), `${JSON.stringify(report, null, 2)}\n`);
+            const summary =
+              `${report.users} users ${report.duration_s} s: ${report.runs.completed}/${report.runs.started} runs, ` +
+              `${report.events.delivered}/${report.events.expected} events, first event p99 ` +
+              `${(report.first_event_ms.p99 ?? NaN).toFixed(1)} ms, ${Object.values(report.violations).reduce((a, b) => a + b, 0)} violations`;
+            if (broken.length > 0) {
+              throw new NetraError('THRESHOLDS_BROKEN', `${summary}; broken: ${broken.map((b) => b.threshold).join(', ')}`);
+            }
+            return summary;
+          },
+        },
+        {
+          name: 'docs',
+          run: async () => {
+            const started = Date.now();
+            const site = await generateDocs({
+              specFile: opts.spec,
+              sessionsDir: 'contracts/sessions',
+              rulesDir: 'contracts',
+              registryDir: 'schemas',
+            });
+            const dir = path.join(opts.out, 'docs');
+            await writeDocs(dir, site.files);
+            return `${path.join(dir, 'index.html')} (${site.files.size} files, ${(site.bytes / 1024).toFixed(1)} KB, ${Date.now() - started} ms)`;
+          },
+        },
+      ],
+      log,
+    );
+  } finally {
+    await (stack as { close(): Promise<void> } | undefined)?.close();
+  }
 }
