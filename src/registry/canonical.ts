@@ -36,7 +36,8 @@ export function sortKeysDeep(value: unknown): unknown {
 }
 
 function sortedSet(values: unknown[]): unknown[] {
-  if (!values.every((v) => typeof v === 'string')) return values;
+  // A malformed list (not all names) is kept in order but still canonical inside, so key order never matters.
+  if (!values.every((v) => typeof v === 'string')) return values.map(sortKeysDeep);
   return [...new Set(values as string[])].sort();
 }
 
@@ -60,7 +61,7 @@ export function canonicalSchema(schema: unknown): unknown {
       const map: Record<string, unknown> = {};
       for (const name of Object.keys(value).sort()) {
         const item = value[name];
-        map[name] = Array.isArray(item) ? item : canonicalSchema(item);
+        map[name] = Array.isArray(item) ? item.map(sortKeysDeep) : canonicalSchema(item);
       }
       out[key] = map;
     } else out[key] = sortKeysDeep(value);

@@ -1,6 +1,6 @@
 // Reading JSON Schemas the way the diff needs them: local `$ref`s resolved, OpenAPI's `nullable` folded into `type`,
 // mergeable `allOf`s flattened, with stable object identity (the diff's cycle guard relies on it).
-import { canonicalJson, splitPointer } from './canonical';
+import { canonicalJson, sortKeysDeep, splitPointer } from './canonical';
 
 export type SchemaObject = Record<string, unknown>;
 
@@ -39,9 +39,9 @@ export function isUnresolved(value: unknown): value is UnresolvedRef {
   return isObject(value) && typeof value.unresolved === 'string' && Object.keys(value).length === 1;
 }
 
-/** A property name from a `required`-like list; a non-string entry (malformed) becomes its JSON text. */
+/** A property name from a `required`-like list; a non-string entry (malformed) becomes its canonical JSON text. */
 export function nameOf(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+  return typeof value === 'string' ? value : (JSON.stringify(sortKeysDeep(value)) ?? 'null');
 }
 
 export const ALL_TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'] as const;

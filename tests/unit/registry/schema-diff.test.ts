@@ -140,3 +140,12 @@ describe('canonical form and fingerprints', () => {
     expect(fingerprint({ type: 'string', description: 'a' })).not.toBe(fingerprint({ type: 'string', description: 'b' }));
   });
 });
+
+describe('canonical form', () => {
+  it('is independent of key order inside malformed type lists and dependency arrays (found by fast-check)', () => {
+    const a = { 'x-a': { type: [{ type: false, $ref: false }] }, dependencies: { p: [{ b: 1, a: 2 }] } };
+    const b = { dependencies: { p: [{ a: 2, b: 1 }] }, 'x-a': { type: [{ $ref: false, type: false }] } };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(diffSchemas(a, b)).toEqual([]);
+  });
+});
