@@ -11,6 +11,7 @@ function project(name: string, testMatch: string[], extra: Partial<Config> = {})
     testEnvironment: 'node',
     transform,
     moduleFileExtensions: ['ts', 'js', 'json'],
+    setupFiles: ['<rootDir>/tests/setup/fast-check.ts'],
     testMatch: testMatch.map((m) => `<rootDir>/${m}`),
     ...extra,
   };
