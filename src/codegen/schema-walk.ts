@@ -1,30 +1,14 @@
 // Schema-aware traversal: knows which keywords hold subschemas, so property names and data are never mistaken
 // for keywords (a property called `x-id` or `$id` stays; an `x-` keyword goes).
 
+import { SUBSCHEMA_ARRAY_KEYWORDS as MANY, SUBSCHEMA_KEYWORDS as ONE, SUBSCHEMA_MAP_KEYWORDS as MAP } from '../spec';
+
 export type JsonObject = Record<string, unknown>;
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Keywords whose value is one subschema. */
-const ONE = new Set([
-  'additionalItems',
-  'additionalProperties',
-  'contains',
-  'propertyNames',
-  'if',
-  'then',
-  'else',
-  'not',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'contentSchema',
-]);
-/** Keywords whose value is an array of subschemas. */
-const MANY = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/** Keywords whose value maps names to subschemas. */
-const MAP = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
 /**
  * Rebuilds `schema` bottom-up: every subschema is replaced by `visit(subschema, keyword)`, then the keyword/value

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from '../spec';
 
 // Canonical form of a payload schema: object keys sorted recursively (so reordering properties, or moving a schema
 // into `components` and `$ref`-ing it, changes nothing), `required` and `type` arrays sorted and de-duplicated (they
@@ -9,22 +10,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const SUBSCHEMA = new Set([
-  'additionalItems',
-  'additionalProperties',
-  'contains',
-  'propertyNames',
-  'if',
-  'then',
-  'else',
-  'not',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'contentSchema',
-  'items',
-]);
-const SUBSCHEMA_ARRAY = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items']);
-const SUBSCHEMA_MAP = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
+// Beside the shared tables: `items` as one schema or a tuple, `dependencies` as a map (array entries are kept).
+const SUBSCHEMA = new Set([...SUBSCHEMA_KEYWORDS, 'items']);
+const SUBSCHEMA_ARRAY = new Set([...SUBSCHEMA_ARRAY_KEYWORDS, 'items']);
+const SUBSCHEMA_MAP = new Set([...SUBSCHEMA_MAP_KEYWORDS, 'dependencies']);
 
 /** Sorts keys recursively; arrays keep their order. Data, not schemas. */
 export function sortKeysDeep(value: unknown): unknown {

@@ -1,5 +1,7 @@
 // Turns the parser's output (shared and circular JS objects, `x-parser-*` bookkeeping keys) into plain finite JSON.
 
+import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from './schema-keywords';
+
 const X_PARSER = 'x-parser-';
 
 function escapePointerToken(token: string): string {
@@ -50,24 +52,6 @@ export function toFiniteJson(value: unknown, stripParserKeys = true): unknown {
   return copy(value, '');
 }
 
-/** Keywords whose value is one subschema. */
-const SCHEMA_KEYWORDS = new Set([
-  'additionalItems',
-  'additionalProperties',
-  'contains',
-  'propertyNames',
-  'if',
-  'then',
-  'else',
-  'not',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'contentSchema',
-]);
-/** Keywords whose value is an array of subschemas. */
-const SCHEMA_ARRAY_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/** Keywords whose value maps names to subschemas. */
-const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 /** Identity keywords that lose their meaning once everything is dereferenced (and would re-base our `$ref`s). */
 const DROPPED_KEYWORDS = new Set(['$id', '$schema']);
 
@@ -76,12 +60,12 @@ type SchemaVisitor = (child: unknown) => void;
 /** Calls `visit` on every direct subschema of `schema` (schema-aware: property names are never keywords). */
 function forEachSubschema(schema: Record<string, unknown>, visit: SchemaVisitor): void {
   for (const [key, value] of Object.entries(schema)) {
-    if (SCHEMA_KEYWORDS.has(key)) visit(value);
+    if (SUBSCHEMA_KEYWORDS.has(key)) visit(value);
     else if (key === 'items') {
       if (Array.isArray(value)) value.forEach(visit);
       else visit(value);
-    } else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) value.forEach(visit);
-    else if ((SCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isPlainObject(value)) {
+    } else if (SUBSCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) value.forEach(visit);
+    else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isPlainObject(value)) {
       for (const item of Object.values(value)) if (!Array.isArray(item)) visit(item);
     }
   }
@@ -158,10 +142,10 @@ export function toFiniteSchema(root: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       if (key.startsWith('x-parser-') || DROPPED_KEYWORDS.has(key)) continue;
-      if (SCHEMA_KEYWORDS.has(key)) out[key] = copySubschema(value);
+      if (SUBSCHEMA_KEYWORDS.has(key)) out[key] = copySubschema(value);
       else if (key === 'items') out[key] = Array.isArray(value) ? value.map(copySubschema) : copySubschema(value);
-      else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) out[key] = value.map(copySubschema);
-      else if ((SCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isPlainObject(value)) {
+      else if (SUBSCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) out[key] = value.map(copySubschema);
+      else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isPlainObject(value)) {
         const map: Record<string, unknown> = {};
         for (const [name, item] of Object.entries(value)) {
           map[name] = Array.isArray(item) ? toFiniteJson(item) : copySubschema(item);

@@ -17,3 +17,4 @@ export type {
   SpecServer,
 } from './model';
 export { toFiniteJson, toFiniteSchema } from './finite-json';
+export { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from './schema-keywords';
