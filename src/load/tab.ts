@@ -39,7 +39,13 @@ export interface TabSettings {
 interface OwnRun {
   template: RequestTemplate;
   requestId: string;
+  /** The start_agent as sent: sent again, same request_id, when the connection died before its answer. */
+  startMsg: Record<string, unknown>;
+  /** The start_agent was sent again on a new connection. */
+  resent: boolean;
   sentAt: number;
+  /** When the start_agent that got the answer was sent (the resend, if any): first-event latency counts from it. */
+  lastSentAt: number;
   runId?: string;
   firstAt?: number;
   terminalAt?: number;
@@ -65,6 +71,9 @@ interface TabRun {
   /** Highest seq with every seq from `base` up to it held: the `last_seq` of a resume. */
   end: number;
   terminalSeq?: number;
+  /** How the run ended and agent_error.code, kept for a run the tab adopts as its own after the terminal event. */
+  terminalType?: 'completed' | 'cancelled' | 'failed';
+  terminalCode?: string;
   /** Per current connection: what it delivered, and the last_seq this tab claimed on it in a resume. */
   conn: { gen: number; seen: Set<number>; claimed: number };
   own?: OwnRun;
@@ -91,7 +100,8 @@ export class Tab {
   private backoffMs = 250;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly runs = new Map<string, TabRun>();
-  private readonly finished = new Set<string>();
+  /** Runs this tab is done with (the newest few): their replays still in flight are redeliveries, not duplicates. */
+  private readonly finished = new Map<string, TabRun>();
   private current: OwnRun | undefined;
   private dropWhenAnswered = false;
   private openWaiters: (() => void)[] = [];
@@ -133,13 +143,17 @@ export class Tab {
       const own: OwnRun = {
         template,
         requestId,
+        startMsg: msg,
+        resent: false,
         sentAt: this.session.now(),
+        lastSentAt: 0,
         events: 0,
         cancelSent: false,
         dropped: false,
         settled: false,
         resolve,
       };
+      own.lastSentAt = own.sentAt;
       this.current = own;
       counters.runsStarted++;
       counters.runsInFlight++;
@@ -363,8 +377,15 @@ export class Tab {
       run.conn = { gen, seen: new Set(), claimed: run.end };
       this.send({ type: 'resume', run_id: run.id, last_seq: run.end });
     }
-    // A start whose answer went down with a server-closed socket cannot be matched any more.
-    if (this.current && this.current.runId === undefined) this.settle(this.current, 'failed', 'START_LOST');
+    // A start whose answer went down with the socket: send it again with the same request_id. Either it never reached
+    // the server (it starts now), or the server answers DUPLICATE_REQUEST with the run it started, which the tab
+    // then resumes from the beginning (onErrorMessage).
+    const own = this.current;
+    if (own && !own.settled && own.runId === undefined) {
+      own.resent = true;
+      own.lastSentAt = this.session.now();
+      if (!this.send(own.startMsg)) this.settle(own, 'failed', 'START_LOST');
+    }
     this.wake();
   }
 
@@ -374,7 +395,8 @@ export class Tab {
     if (code === 'TOKEN_EXPIRED') this.owner.tokenRejected();
     const own = this.current;
     if (own && own.runId === undefined && msg.request_id === own.requestId) {
-      this.settle(own, 'failed');
+      if (code === 'DUPLICATE_REQUEST' && typeof msg.run_id === 'string') this.adopt(own, msg.run_id);
+      else this.settle(own, 'failed', code === 'DUPLICATE_REQUEST' && own.resent ? 'START_LOST' : undefined);
       if (this.dropWhenAnswered) this.drop('simulated network drop');
       return;
     }
@@ -393,9 +415,11 @@ export class Tab {
     const type = msg.type as string;
     counters.received++;
     session.window.events++;
-    if (this.finished.has(runId)) {
-      // This tab holds every event of the run already and did not ask for more.
-      counters.duplicates++;
+    const done = this.finished.get(runId);
+    if (done !== undefined) {
+      // The tab holds every event of the run already: the rest of a replay it asked for (the run completed in the
+      // middle of it) is a redelivery; only the same seq twice on one connection is a duplicate.
+      this.countCopy(done, seq);
       return;
     }
     let run = this.runs.get(runId);
@@ -414,20 +438,19 @@ export class Tab {
         run.own = own;
       }
     }
-    if (run.conn.gen !== this.gen) run.conn = { gen: this.gen, seen: new Set(), claimed: 0 };
-    if (run.conn.seen.has(seq) || seq <= run.conn.claimed) {
-      counters.duplicates++;
+    if (run.held.has(seq)) {
+      this.countCopy(run, seq);
       return;
     }
-    run.conn.seen.add(seq);
-    if (run.held.has(seq)) {
-      counters.redelivered++;
-    } else {
-      run.held.add(seq);
-      if (seq < run.base) run.base = seq;
-      while (run.held.has(run.end + 1)) run.end++;
+    if (!this.firstOnConnection(run, seq)) return;
+    run.held.add(seq);
+    if (seq < run.base) run.base = seq;
+    while (run.held.has(run.end + 1)) run.end++;
+    if (TERMINAL.has(type) && run.terminalSeq === undefined) {
+      run.terminalSeq = seq;
+      run.terminalType = terminalOutcome(msg);
+      if (typeof msg.code === 'string') run.terminalCode = msg.code;
     }
-    if (TERMINAL.has(type) && run.terminalSeq === undefined) run.terminalSeq = seq;
 
     const own = run.own;
     if (own && !own.settled) {
@@ -435,7 +458,7 @@ export class Tab {
       const now = session.now();
       if (type === 'agent_started' && own.firstAt === undefined) {
         own.firstAt = now;
-        session.recordFirstEvent(now - own.sentAt);
+        session.recordFirstEvent(now - own.lastSentAt);
         if (this.dropWhenAnswered) setImmediate(() => this.drop('simulated network drop'));
       }
       if (TERMINAL.has(type) && own.terminalAt === undefined) {
@@ -475,14 +498,64 @@ export class Tab {
     }
   }
 
+  /**
+   * Counts a copy of a seq the tab already holds: a duplicate when this connection already delivered it (or the
+   * tab's resume on it said it held it: the provider sent it anyway), else a redelivery (a replay after a resume).
+   */
+  private countCopy(run: TabRun, seq: number): void {
+    if (this.firstOnConnection(run, seq)) this.session.counters.redelivered++;
+  }
+
+  /** Records that the current connection delivered `seq`; false (a duplicate, counted) when it had already. */
+  private firstOnConnection(run: TabRun, seq: number): boolean {
+    if (run.conn.gen !== this.gen) run.conn = { gen: this.gen, seen: new Set(), claimed: 0 };
+    if (run.conn.seen.has(seq) || seq <= run.conn.claimed) {
+      this.session.counters.duplicates++;
+      return false;
+    }
+    run.conn.seen.add(seq);
+    return true;
+  }
+
+  /**
+   * DUPLICATE_REQUEST named the run that the lost start_agent started: it is this tab's run after all. Resume it from
+   * the beginning (the tab may already follow it, joined under way, or even hold its end).
+   */
+  private adopt(own: OwnRun, runId: string): void {
+    const session = this.session;
+    own.runId = runId;
+    // Its agent_started comes in the replay, not as an answer: no first-event latency for this run.
+    own.firstAt = session.now();
+    let run = this.runs.get(runId) ?? this.finished.get(runId);
+    this.finished.delete(runId);
+    if (run === undefined) {
+      run = { id: runId, held: new Set(), base: 1, end: 0, conn: { gen: this.gen, seen: new Set(), claimed: 0 } };
+    }
+    this.runs.set(runId, run);
+    run.own = own;
+    run.base = 1;
+    run.end = 0;
+    while (run.held.has(run.end + 1)) run.end++;
+    if (run.conn.gen !== this.gen) run.conn = { gen: this.gen, seen: new Set(), claimed: 0 };
+    run.conn.claimed = 0;
+    own.events = run.held.size;
+    if (run.terminalSeq !== undefined) {
+      own.terminalType = run.terminalType;
+      own.terminalCode = run.terminalCode;
+      own.terminalAt = session.now();
+      session.recordCompletion(own.terminalAt - own.sentAt);
+    }
+    this.send({ type: 'resume', run_id: runId, last_seq: 0 });
+  }
+
   /** The tab is done with a run: counts its delivery (own runs) and forgets it. */
   private complete(run: TabRun, timedOut: boolean): void {
     if (!this.runs.has(run.id)) return;
     this.session.cancel(run.fillTimer);
     this.runs.delete(run.id);
-    this.finished.add(run.id);
+    this.finished.set(run.id, run);
     if (this.finished.size > MAX_FINISHED_REMEMBERED)
-      this.finished.delete(this.finished.values().next().value as string);
+      this.finished.delete(this.finished.keys().next().value as string);
     const own = run.own;
     if (own === undefined || own.settled) return;
     const counters = this.session.counters;

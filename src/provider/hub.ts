@@ -39,8 +39,20 @@ interface UserState {
   readonly conns: Set<Connection>;
   /** The user's runs still going (a new connection follows them from the moment it is attached). */
   readonly activeRuns: Set<Run>;
-  /** request_id -> Date.now() until which it is remembered; insertion order is expiry order. */
-  readonly requestIds: Map<string, number>;
+  /** request_id -> the run it started and Date.now() until which it is remembered; insertion order is expiry order. */
+  readonly requestIds: Map<string, RememberedRequest>;
+}
+
+interface RememberedRequest {
+  until: number;
+  runId: string;
+  threadId: string;
+}
+
+/** The run a request_id of the user already started (what a DUPLICATE_REQUEST refusal tells the client). */
+export interface StartedRequest {
+  runId: string;
+  threadId: string;
 }
 
 interface ThreadState {
@@ -137,11 +149,20 @@ export class RunHub {
     now = Date.now(),
   ): StartRefusal | undefined {
     const user = this.users.get(userId);
-    const remembered = user?.requestIds.get(requestId);
-    if (remembered !== undefined && remembered > now) return 'DUPLICATE_REQUEST';
+    if (this.startedBy(userId, requestId, now) !== undefined) return 'DUPLICATE_REQUEST';
     if (threadId !== undefined && this.threads.get(threadId)?.userId !== userId) return 'FORBIDDEN';
     if (user !== undefined && user.activeRuns.size >= this.opts.maxRunsPerUser) return 'TOO_MANY_RUNS';
     return undefined;
+  }
+
+  /**
+   * The run that `userId`'s start_agent with this request_id started, while the request_id is remembered: a client
+   * that lost its connection before agent_started can resume it instead of starting it again.
+   */
+  startedBy(userId: string, requestId: string, now = Date.now()): StartedRequest | undefined {
+    const remembered = this.users.get(userId)?.requestIds.get(requestId);
+    if (remembered === undefined || remembered.until <= now) return undefined;
+    return { runId: remembered.runId, threadId: remembered.threadId };
   }
 
   /**
@@ -176,7 +197,7 @@ export class RunHub {
     user.activeRuns.add(run);
     this.activeCount++;
     this.counters.runsStarted++;
-    this.rememberRequest(user, ctx.requestId);
+    this.rememberRequest(user, ctx);
     for (const conn of user.conns) conn.follow(ctx.runId, 0);
     return run;
   }
@@ -348,7 +369,7 @@ export class RunHub {
   /** Periodic upkeep: forgets expired request ids, evicts runs past retention. */
   sweep(now = Date.now()): void {
     for (const [userId, user] of this.users) {
-      for (const [requestId, until] of user.requestIds) {
+      for (const [requestId, { until }] of user.requestIds) {
         if (until > now) break;
         user.requestIds.delete(requestId);
       }
@@ -476,9 +497,10 @@ export class RunHub {
     if (user.conns.size === 0 && user.activeRuns.size === 0 && user.requestIds.size === 0) this.users.delete(userId);
   }
 
-  private rememberRequest(user: UserState, requestId: string): void {
+  private rememberRequest(user: UserState, ctx: RunContext): void {
+    const { requestId, runId, threadId } = ctx;
     user.requestIds.delete(requestId);
-    user.requestIds.set(requestId, Date.now() + this.opts.retentionMs);
+    user.requestIds.set(requestId, { until: Date.now() + this.opts.retentionMs, runId, threadId });
     if (user.requestIds.size > this.opts.requestIdsPerUser) {
       const oldest = user.requestIds.keys().next().value;
       if (oldest !== undefined) user.requestIds.delete(oldest);

@@ -340,11 +340,13 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
     }
     const refusal = hub.checkStart(conn.userId, requestId, threadId);
     if (refusal === 'DUPLICATE_REQUEST') {
+      // Says which run the first one started, so a client whose connection died before agent_started can resume it.
+      const started = hub.startedBy(conn.userId, requestId);
       return sendError(
         conn,
         refusal,
         `request_id ${JSON.stringify(requestId)} was already used; use a new one for a new request.`,
-        { requestId },
+        started ? { requestId, runId: started.runId, details: { thread_id: started.threadId } } : { requestId },
       );
     }
     if (refusal === 'FORBIDDEN') {

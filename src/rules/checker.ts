@@ -65,6 +65,8 @@ type HookLists = { [K in HookName]: NonNullable<CheckHooks[K]>[] };
  * checker.open('c1', 'alice', 0, 2);
  * checker.frame('c1', 's2c', { type: 'connection_established', ... }, undefined, 3, 3);
  * const violations = checker.finish();
+ * // A long live run that only counts: keep no findings, see each one once.
+ * const live = createChecker({ rules, profile, maxViolations: 0, onViolation: (v) => count(v.rule) });
  */
 export function createChecker(options: CheckerOptions): Checker {
   return new Engine(options);
@@ -93,6 +95,7 @@ class Engine implements Checker, EngineView {
   private readonly validate: MessageValidators;
   private readonly onViolation?: (v: Violation) => void;
   private readonly retainMs: number;
+  private readonly maxViolations: number;
   private readonly runs = new Map<string, RunState>();
   private readonly tombstones = new Map<string, string>();
   private readonly dropQueue: { run: RunState; at: number }[] = [];
@@ -110,6 +113,7 @@ class Engine implements Checker, EngineView {
     this.validate = options.validate ?? loadGeneratedValidators();
     this.onViolation = options.onViolation;
     this.retainMs = options.retainMs ?? DEFAULT_RETAIN_MS;
+    this.maxViolations = options.maxViolations ?? Infinity;
     for (const rule of rules) this.install(rule, options.profile);
   }
 
@@ -155,7 +159,8 @@ class Engine implements Checker, EngineView {
     if (where.t !== undefined) violation.t = where.t;
     if (where.run_id !== undefined) violation.run_id = where.run_id;
     if (where.frame !== undefined) violation.frame = where.frame;
-    (rule.severity === 'warning' ? this.warnings : this.violations).push(violation);
+    const kept = rule.severity === 'warning' ? this.warnings : this.violations;
+    if (kept.length < this.maxViolations) kept.push(violation);
     this.onViolation?.(violation);
   }
 
@@ -300,7 +305,11 @@ class Engine implements Checker, EngineView {
     if (conn.refused) return;
     const msg = f.msg;
     if (f.type === ESTABLISHED_TYPE) {
-      if (conn.establishedT === undefined) conn.establishedT = f.t;
+      if (conn.establishedT === undefined) {
+        conn.establishedT = f.t;
+        const serverMs = typeof msg?.server_time === 'string' ? Date.parse(msg.server_time) : NaN;
+        if (Number.isFinite(serverMs)) conn.establishedServerMs = serverMs;
+      }
       if (conn.user === null && typeof msg?.user_id === 'string') {
         conn.user = msg.user_id;
         this.userOf(msg.user_id).conns.push(conn);
@@ -358,14 +367,16 @@ class Engine implements Checker, EngineView {
     const msg = f.msg as Record<string, any>;
     const conn = f.conn;
     const requestId = typeof msg.request_id === 'string' ? msg.request_id : undefined;
+    let answersStart = false;
     if (requestId !== undefined && conn.user !== null) {
       const user = this.users.get(conn.user);
       const start = user && takeStart(user, requestId, conn);
-      if (start) start.answered = true;
+      if (start) start.answered = answersStart = true;
     }
-    // A refused resume (FORBIDDEN, ...) does not make the connection a listener of the run.
+    // A refused resume (FORBIDDEN, ...) does not make the connection a listener of the run. The answer to a
+    // start_agent may name a run too (DUPLICATE_REQUEST says which run the request started): that refuses no resume.
     for (const [runId, resume] of conn.pendingResumes) {
-      if ((requestId !== undefined && resume.requestId === requestId) || msg.run_id === runId) {
+      if ((requestId !== undefined && resume.requestId === requestId) || (!answersStart && msg.run_id === runId)) {
         conn.pendingResumes.delete(runId);
         this.runs.get(runId)?.resumedBy.delete(conn);
       }
@@ -533,9 +544,10 @@ class Engine implements Checker, EngineView {
       run.startMatch = 'heuristic';
       return;
     }
-    // A run that shows up mid-way while a start_agent waits on a connection that is still there (or was there
-    // before that start) should have begun with agent_started; otherwise the connection joined late.
-    if (!oldest.conn.closed || (f.conn.establishedT ?? Infinity) <= oldest.t) {
+    // A run that shows up mid-way, on the connection that sent the waiting start_agent or on one that was already
+    // there when it was sent, should have begun with agent_started there. A tab that joined after the start may
+    // see the run from its middle (the real agent_started is still matched later by request_id).
+    if (f.conn === oldest.conn || (f.conn.establishedT ?? Infinity) <= oldest.t) {
       takeExact(run.user, oldest);
       run.start = oldest;
       run.startMatch = 'heuristic';

@@ -79,6 +79,8 @@ export interface ConnState {
   openLine?: number;
   /** Session time of `connection_established` (or of the first other server message when it never came). */
   establishedT?: number;
+  /** `connection_established.server_time` on the server's clock (ms since the epoch), when the message had one. */
+  establishedServerMs?: number;
   /** The server refused the connection (an `error_message` before `connection_established`). */
   refused: boolean;
   closed: boolean;

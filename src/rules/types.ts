@@ -98,6 +98,12 @@ export interface CheckerOptions {
    * dropped; late replays of a dropped run are still checked per connection. Default 30000.
    */
   retainMs?: number;
+  /**
+   * At most this many findings of each severity are kept in `violations` / `warnings` (and returned by `finish`);
+   * past it they only go to `onViolation`. A long live run that counts through `onViolation` sets 0 so as not to
+   * hold every finding with its frame. Default: no limit.
+   */
+  maxViolations?: number;
 }
 
 /** Counts a checker reports about what it saw. */

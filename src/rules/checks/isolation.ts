@@ -116,11 +116,24 @@ function missingOn(
   }
   const missing: number[] = [];
   for (const seq of seqs) {
-    const emitted = (run.anyBySeq.get(seq) as FrameInfo).t;
+    const event = run.anyBySeq.get(seq) as FrameInfo;
+    const emitted = event.t;
     if (emitted <= from || emitted >= until || emitted > excusedAfter) continue;
+    if (replayedBeforeJoin(event, conn)) continue;
     if (seq <= claimed || rc?.haveLine.has(seq)) continue;
     if (lo !== undefined && hi !== undefined && seq > lo && seq < hi) continue;
     missing.push(seq);
   }
   return missing;
+}
+
+/**
+ * An event whose first sighting was a resume replay (on another connection) was emitted earlier than that sighting;
+ * its own `timestamp` says when, on the same server clock as `connection_established.server_time`. Stamped at or
+ * before this connection was established, it was never owed to it. Live first sightings keep the session time.
+ */
+function replayedBeforeJoin(event: FrameInfo, conn: ConnState): boolean {
+  if (!event.resumed || conn.establishedServerMs === undefined) return false;
+  const stamped = typeof event.msg?.timestamp === 'string' ? Date.parse(event.msg.timestamp) : NaN;
+  return Number.isFinite(stamped) && stamped <= conn.establishedServerMs;
 }

@@ -1,4 +1,4 @@
-import { at, describeEvent, type CheckKind } from '../model';
+import { at, describeEvent, type CheckKind, type ConnState } from '../model';
 
 /** seq.*: per connection, a run's events come 1, 2, 3, ... with no gap, no repeat, and resume continues exactly. */
 export const seqChecks: CheckKind[] = [
@@ -63,6 +63,7 @@ export const seqChecks: CheckKind[] = [
           });
         },
         seqHoles(rc, holes) {
+          if (diedInFlight(rc.conn)) return;
           for (const hole of holes) {
             const missing = [...hole.missing].sort((a, b) => a - b);
             report(at(hole.at, rc.run), {
@@ -76,6 +77,18 @@ export const seqChecks: CheckKind[] = [
     },
   },
 ];
+
+// Close code of a connection that died without a closing handshake (reset, proxy drop).
+const ABNORMAL_CLOSE = 1006;
+
+/**
+ * A replay hole still open when the connection died abnormally or the server closed it is not proof the events were
+ * never sent: they were in flight, behind the live events that overtook them, and were lost with the socket. A hole
+ * on a connection that stayed open, or that the client closed normally, is.
+ */
+function diedInFlight(conn: ConnState): boolean {
+  return conn.closed && (conn.closeCode === ABNORMAL_CLOSE || conn.closeBy === 'server');
+}
 
 /** `3-5, 8` for [3, 4, 5, 8]. */
 export function compact(seqs: number[]): string {

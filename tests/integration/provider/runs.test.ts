@@ -1,5 +1,5 @@
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, startTestStack, type Msg } from './helpers';
+import { afterEachCheck, connectAs, expectCompleteRun, mergeExactlyOnce, sleep, startTestStack, type Msg } from './helpers';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -100,12 +100,47 @@ describe('refused start_agent', () => {
     await tab1.waitForTerminal(String(started.run_id));
     const tab2 = await connectAs(stack, 'dana');
     const refused = await tab2.start('req-dup');
-    expect(refused).toMatchObject({ type: 'error_message', error_code: 'DUPLICATE_REQUEST', request_id: 'req-dup' });
+    // It names the run the request started (and its thread), so that the client can resume it.
+    expect(refused).toMatchObject({
+      type: 'error_message',
+      error_code: 'DUPLICATE_REQUEST',
+      request_id: 'req-dup',
+      run_id: started.run_id,
+      details: { thread_id: started.thread_id },
+    });
     // Another user may use the same request_id.
     const erin = await connectAs(stack, 'erin');
     const erinRun = await erin.start('req-dup');
     expect(erinRun).toMatchObject({ type: 'agent_started' });
     await erin.waitForTerminal(String(erinRun.run_id));
+  });
+
+  test('a start whose connection died before agent_started: the retry gets the run_id and resumes it', async () => {
+    const lost = await connectAs(slow, 'gina');
+    const startedBefore = slow.provider.stats().runsStarted;
+    lost.send({ type: 'start_agent', request_id: 'req-lost', user_request: 'Optimise my AI costs.' });
+    // The server got it (the run exists); the client drops before it reads any answer.
+    for (let i = 0; i < 200 && slow.provider.stats().runsStarted === startedBefore; i++) await sleep(5);
+    await lost.drop();
+    const again = await connectAs(slow, 'gina');
+    const refused = await again.start('req-lost');
+    expect(refused).toMatchObject({ type: 'error_message', error_code: 'DUPLICATE_REQUEST', request_id: 'req-lost' });
+    const runId = String(refused.run_id);
+    expect(runId).toMatch(/^run_[A-Za-z0-9_-]{6,64}$/);
+    again.send({ type: 'resume', run_id: runId, last_seq: 0 });
+    await again.waitForTerminal(runId);
+    // Whatever it got live after it joined plus the replay: the whole run, each event once, started by req-lost.
+    await sleep(100);
+    const events = mergeExactlyOnce(again.runEvents(runId));
+    expectCompleteRun(events);
+    expect(events[0]).toMatchObject({ type: 'agent_started', request_id: 'req-lost' });
+    expect(events[0].thread_id).toBe((refused.details as Msg).thread_id);
+    // Another user's repeat of that request_id starts its own run and learns nothing of gina's.
+    const hank = await connectAs(slow, 'hank');
+    const own = await hank.start('req-lost');
+    expect(own).toMatchObject({ type: 'agent_started' });
+    expect(own.run_id).not.toBe(runId);
+    await hank.waitForTerminal(String(own.run_id));
   });
 
   test('past the per-user cap: TOO_MANY_RUNS; the running runs are unaffected', async () => {

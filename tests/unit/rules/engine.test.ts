@@ -26,6 +26,23 @@ describe('createChecker (the streaming engine, as the load tool uses it)', () =>
     expect(checker.stats()).toMatchObject({ records: 6, frames: 5, conns: 1, users: 1, runs: 1 });
   });
 
+  it('maxViolations bounds what it keeps; onViolation still sees every finding', () => {
+    for (const maxViolations of [0, 1]) {
+      const live: Violation[] = [];
+      const checker = createChecker({ rules, profile, maxViolations, onViolation: (v) => live.push(v) });
+      const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+      checker.open('c1', 'alice', 0, 2);
+      checker.frame('c1', 's2c', established('c1', 'alice', 5), undefined, 5, 3);
+      checker.frame('c1', 'c2s', r.startAgent(), undefined, 10, 4);
+      checker.frame('c1', 's2c', r.started(20), undefined, 20, 5);
+      checker.frame('c1', 's2c', { ...r.thinking(30), user_id: 'bob' }, undefined, 30, 6);
+      checker.frame('c1', 's2c', r.completed(40), undefined, 40, 7);
+      expect(live.filter((v) => v.severity === 'error')).toHaveLength(2);
+      expect(checker.violations).toHaveLength(maxViolations);
+      expect(checker.finish(50)).toEqual(live.slice(0, maxViolations));
+    }
+  });
+
   it('finalises a run retainMs after its terminal and drops it; a late foreign replay is still caught', () => {
     const checker = createChecker({ rules, profile, retainMs: 1000 });
     const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });

@@ -99,4 +99,41 @@ describe('isolation.*', () => {
     b.close('t1', 1000, 'client', 700);
     expect(check(b).rules).toEqual([]);
   });
+
+  /**
+   * alice's tab t0 starts a run and drops after seq 2; seq 3-4 are emitted while no tab is connected; t0 comes back
+   * as `back` (not knowing the run); later tab t1 resumes the run and is the first to see seq 3-4, in its replay.
+   */
+  function replayedLate(): { b: SessionBuilder; r: RunBuilder } {
+    const b = new SessionBuilder().connect('t0', 'alice', 0);
+    const r = aliceRun();
+    b.c2s('t0', r.startAgent(), 100);
+    b.s2c('t0', r.started(130), 130).s2c('t0', r.thinking(200), 200);
+    b.close('t0', 1006, 'client', 250, 'connection lost');
+    const missed = [r.toolExecuting(300, 'call_1', 'cost_analyzer'), r.toolCompleted(350, 'call_1', 'cost_analyzer')];
+    b.connect('back', 'alice', 400);
+    b.connect('t1', 'alice', 900);
+    b.c2s('t1', { type: 'resume', run_id: r.runId, last_seq: 2 }, 920);
+    b.s2c('t1', missed[0], 930).s2c('t1', missed[1], 931);
+    return { b, r };
+  }
+
+  it('an event first seen in a later resume replay is not owed to a tab that opened after it was emitted', () => {
+    const { b, r } = replayedLate();
+    b.emit(['t1', 'back'], r.completed(1000), 1000);
+    b.close('back', 1000, 'client', 1100).close('t1', 1000, 'client', 1101);
+    expect(check(b).rules).toEqual([]);
+  });
+
+  it('an event first seen in a replay but stamped after the tab opened is still owed to it', () => {
+    const { b, r } = replayedLate();
+    // seq 5 was emitted at 500, while `back` was open, and never reached it; t1 first sees it in its replay.
+    b.s2c('t1', r.thinking(500, 'Forecasting.'), 932);
+    b.emit(['t1', 'back'], r.completed(1000), 1000);
+    b.close('back', 1000, 'client', 1100).close('t1', 1000, 'client', 1101);
+    const c = check(b);
+    expect(c.rules).toEqual(['isolation.every-connection-receives']);
+    expect(c.of('isolation.every-connection-receives')[0]).toMatchObject({ conn: 'back' });
+    expect(c.of('isolation.every-connection-receives')[0].message).toMatch(/seq 5 missing/);
+  });
 });

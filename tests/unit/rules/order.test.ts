@@ -71,6 +71,21 @@ describe('order.*', () => {
     expect(check(b).rules).toEqual([]);
   });
 
+  it('a tab that joined after the start and sees the run before the starting tab sees agent_started is a late join', () => {
+    // Found under stress: through a jittery proxy the new tab got seq 2 and 3 before the old tab got seq 1.
+    const b = new SessionBuilder().connect('tab1', 'alice', 0);
+    const r = run();
+    b.c2s('tab1', r.startAgent(), 100);
+    const started = r.started(110);
+    b.connect('tab2', 'alice', 112);
+    b.s2c('tab2', r.thinking(120), 150);
+    b.s2c('tab1', started, 160);
+    b.s2c('tab1', r.thinking(120), 161);
+    b.emit(TABS, r.completed(300), 300);
+    end(b, 400);
+    expect(check(b).rules).not.toContain('order.first-event-is-started');
+  });
+
   it('order.single-terminal and order.nothing-after-terminal are told apart', () => {
     const b = twoTabs();
     const r = run();

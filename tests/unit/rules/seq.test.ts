@@ -87,4 +87,55 @@ describe('seq.*', () => {
     b.close('tab1', 1000, 'client', 400);
     expect(check(b).rules).toEqual(['seq.starts-at-one']);
   });
+
+  describe('a replay hole still open when the connection goes', () => {
+    /** tab2 resumes after seq 2; a live event (seq 5) overtakes the replay, which then only gets to seq 3. */
+    function overtaken(): { b: SessionBuilder; r: RunBuilder; missed: Record<string, unknown>[] } {
+      const { b, r, missed } = dropped();
+      const live = r.thinking(420, 'Still pricing.');
+      b.s2c('tab2', live, 420).s2c('tab2', missed[0], 421);
+      return { b, r, missed };
+    }
+
+    /** tab3 picks the run up again and gets everything after seq 2 (the rest of the run included). */
+    function pickedUp(b: SessionBuilder, r: RunBuilder, missed: Record<string, unknown>[], t: number): void {
+      b.connect('tab3', 'alice', t);
+      b.c2s('tab3', { type: 'resume', run_id: r.runId, last_seq: 2 }, t + 15);
+      b.s2c('tab3', missed[0], t + 20).s2c('tab3', missed[1], t + 21);
+      b.s2c('tab3', { ...r.thinking(420, 'Still pricing.'), seq: 5 }, t + 22);
+      r.seq--;
+      b.s2c('tab3', r.completed(t + 100), t + 100).close('tab3', 1000, 'client', t + 200);
+    }
+
+    it('is excused when it dies abnormally (1006): the rest of the replay was in flight', () => {
+      const { b, r, missed } = overtaken();
+      b.close('tab2', 1006, 'server', 442, 'connection reset');
+      pickedUp(b, r, missed, 600);
+      expect(check(b).rules).toEqual([]);
+    });
+
+    it('is excused when the server closes it', () => {
+      const { b, r, missed } = overtaken();
+      b.close('tab2', 1013, 'server', 442, 'slow consumer');
+      pickedUp(b, r, missed, 600);
+      expect(check(b).rules).toEqual([]);
+    });
+
+    it('is reported when the client closes it normally after the run went on', () => {
+      const { b, r } = overtaken();
+      b.s2c('tab2', r.completed(500), 500).close('tab2', 1000, 'client', 600);
+      const c = check(b);
+      expect(c.rules).toEqual(['seq.resume-continues']);
+      expect(c.of('seq.resume-continues')[0].message).toMatch(/seq 4 never sent/);
+    });
+
+    it('is reported when the connection is still open at the end', () => {
+      const { b, r } = overtaken();
+      b.s2c('tab2', r.completed(500), 500);
+      const c = check(b);
+      expect(c.rules).toEqual(['seq.resume-continues']);
+      expect(c.of('seq.resume-continues')[0]).toMatchObject({ conn: 'tab2' });
+      expect(c.of('seq.resume-continues')[0].message).toMatch(/seq 4 never sent/);
+    });
+  });
 });
