@@ -45,7 +45,9 @@ test('a client that stops reading is closed 1013 with a bounded buffer, and resu
   // The paused tab reads, late, what the server sent long before; on the client's clock those frames look like
   // they arrived after events it never got (the server dropped it at overflow), which the fan-out rule cannot
   // tell apart. What it did get, and what resume adds, is checked below (exactly once, complete).
-  skipRules('isolation.every-connection-receives');
+  // The test also starts many large runs at once to overflow the buffer fast; on a loaded 2-core CI machine their
+  // first events can exceed the ci profile's first-event limit. Latency is the load tool's and the tiers' business.
+  skipRules('isolation.every-connection-receives', 'timing.first-event');
   const slow = await connectAs(stack, 'alice');
   const socket = (slow.ws as unknown as { _socket: Socket })._socket;
   socket.pause(); // stops reading: the server's writes pile up in the kernel, then in its send buffer
