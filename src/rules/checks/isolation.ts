@@ -103,8 +103,11 @@ function missingOn(
   const rc = run.conns.get(conn);
   const from = conn.establishedT + joinGrace;
   const until = conn.closed ? (conn.closeT as number) - closeGrace : Infinity;
+  // A server close with an excusing code, or an abnormal close (1006: the link broke, frames in flight are lost and
+  // the client resumes them elsewhere), owes nothing after the last frame it did receive.
+  const abnormal = conn.closed && conn.closeCode === 1006;
   const excusedAfter =
-    conn.closed && conn.closeBy === 'server' && excused.has(conn.closeCode as number)
+    (conn.closed && conn.closeBy === 'server' && excused.has(conn.closeCode as number)) || abnormal
       ? (conn.lastS2cT ?? conn.establishedT)
       : Infinity;
   const claimed = rc?.claimed ?? 0;
@@ -128,12 +131,13 @@ function missingOn(
 }
 
 /**
- * An event whose first sighting was a resume replay (on another connection) was emitted earlier than that sighting;
- * its own `timestamp` says when, on the same server clock as `connection_established.server_time`. Stamped at or
- * before this connection was established, it was never owed to it. Live first sightings keep the session time.
+ * The session clock only says when an event was first *seen*; its own `timestamp` says when it was emitted, on the
+ * same server clock as `connection_established.server_time`. An event stamped at or before this connection was
+ * established was never owed to it: first seen late through another tab's resume replay, or through a slow link
+ * (found under stress with injected latency and jitter, where the client-side grace alone was not enough).
  */
 function replayedBeforeJoin(event: FrameInfo, conn: ConnState): boolean {
-  if (!event.resumed || conn.establishedServerMs === undefined) return false;
+  if (conn.establishedServerMs === undefined) return false;
   const stamped = typeof event.msg?.timestamp === 'string' ? Date.parse(event.msg.timestamp) : NaN;
   return Number.isFinite(stamped) && stamped <= conn.establishedServerMs;
 }

@@ -100,6 +100,22 @@ describe('isolation.*', () => {
     expect(check(b).rules).toEqual([]);
   });
 
+  it('a connection whose link broke (1006) is excused after its last frame; one closed normally is not', () => {
+    const build = (code: number): SessionBuilder => {
+      const b = new SessionBuilder().connect('t1', 'alice', 0).connect('t2', 'alice', 10);
+      const r = aliceRun();
+      b.c2s('t1', r.startAgent(), 100);
+      b.emit(['t1', 't2'], r.started(130), 130);
+      b.s2c('t1', r.thinking(200), 200); // in flight to t2 when its link broke
+      b.close('t2', code, 'client', 400, code === 1006 ? 'connection lost' : 'bye');
+      b.s2c('t1', r.completed(600), 600);
+      b.close('t1', 1000, 'client', 700);
+      return b;
+    };
+    expect(check(build(1006)).rules).toEqual([]);
+    expect(check(build(1000)).rules).toEqual(['isolation.every-connection-receives']);
+  });
+
   /**
    * alice's tab t0 starts a run and drops after seq 2; seq 3-4 are emitted while no tab is connected; t0 comes back
    * as `back` (not knowing the run); later tab t1 resumes the run and is the first to see seq 3-4, in its replay.
