@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
-import { fetchDevToken } from '../src/auth';
+import { fetchDevToken } from '../src/verify/auth';
 import { startStack } from '../src/provider';
 
 const args = process.argv.slice(3);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { discoverDocuments } from '../src/codegen';
 import { generateDocs } from '../src/docs';
-import { loadSpec, type Spec } from '../src/spec';
+import { loadSpec, type Spec } from '../src/asyncapi';
 
 const ROOT = path.resolve(__dirname, '..');
 const BUDGET_BYTES = 300 * 1024;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { loadSpec } from '../src/spec';
+import { loadSpec } from '../src/asyncapi';
 import { diffDocuments, documentModelFromSpec } from '../src/registry';
 
 const ROOT = path.join(__dirname, '..');

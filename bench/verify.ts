@@ -6,15 +6,9 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  createChecker,
-  loadGeneratedValidators,
-  loadProfiles,
-  loadRules,
-  verifySessions,
-  verifySessionText,
-  type MessageValidators,
-} from '../src/rules';
+import { createChecker, loadProfiles, loadRules, type MessageValidators } from '../src/rules';
+import { loadGeneratedValidators } from '../src/protocol';
+import { verifySessions, verifySessionText } from '../src/verify/offline';
 
 const USERS = 1000;
 const RUNS_PER_USER = 9;

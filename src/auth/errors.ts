@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /**
  * Codes an {@link AuthError} carries when a token is refused or the auth service cannot help. They are the same

@@ -9,8 +9,6 @@ export { createAccessVerifier } from './verifier';
 export type { AccessVerifier, AccessVerifierOptions } from './verifier';
 export { tokenFromUpgrade } from './upgrade';
 export type { UpgradeToken } from './upgrade';
-export { fetchDevToken, refreshDevToken } from './client';
-export type { DevTokenOptions, RefreshOptions } from './client';
 export { AuthError, authErrorCodes } from './errors';
 export type { AuthErrorCode, AuthServiceErrorCode } from './errors';
 export { CHAT_PERMISSION, CLOCK_TOLERANCE_S, DEFAULT_AUDIENCE, DEFAULT_ISSUER, TTL_BOUNDS_S, isUserId } from './claims';

@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /** Stable codes of {@link ChaosError}. */
 export type ChaosErrorCode =

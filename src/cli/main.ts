@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 /** Command name -> its module under ./commands. Each module exports `register(program)`. */
 const COMMANDS: Record<string, string> = {
   pipeline: 'pipeline',

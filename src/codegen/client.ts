@@ -1,4 +1,4 @@
-import type { Spec, SpecMessage } from '../spec';
+import type { Spec, SpecMessage } from '../asyncapi';
 import { provenance } from './message-schema';
 
 /** Message types the generated client is built around; a spec without all of them gets no client. */

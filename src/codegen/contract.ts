@@ -1,4 +1,4 @@
-import type { Spec } from '../spec';
+import type { Spec } from '../asyncapi';
 
 /** `generated/contract.json`: what the provider and the tools read at run time instead of hard-coding it. */
 export interface Contract {

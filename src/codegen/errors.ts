@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /**
  * Code generation failed on a document that parsed (`CODEGEN_SCHEMA_INVALID`, `CODEGEN_TYPES_FAILED`, exit 2), or

@@ -1,4 +1,4 @@
-import type { Spec, SpecMessage } from '../spec';
+import type { Spec, SpecMessage } from '../asyncapi';
 import { clientModule } from './client';
 import { contractOf } from './contract';
 import { messageSchema } from './message-schema';

@@ -2,7 +2,7 @@
  * Code generation: a loaded spec in, `generated/` out (JSON Schemas, TypeScript types, ajv standalone validators,
  * contract summary). Deterministic: the same spec always gives the same bytes.
  */
-import { loadSpec, type Spec } from '../spec';
+import { loadSpec, type Spec } from '../asyncapi';
 import { CodegenError } from './errors';
 import { generateFiles, type GeneratedOutput } from './generate';
 import { diffOutput, writeOutput, type OutputDifference } from './output';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Spec, SpecMessage } from '../spec';
+import type { Spec, SpecMessage } from '../asyncapi';
 import { SCHEMA_DIALECT } from './ajv';
 import { isJsonObject, stripExtensions, type JsonObject } from './schema-walk';
 

@@ -1,4 +1,4 @@
-import type { Spec } from '../spec';
+import type { Spec } from '../asyncapi';
 import { provenance } from './message-schema';
 
 // Two helpers ajv's standalone code calls on every string, replaced by versions with a fast path for the common

@@ -1,7 +1,7 @@
 // Schema-aware traversal: knows which keywords hold subschemas, so property names and data are never mistaken
 // for keywords (a property called `x-id` or `$id` stays; an `x-` keyword goes).
 
-import { SUBSCHEMA_ARRAY_KEYWORDS as MANY, SUBSCHEMA_KEYWORDS as ONE, SUBSCHEMA_MAP_KEYWORDS as MAP } from '../spec';
+import { SUBSCHEMA_ARRAY_KEYWORDS as MANY, SUBSCHEMA_KEYWORDS as ONE, SUBSCHEMA_MAP_KEYWORDS as MAP } from '../asyncapi';
 
 export type JsonObject = Record<string, unknown>;
 

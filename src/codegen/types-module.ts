@@ -1,4 +1,4 @@
-import type { Spec, SpecMessage } from '../spec';
+import type { Spec, SpecMessage } from '../asyncapi';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';
 import { canonicalJson, isJsonObject, mapSchema, stripExtensions, type JsonObject } from './schema-walk';

@@ -1,5 +1,5 @@
 import standaloneCode from 'ajv/dist/standalone';
-import type { Spec, SpecMessage } from '../spec';
+import type { Spec, SpecMessage } from '../asyncapi';
 import { acceptUnknownFormats, createAjv } from './ajv';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';

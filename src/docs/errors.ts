@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /** Stable codes of the docs generator's errors. */
 export type DocsErrorCode = 'DOCS_INPUT_INVALID' | 'DOCS_INPUT_UNREADABLE' | 'DOCS_WRITE_FAILED' | 'DOCS_BAD_OPTION';

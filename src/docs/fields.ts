@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../spec';
+import type { JsonSchema } from '../asyncapi';
 
 // Turns a message's payload schema into the rows of a fields table. Works on any JSON Schema a third-party document
 // may hold: $ref chains (local pointers into the payload, cycles included), allOf merged into one shape, oneOf/anyOf

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { diffOutput, messageSchema, writeOutput, type OutputDifference } from '../codegen';
-import { loadSpec, type Spec, type SpecMessage } from '../spec';
+import { loadSpec, type Spec, type SpecMessage } from '../asyncapi';
 import { DocsError } from './errors';
 import { AnchorIds, anchorId } from './escape';
 import { readChangelog } from './inputs/registry';

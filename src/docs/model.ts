@@ -1,4 +1,4 @@
-import type { Spec, SpecMessage } from '../spec';
+import type { Spec, SpecMessage } from '../asyncapi';
 import type { RecordedExamples } from './inputs/sessions';
 import type { RulesDoc } from './inputs/rules';
 import type { ChangelogDoc } from './inputs/registry';

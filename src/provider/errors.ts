@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /** Codes of {@link ProviderError}. */
 export type ProviderErrorCode =

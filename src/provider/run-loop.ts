@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 import {
   AgentFailure,
   executeTool,
@@ -9,7 +9,7 @@ import {
   type ToolOutcome,
   type Workload,
   resolveWorkload,
-} from './agents';
+} from '../agents';
 import type { RunHub } from './hub';
 import { newId } from './ids';
 import type { Logger } from './logger';

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { messageNames, validateClientMessage } from '../../generated/validators';
 import { AuthError, createAccessVerifier, tokenFromUpgrade, type AccessClaims } from '../auth';
-import { chooseAgent, type AgentRequest, type Workload } from './agents';
+import { chooseAgent, type AgentRequest, type Workload } from '../agents';
 import { Connection, CloseCode, type ConnectionHost } from './connection';
 import { channelPath, protocolVersion } from './contract';
 import { ProviderError } from './errors';

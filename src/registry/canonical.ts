@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from '../spec';
+import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from '../asyncapi';
 
 // Canonical form of a payload schema: object keys sorted recursively (so reordering properties, or moving a schema
 // into `components` and `$ref`-ing it, changes nothing), `required` and `type` arrays sorted and de-duplicated (they

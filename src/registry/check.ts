@@ -1,6 +1,6 @@
 // `registry check`: the CI gate. The working spec against the registry (compatibility and drift) and, optionally,
 // against the spec at a git ref or in a file.
-import { loadSpec } from '../spec';
+import { loadSpec } from '../asyncapi';
 import { diffDocuments } from './document-diff';
 import { documentModelFromSpec } from './document-model';
 import { evaluateAgainstRegistry, type CheckedChange, type DriftItem } from './evaluate';

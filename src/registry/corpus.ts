@@ -2,7 +2,7 @@
 // shared corpus): every change must get a kind from the catalogue, and nothing may crash.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadSpec } from '../spec';
+import { loadSpec } from '../asyncapi';
 import { diffDocuments } from './document-diff';
 import { documentModelFromSpec, type DocumentModel } from './document-model';
 import { RegistryError } from './errors';

@@ -3,7 +3,7 @@
 // that differs goes unnamed.
 import { canonicalJson, fingerprint, joinPointer } from './canonical';
 import { schemeSignature, type DocumentModel, type MessageModel } from './document-model';
-import type { MessageDirection } from '../spec';
+import type { MessageDirection } from '../asyncapi';
 import { changeKinds, type Breaks, type ChangeKind } from './kinds';
 import {
   DEFAULT_DOCUMENT_MODE,

@@ -1,6 +1,6 @@
 // What the registry compares between two versions of a contract, extracted from a loaded Spec (or rebuilt from
 // schemas/registry.yaml, in which case `raw` is absent and only payloads and the surface are compared).
-import type { JsonSchema, MessageDirection, Spec } from '../spec';
+import type { JsonSchema, MessageDirection, Spec } from '../asyncapi';
 import { joinPointer } from './canonical';
 import { isObject } from './schema-model';
 

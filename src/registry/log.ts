@@ -2,7 +2,7 @@
 // schemas (the registry stores schemas, not diffs, so the log always reflects the current rules).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { MessageDirection } from '../spec';
+import type { MessageDirection } from '../asyncapi';
 import { RegistryError } from './errors';
 import { changeKinds, type Breaks, type ChangeKind } from './kinds';
 import { isBreaking, type CompatibilityMode } from './modes';

@@ -1,4 +1,4 @@
-import type { MessageDirection } from '../spec';
+import type { MessageDirection } from '../asyncapi';
 import { RegistryError } from './errors';
 import { breaksBackward, breaksForward, type ChangeKind } from './kinds';
 

@@ -2,7 +2,7 @@
 // with a reason, which is recorded.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadSpec } from '../spec';
+import { loadSpec } from '../asyncapi';
 import { documentModelFromSpec } from './document-model';
 import { RegistryError } from './errors';
 import { evaluateAgainstRegistry, type CheckedChange } from './evaluate';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadSpec, type Spec } from '../spec';
+import { loadSpec, type Spec } from '../asyncapi';
 import { documentModelFromSpec, type DocumentModel } from './document-model';
 import { RegistryError } from './errors';
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import type { MessageDirection } from '../spec';
+import type { MessageDirection } from '../asyncapi';
 import { canonicalJson, fingerprint } from './canonical';
 import type { DocumentModel, MessageModel, SecurityOption } from './document-model';
 import { RegistryError } from './errors';

@@ -3,7 +3,7 @@ import { findCheckKind } from './checks';
 import { RulesError } from './errors';
 import { fillTemplate } from './template';
 import type { Checker, CheckerOptions, CheckerStats, MessageValidators, Profile, RuleDef, Violation } from './types';
-import { loadGeneratedValidators } from './validators';
+import { loadGeneratedValidators } from '../protocol/validators';
 import {
   ERROR_TYPE,
   ESTABLISHED_TYPE,

@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /**
  * Rule files, profiles or check wiring that cannot be used. Codes: `RULES_UNREADABLE`, `RULES_INVALID`,

@@ -7,10 +7,6 @@ export { CHECK_KINDS } from './checks';
 export { RulesError } from './errors';
 export { DEFAULT_RULES_DIR, RULES_SCHEMA_FILE, loadRuleFile, loadRules } from './load';
 export { DEFAULT_PROFILES_FILE, loadProfiles } from './profiles';
-export { formatJunit, formatText, toJson } from './report';
-export { loadGeneratedValidators } from './validators';
-export { verifySessions, verifySessionText } from './verify';
-export type { SessionReport, VerifyOptions, VerifyReport } from './verify';
 export { FAMILIES } from './types';
 export type {
   Checker,

@@ -6,11 +6,12 @@ import { CHECK_KINDS } from './checks';
 import { RulesError } from './errors';
 import { COMMON_VARS, placeholders } from './template';
 import { FAMILIES, type Family, type RuleDef, type RuleSet } from './types';
+import { projectPath } from '../util/paths';
 
 /** `contracts/rules` of this repository. */
-export const DEFAULT_RULES_DIR = path.resolve(__dirname, '../../contracts/rules');
+export const DEFAULT_RULES_DIR = projectPath('contracts', 'rules');
 /** The JSON Schema every rule file must match. */
-export const RULES_SCHEMA_FILE = path.resolve(__dirname, '../../contracts/rules.schema.json');
+export const RULES_SCHEMA_FILE = projectPath('contracts', 'rules.schema.json');
 
 let compiled: ValidateFunction | undefined;
 

@@ -3,9 +3,10 @@ import path from 'path';
 import YAML from 'yaml';
 import { RulesError } from './errors';
 import type { Profile, ProfileSet } from './types';
+import { projectPath } from '../util/paths';
 
 /** `contracts/profiles.yaml` of this repository. */
-export const DEFAULT_PROFILES_FILE = path.resolve(__dirname, '../../contracts/profiles.yaml');
+export const DEFAULT_PROFILES_FILE = projectPath('contracts', 'profiles.yaml');
 
 const REQUIRED_KEYS = ['first_event_ms', 'terminal_ms', 'silence_ms'] as const;
 

@@ -1,4 +1,4 @@
-import { NetraError } from '../errors';
+import { NetraError } from '../util/errors';
 
 /**
  * A session file (or a record handed to the writer) that cannot be read as the fixed session format.

@@ -4,6 +4,7 @@ import { performance } from 'perf_hooks';
 import { SessionError } from './errors';
 import { REDACTED, redactClientMessage, redactTokens } from './redact';
 import type { Direction } from './types';
+import { projectPath } from '../util/paths';
 
 /** What the caller says about the session; `spec` defaults to `<title>@<version>` of `generated/contract.json`. */
 export interface SessionHeaderInput {
@@ -150,7 +151,7 @@ function openFile(file: string): NodeJS.WritableStream {
 // `<info.title>@<info.version>` from the generated contract; the writer is usable before codegen has run.
 function currentSpecName(): string {
   try {
-    const contract = JSON.parse(readFileSync(path.resolve(__dirname, '../../generated/contract.json'), 'utf8'));
+    const contract = JSON.parse(readFileSync(projectPath('generated', 'contract.json'), 'utf8'));
     if (typeof contract.title === 'string' && typeof contract.version === 'string') {
       return `${contract.title}@${contract.version}`;
     }

@@ -4,7 +4,7 @@
 // must find no mismatch.
 import { performance } from 'perf_hooks';
 import { readSession } from '../../src/sessions';
-import { startReplayServer } from '../../src/sessions/replay';
+import { startReplayServer } from '../../src/verify/replay';
 import { driveClientThroughSession } from './support/drive-client';
 import { nameOf, sessionFiles } from './support/sessions';
 

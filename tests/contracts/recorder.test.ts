@@ -10,7 +10,7 @@ import {
   RecordError,
   startRecordingStack,
   type LiveTarget,
-} from '../../src/sessions/record';
+} from '../../src/verify/record';
 import type { Stack } from '../../src/provider';
 
 const FAST = { thinkMs: 5, toolMs: 5, jitter: 0 };

@@ -3,9 +3,9 @@
 // wrong on purpose; tokens come from the replay server's own POST /auth/token.
 import { spawn } from 'child_process';
 import WebSocket from 'ws';
-import { fetchDevToken } from '../../src/auth';
+import { fetchDevToken } from '../../src/verify/auth';
 import { readSession, type Session } from '../../src/sessions';
-import { startReplayServer, type ReplayServer } from '../../src/sessions/replay';
+import { startReplayServer, type ReplayServer } from '../../src/verify/replay';
 import { CLI, ROOT, SESSIONS_DIR } from './support/sessions';
 
 type Msg = Record<string, unknown> & { type: string };

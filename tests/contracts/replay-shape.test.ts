@@ -7,8 +7,8 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { parseSessionText, readSession } from '../../src/sessions';
-import { startRecordingStack } from '../../src/sessions/record';
-import { compareShapes, planReplay, replaySession, sessionShape } from '../../src/sessions/replay';
+import { startRecordingStack } from '../../src/verify/record';
+import { compareShapes, planReplay, replaySession, sessionShape } from '../../src/verify/replay';
 import { CLI, ROOT, SESSIONS_DIR } from './support/sessions';
 
 const HEADER = '{"kind":"header","spec":"Netra Agent WebSocket@1.0.0","scenario":"x"}';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { loadScenario, loadScenarios, parseScenario, ScenarioError } from '../../src/sessions/record';
+import { loadScenario, loadScenarios, parseScenario, ScenarioError } from '../../src/verify/record';
 import { SCENARIOS_DIR } from './support/sessions';
 
 const GOOD = `name: tiny

@@ -1,8 +1,8 @@
 // Provider verification of every committed session: its client side replayed against a freshly started reference
 // provider (auth service + provider on 127.0.0.1, free ports) keeps every rule and the recording's shape.
 import { readSession } from '../../src/sessions';
-import { startRecordingStack } from '../../src/sessions/record';
-import { formatReplayReport, replaySession } from '../../src/sessions/replay';
+import { startRecordingStack } from '../../src/verify/record';
+import { formatReplayReport, replaySession } from '../../src/verify/replay';
 import { nameOf, sessionFiles } from './support/sessions';
 
 describe('replay of every committed session against a fresh provider', () => {

@@ -1,7 +1,7 @@
 // Every committed recording holds every rule, and there is one for every scenario (the eleven the contract needs).
 import { readSession } from '../../src/sessions';
-import { loadScenarios } from '../../src/sessions/record';
-import { verifySessions } from '../../src/rules';
+import { loadScenarios } from '../../src/verify/record';
+import { verifySessions } from '../../src/verify/offline';
 import { SCENARIOS_DIR, nameOf, sessionFiles } from './support/sessions';
 
 const REQUIRED = [

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NetraClient, RUN_EVENT_TYPES } from '../../generated/client';
-import { fetchDevToken } from '../../src/auth';
+import { fetchDevToken } from '../../src/verify/auth';
 import {
   connectUser,
   createTestSession,

@@ -2,7 +2,7 @@
 // point of a run, once or many times, reconnects, sends `resume` with the last seq it holds, and ends up holding
 // every event of the run exactly once. The rules engine checks every connection's stream (seq.*, resume-continues).
 import { NetraClient } from '../../generated/client';
-import { fetchDevToken } from '../../src/auth';
+import { fetchDevToken } from '../../src/verify/auth';
 import {
   connectUser,
   createTestSession,

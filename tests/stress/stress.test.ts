@@ -1,13 +1,13 @@
 // Stress tier (`npm run test:stress`): 100+ users for minutes through a chaos proxy in front of the provider that
 // adds latency, limits bandwidth and resets connections at random, while the users also drop their own connections
-// at random, refresh their tokens, cancel runs and keep second tabs. Driven by the load tool's library (src/load):
+// at random, refresh their tokens, cancel runs and keep second tabs. Driven by the load tool's library (src/verify/load):
 // the stress tier and `netra-contracts load` share one virtual-user implementation and one live rules checker.
 //
 // Environment: STRESS_USERS (default 100), STRESS_DURATION_S (default 120), STRESS_SEED (default 7),
 // STRESS_REPORT_DIR (default reports/stress: JSON + HTML report), STRESS_RECORD=1 (also write the whole session
 // for `netra-contracts verify`).
 import path from 'node:path';
-import { formatSummary, runLoad, writeLoadReport, type LoadReport, type ThresholdOutcome } from '../../src/load';
+import { formatSummary, runLoad, writeLoadReport, type LoadReport, type ThresholdOutcome } from '../../src/verify/load';
 import { killAllServe, spawnChaos, spawnServe, TEST_PROFILE, type ChaosCounters, type ChaosProcess, type ServeProcess } from '../support';
 
 function envInt(name: string, fallback: number, min: number, max: number): number {

@@ -2,7 +2,8 @@
 // into the one rules checker), exactly as a recorded session would hold it.
 import WebSocket from 'ws';
 import type { ClientMessage } from '../../generated/types';
-import { fetchDevToken, type TokenPair } from '../../src/auth';
+import { type TokenPair } from '../../src/auth';
+import { fetchDevToken } from '../../src/verify/auth';
 import { isTerminal, RunLedger, type Msg } from './ledger';
 import type { TestSession } from './session';
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { NetraError } from '../../errors';
-import { createPalette, formatFrame, runChat } from '../../provider';
+import { NetraError } from '../../util/errors';
+import { createPalette, formatFrame, runChat } from '../../verify/chat';
 
 interface ChatFlags {
   url: string;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { examplesColumn, formatCorpusTable, runCorpus, tscColumn } from '../../codegen';
 import { docsColumn } from '../../docs';
-import { NetraError } from '../../errors';
+import { NetraError } from '../../util/errors';
 
 /** `netra-contracts corpus [--root ../shared/corpus/asyncapi] [--json] [--keep]` */
 export function register(program: Command): void {

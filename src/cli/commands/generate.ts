@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { NetraError } from '../../errors';
-import { SpecError, formatDiagnostic } from '../../spec';
-import { generateAll } from '../generate-all';
+import { NetraError } from '../../util/errors';
+import { SpecError, formatDiagnostic } from '../../asyncapi';
+import { generateAll } from '../../pipeline/generate-all';
 
 /** `netra-contracts generate [--spec asyncapi.yaml] [--out generated] [--check]` */
 export function register(program: Command): void {

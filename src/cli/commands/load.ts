@@ -8,7 +8,7 @@ import {
   runLoad,
   writeLoadReport,
   type LoadOptions,
-} from '../../load';
+} from '../../verify/load';
 
 interface LoadFlags {
   url?: string;

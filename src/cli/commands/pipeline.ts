@@ -2,14 +2,14 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { generateDocs, writeDocs } from '../../docs';
-import { NetraError } from '../../errors';
-import { runLoad } from '../../load';
+import { NetraError } from '../../util/errors';
+import { runLoad } from '../../verify/load';
 import { checkRegistry } from '../../registry';
-import { formatText, toJson, verifySessions } from '../../rules';
-import { loadScenarios, recordAll, startRecordingStack, type LiveTarget } from '../../sessions/record';
-import { replayFile } from '../../sessions/replay';
-import { generateAll } from '../generate-all';
-import { formatSummary, runStages, type StageOutcome } from '../pipeline';
+import { formatText, toJson, verifySessions } from '../../verify/offline';
+import { loadScenarios, recordAll, startRecordingStack, type LiveTarget } from '../../verify/record';
+import { replayFile } from '../../verify/replay';
+import { generateAll } from '../../pipeline/generate-all';
+import { formatSummary, runStages, type StageOutcome } from '../../pipeline/stages';
 
 interface PipelineOptions {
   spec: string;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'path';
-import { NetraError } from '../../errors';
-import { formatText, verifySessions } from '../../rules';
+import { NetraError } from '../../util/errors';
+import { formatText, verifySessions } from '../../verify/offline';
 import {
   DEFAULT_SCENARIOS_DIR,
   externalTarget,
@@ -11,7 +11,7 @@ import {
   recordScenario,
   startRecordingStack,
   type RecordResult,
-} from '../../sessions/record';
+} from '../../verify/record';
 
 interface RecordCliOptions {
   scenario?: string;

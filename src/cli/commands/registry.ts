@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { NetraError } from '../../errors';
+import { NetraError } from '../../util/errors';
 import {
   checkRegistry,
   corpusDiffReport,

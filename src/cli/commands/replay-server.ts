@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readSession } from '../../sessions';
-import { ReplayError, startReplayServer, type ReplayServerSummary } from '../../sessions/replay';
+import { ReplayError, startReplayServer, type ReplayServerSummary } from '../../verify/replay';
 
 interface ReplayServerCliOptions {
   port: string;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'path';
-import { externalTarget, startRecordingStack, type LiveTarget, type TokenVia } from '../../sessions/record';
-import { formatReplayReport, replayFile, ReplayError, type ReplayReport } from '../../sessions/replay';
+import { externalTarget, startRecordingStack, type LiveTarget, type TokenVia } from '../../verify/record';
+import { formatReplayReport, replayFile, ReplayError, type ReplayReport } from '../../verify/replay';
 
 interface ReplayCliOptions {
   url?: string;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
-import { NetraError } from '../../errors';
-import { formatJunit, formatText, toJson, verifySessions } from '../../rules';
+import { NetraError } from '../../util/errors';
+import { formatJunit, formatText, toJson, verifySessions } from '../../verify/offline';
 
 interface VerifyCliOptions {
   json?: boolean;

@@ -1,4 +1,4 @@
-import type { Spec } from '../../spec';
+import type { Spec } from '../../asyncapi';
 import type { GeneratedOutput } from '../generate';
 
 /** One cell of the corpus table. `expected-fail`: a document known to be invalid failed, as it must. */

@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { formatDiagnostic, loadSpec, SpecError } from '../../spec';
+import { formatDiagnostic, loadSpec, SpecError } from '../../asyncapi';
 import { generateFiles } from '../generate';
 import { writeOutput } from '../output';
 import { examplesColumn, tscColumn } from './columns';
 import { discoverDocuments } from './discover';
 import type { CorpusCell, CorpusColumn, CorpusDocument, CorpusReport, CorpusRow } from './model';
+import { PROJECT_ROOT } from '../../util/paths';
 
 /** Documents of the shared corpus that are invalid on purpose (see its README); they must fail to parse. */
 export const KNOWN_INVALID = [
@@ -14,8 +15,6 @@ export const KNOWN_INVALID = [
   'diff-pairs/asyncapi-diff-v3.new.yml',
 ];
 
-/** The project root: generated validators `require('ajv')`, so they must live where node_modules resolves. */
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export interface CorpusOptions {
   root: string;

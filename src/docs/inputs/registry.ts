@@ -1,5 +1,5 @@
 import { registryHistory } from '../../registry';
-import type { Spec } from '../../spec';
+import type { Spec } from '../../asyncapi';
 
 // The changelog: each message's registered versions, what changed between consecutive ones and the registry's
 // compatibility verdict, from the schema registry's own history (schemas/registry.yaml + schemas/<message>/v<N>.json).

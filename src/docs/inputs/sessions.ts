@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { REDACTED, visitSessionText, type FrameRecord } from '../../sessions';
-import type { Spec, SpecMessage } from '../../spec';
+import type { Spec, SpecMessage } from '../../asyncapi';
 
 // Examples come from recorded sessions, never from our pen: for each message, the first frame of its type in the
 // sorted session files that is valid under the message's schema (a negative scenario's broken frame is not an

@@ -1,4 +1,4 @@
-import type { SpecMessage } from '../../spec';
+import type { SpecMessage } from '../../asyncapi';
 import { anchorId, escapeHtml, type AnchorIds } from '../escape';
 import { deriveFields, type FieldConstraint, type FieldRow } from '../fields';
 import { renderInline, renderMarkdown } from '../markdown';

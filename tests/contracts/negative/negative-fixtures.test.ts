@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'fs';
 import path from 'path';
-import { loadRules, verifySessions, type SessionReport } from '../../../src/rules';
+import { loadRules } from '../../../src/rules';
+import { verifySessions, type SessionReport } from '../../../src/verify/offline';
 import { COMPANIONS } from './make-fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../../../contracts/fixtures');

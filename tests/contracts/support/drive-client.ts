@@ -9,9 +9,9 @@ import {
   SERVER_MESSAGE_TYPES,
   type WebSocketConstructorLike,
 } from '../../../generated/client';
-import { embeddedTokens, type TokenSpec } from '../../../src/sessions/record';
-import { actorOf, buildScript, type ReplayServer } from '../../../src/sessions/replay';
-import { decodeRaw } from '../../../src/sessions/record';
+import { embeddedTokens, type TokenSpec } from '../../../src/verify/record';
+import { actorOf, buildScript, type ReplayServer } from '../../../src/verify/replay';
+import { decodeRaw } from '../../../src/verify/record';
 import type { CloseRecord, FrameRecord, Session } from '../../../src/sessions';
 
 /** What one client (one recorded tab, across its reconnects) received. */

@@ -1,11 +1,5 @@
-import {
-  AuthError,
-  createAccessVerifier,
-  fetchDevToken,
-  refreshDevToken,
-  startAuthService,
-  type AuthService,
-} from '../../../src/auth';
+import { AuthError, createAccessVerifier, startAuthService, type AuthService } from '../../../src/auth';
+import { fetchDevToken, refreshDevToken } from '../../../src/verify/auth';
 import { payloadOf } from './http';
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {

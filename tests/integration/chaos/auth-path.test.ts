@@ -1,4 +1,5 @@
-import { createAccessVerifier, fetchDevToken, startAuthService, type AuthService } from '../../../src/auth';
+import { createAccessVerifier, startAuthService, type AuthService } from '../../../src/auth';
+import { fetchDevToken } from '../../../src/verify/auth';
 import { startFaultProxy, type FaultProxy } from '../../../src/chaos';
 
 // The proxy between a token consumer (what the provider does) and the real auth service: HTTP through the faults.

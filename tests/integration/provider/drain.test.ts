@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { fetchDevToken } from '../../../src/auth';
+import { fetchDevToken } from '../../../src/verify/auth';
 import { afterEachCheck, connectAs, expectCompleteRun, sleep, spawnServe, startTestStack, TestClient } from './helpers';
 
 afterEach(afterEachCheck);

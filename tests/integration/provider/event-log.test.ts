@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchDevToken } from '../../../src/auth';
+import { fetchDevToken } from '../../../src/verify/auth';
 import {
   afterEachCheck,
   connectAs,

@@ -10,7 +10,7 @@ import {
   startTestStack,
 } from './helpers';
 
-const prices = require('../../../src/provider/agents/prices.json') as { models: Record<string, unknown> };
+const prices = require('../../../src/agents/pricing/prices.json') as { models: Record<string, unknown> };
 
 const SEND_BUFFER = 256 * 1024;
 let stack: Stack;

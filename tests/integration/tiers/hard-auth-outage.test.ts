@@ -9,7 +9,7 @@
 // - clients cannot get tokens: fetchDevToken fails with AuthError AUTH_UNAVAILABLE;
 // - after the auth service returns, tokens can be fetched and new keys verify again once the verifier's retry
 //   cooldown (5 s after its last failed fetch) has passed.
-import { fetchDevToken } from '../../../src/auth';
+import { fetchDevToken } from '../../../src/verify/auth';
 import { startProvider, type Provider } from '../../../src/provider';
 import {
   connectUser,

@@ -2,7 +2,8 @@
 // several seconds with long gaps between events. Runs must still complete, first events must still come at once
 // (agent_started does not wait for the model), and no run may fall silent past the profile's silence_ms. The `ci`
 // profile's limits (first event 500 ms, terminal 45 s, silence 15 s) are the plan's; the model is far inside them.
-import { loadRules, verifySessionText } from '../../../src/rules';
+import { loadRules } from '../../../src/rules';
+import { verifySessionText } from '../../../src/verify/offline';
 import {
   connectUser,
   createTestSession,

@@ -1,6 +1,6 @@
 // Medium tier: 2 to 5 users at once: ordering, isolation, token refresh mid-run, an auth failure and recovery.
 // Every frame any client sees goes through the one rules engine (tests/support); tests assert the scenario's outcome.
-import { refreshDevToken } from '../../../src/auth';
+import { refreshDevToken } from '../../../src/verify/auth';
 import {
   connectUser,
   createTestSession,

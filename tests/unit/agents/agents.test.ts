@@ -7,7 +7,7 @@ import {
   type AgentAnswer,
   type AgentRequest,
   type Workload,
-} from '../../../src/provider/agents';
+} from '../../../src/agents';
 import { cents, RecordingIO, usd, type RecordingOptions } from './recording-io';
 
 // The hand-computed workload of tools.test.ts: its figures are checked there tool by tool.

@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { agentNames, runAgent, sampleWorkload, type AgentAnswer } from '../../../src/provider/agents';
+import { agentNames, runAgent, sampleWorkload, type AgentAnswer } from '../../../src/agents';
 import { RecordingIO } from './recording-io';
 
 const spec = parse(readFileSync(join(__dirname, '../../../asyncapi.yaml'), 'utf8'));

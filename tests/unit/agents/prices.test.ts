@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { priceTable } from '../../../src/provider/agents';
-import { loadPriceTable, PriceTableError } from '../../../src/provider/agents/price-table';
+import { priceTable } from '../../../src/agents';
+import { loadPriceTable, PriceTableError } from '../../../src/agents/pricing/price-table';
 
-const raw = JSON.parse(readFileSync(join(__dirname, '../../../src/provider/agents/prices.json'), 'utf8'));
+const raw = JSON.parse(readFileSync(join(__dirname, '../../../src/agents/pricing/prices.json'), 'utf8'));
 
-describe('price table (src/provider/agents/prices.json)', () => {
+describe('price table (src/agents/pricing/prices.json)', () => {
   it('prices 8 to 12 models and says its prices are illustrative', () => {
     expect(priceTable.models.size).toBeGreaterThanOrEqual(8);
     expect(priceTable.models.size).toBeLessThanOrEqual(12);

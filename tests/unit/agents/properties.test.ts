@@ -7,7 +7,7 @@ import {
   sampleWorkload,
   type Workload,
   type WorkloadModel,
-} from '../../../src/provider/agents';
+} from '../../../src/agents';
 import { cents, RecordingIO, usd } from './recording-io';
 
 const modelNames = [...priceTable.models.keys()];

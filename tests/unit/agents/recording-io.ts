@@ -6,7 +6,7 @@ import {
   type AgentIO,
   type AgentRequest,
   type ToolOutcome,
-} from '../../../src/provider/agents';
+} from '../../../src/agents';
 
 export type RecordedStep =
   | { kind: 'think'; reasoning: string }

@@ -2,8 +2,8 @@ import {
   asksForForecast,
   growthFromRequest,
   horizonsFromRequest,
-} from '../../../src/provider/agents/agents/request-hints';
-import { formatCount, formatPercent, formatUsd, toCents } from '../../../src/provider/agents/money';
+} from '../../../src/agents/request-hints';
+import { formatCount, formatPercent, formatUsd, toCents } from '../../../src/agents/pricing/money';
 
 describe('growthFromRequest', () => {
   it.each<[string, number, boolean]>([

@@ -1,4 +1,4 @@
-import { executeTool, priceTable, toolNames, type Workload } from '../../../src/provider/agents';
+import { executeTool, priceTable, toolNames, type Workload } from '../../../src/agents';
 
 // A small workload whose figures are computed by hand below from the price table's values:
 //   gpt-4o            $2.50 in / $10.00 out per 1M, route -> gpt-4o-mini ($0.15 / $0.60), cache -50%, batch -50%

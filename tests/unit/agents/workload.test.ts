@@ -1,4 +1,4 @@
-import { priceTable, sampleWorkload, validateWorkload, type Workload } from '../../../src/provider/agents';
+import { priceTable, sampleWorkload, validateWorkload, type Workload } from '../../../src/agents';
 
 describe('sampleWorkload', () => {
   it('is deterministic for a user id', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AuthError, authErrorCodes, createJsonLinesLogger, silentLogger } from '../../../src/auth';
-import { NetraError } from '../../../src/errors';
+import { NetraError } from '../../../src/util/errors';
 
 function capture() {
   const lines: string[] = [];

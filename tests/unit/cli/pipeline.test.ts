@@ -1,5 +1,5 @@
-import { NetraError } from '../../../src/errors';
-import { formatSummary, runStages, type StageOutcome } from '../../../src/cli/pipeline';
+import { NetraError } from '../../../src/util/errors';
+import { formatSummary, runStages, type StageOutcome } from '../../../src/pipeline/stages';
 
 describe('[easy] pipeline stage runner', () => {
   it('runs every stage, keeps going after a failure, and skips only the stages that need a failed one', async () => {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { contractOf, messageSchema } from '../../../src/codegen';
-import { loadSpec, loadSpecFromString } from '../../../src/spec';
+import { loadSpec, loadSpecFromString } from '../../../src/asyncapi';
 import type { AgentThinking, MessageTypeMap, ServerMessage } from '../../../generated/types';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

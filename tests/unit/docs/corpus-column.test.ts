@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CorpusDocument } from '../../../src/codegen';
 import { docsColumn } from '../../../src/docs';
-import { loadSpec } from '../../../src/spec';
+import { loadSpec } from '../../../src/asyncapi';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

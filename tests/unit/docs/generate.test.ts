@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { closeCodesOf, generateDocs, writeDocs } from '../../../src/docs';
 import { registerSpec } from '../../../src/registry';
-import { loadSpec, loadSpecFromString, type Spec } from '../../../src/spec';
+import { loadSpec, loadSpecFromString, type Spec } from '../../../src/asyncapi';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SPEC_FILE = path.join(ROOT, 'asyncapi.yaml');

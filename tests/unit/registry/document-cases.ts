@@ -1,6 +1,6 @@
 // Before/after documents for every document-level change kind (used by document-kinds.test.ts and the
 // catalogue coverage test).
-import type { Spec, SpecMessage } from '../../../src/spec';
+import type { Spec, SpecMessage } from '../../../src/asyncapi';
 import type { Breaks, ChangeKind } from '../../../src/registry';
 
 export interface DocInput {

@@ -1,5 +1,6 @@
 // Runs a built session through the real engine (all rules of contracts/rules, generated validators).
-import { loadProfiles, loadRules, verifySessionText, type SessionReport, type Violation } from '../../../src/rules';
+import { loadProfiles, loadRules, type Violation } from '../../../src/rules';
+import { verifySessionText, type SessionReport } from '../../../src/verify/offline';
 import type { SessionBuilder } from './session-builder';
 
 const rules = loadRules();

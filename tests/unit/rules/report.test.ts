@@ -1,4 +1,5 @@
-import { formatJunit, formatText, loadProfiles, loadRules, toJson, type VerifyReport } from '../../../src/rules';
+import { loadProfiles, loadRules } from '../../../src/rules';
+import { formatJunit, formatText, toJson, type VerifyReport } from '../../../src/verify/offline';
 
 const rules = loadRules().rules;
 const violation = (line: number, rule = 'seq.contiguous') => ({

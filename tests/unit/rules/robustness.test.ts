@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { loadProfiles, loadRules, verifySessionText } from '../../../src/rules';
+import { loadProfiles, loadRules } from '../../../src/rules';
+import { verifySessionText } from '../../../src/verify/offline';
 import { SessionError } from '../../../src/sessions';
 import { buildBaseSession } from '../../contracts/negative/base-session';
 

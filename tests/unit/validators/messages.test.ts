@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadSpec, type SpecMessage } from '../../../src/spec';
+import { loadSpec, type SpecMessage } from '../../../src/asyncapi';
 import * as validators from '../../../generated/validators';
 import type { SchemaError, Validated } from '../../../generated/validators';
 

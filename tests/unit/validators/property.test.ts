@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import type { ValidateFunction } from 'ajv';
 import { acceptUnknownFormats, createAjv } from '../../../src/codegen';
-import { loadSpec, type SpecMessage } from '../../../src/spec';
+import { loadSpec, type SpecMessage } from '../../../src/asyncapi';
 import * as generated from '../../../generated/validators';
 
 // The generated standalone validators must accept and refuse exactly what ajv accepts and refuses when it compiles

@@ -1,0 +1,240 @@
+import { formatCount, formatDollars, formatPercent, formatUsd, toCents } from './pricing/money';
+import {
+  defaultBatchLatencyLevels,
+  defaultCacheablePromptShare,
+  type CacheBatchEstimate,
+} from './tools/cache-batch-estimator';
+import type { CostAnalysis } from './tools/cost-analyzer';
+import { defaultCurrentUtilisation, defaultTargetUtilisation, type GpuRightsizing } from './tools/gpu-rightsizer';
+import { defaultRoutableShare, type RoutingSimulation } from './tools/routing-simulator';
+import type { SpendForecast } from './tools/spend-forecaster';
+import type { AgentAnswer, AgentIO, AgentRequest } from './types';
+import { resolveWorkload } from './pricing/workload';
+import { AgentRun, RunCancelled } from './agent-run';
+import {
+  budgetSentence,
+  cancelledAnswer,
+  changes,
+  plural,
+  growthPhrase,
+  lastHorizon,
+  listOf,
+  partialReasons,
+  recommendationLines,
+  savingsPhrase,
+  spendBreakdown,
+  workloadSummary,
+} from './answer-text';
+import { Findings } from './findings';
+import { cacheBatchDrafts, gpuDrafts, routingDrafts } from './recommendations';
+import { growthFromRequest } from './request-hints';
+import {
+  isCacheBatchEstimate,
+  isCostAnalysis,
+  isGpuRightsizing,
+  isRoutingSimulation,
+  isSpendForecast,
+} from './result-guards';
+
+/** The agent's name, as agent_started.agent_name carries it. */
+export const costOptimizerName = 'cost_optimizer';
+
+function routingThought(sim: RoutingSimulation): string {
+  const moves = sim.models
+    .filter((m) => m.monthly_savings_usd > 0)
+    .map(
+      (m) =>
+        `${m.model} -> ${m.route_to} for ${formatPercent(m.routable_share)} of requests ` +
+        `(${m.latency_sensitivity} latency sensitivity): ${formatDollars(m.monthly_savings_usd)}`,
+    );
+  const skipped = sim.skipped.map((s) => s.model);
+  return [
+    moves.length > 0
+      ? `Routing saves ${formatDollars(sim.total_monthly_savings_usd)} a month: ${listOf(moves)}.`
+      : 'Routing saves nothing here.',
+    skipped.length > 0
+      ? `${listOf(skipped)} ${skipped.length === 1 ? 'has' : 'have'} no cheaper model in the family.`
+      : '',
+    'Next: prompt caching and batch API savings on the traffic that stays on each model.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function cacheBatchThought(estimate: CacheBatchEstimate, next: string): string {
+  const caching = estimate.models
+    .filter((m) => m.caching.monthly_savings_usd > 0)
+    .map((m) => `${m.model} ${formatDollars(m.caching.monthly_savings_usd)}`);
+  const batching = estimate.models
+    .filter((m) => m.batching.monthly_savings_usd > 0)
+    .map((m) => `${m.model} ${formatDollars(m.batching.monthly_savings_usd)}`);
+  const latencyBound = estimate.models.filter((m) => m.batching.reason === 'latency_sensitive').map((m) => m.model);
+  return [
+    `Prompt caching saves ${formatDollars(estimate.caching_monthly_savings_usd)} a month` +
+      (caching.length > 0 ? ` (${listOf(caching)}),` : ',') +
+      ` the batch API ${formatDollars(estimate.batching_monthly_savings_usd)}` +
+      (batching.length > 0 ? ` (${listOf(batching)}).` : '.'),
+    latencyBound.length > 0 ? `No batching for latency-sensitive ${listOf(latencyBound)}.` : '',
+    next,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function gpuThought(sizing: GpuRightsizing): string {
+  const rows = sizing.models.map(
+    (m) =>
+      `${m.model} ${formatCount(m.current_gpu_hours)} ${m.current_gpu} hours (${formatDollars(m.current_cost_usd)})` +
+      ` -> ${formatCount(m.recommended_gpu_hours)} ${m.recommended_gpu} hours (${formatDollars(m.recommended_cost_usd)})`,
+  );
+  return (
+    `Packing self-hosted GPUs from ${formatPercent(sizing.current_utilisation)} to ` +
+    `${formatPercent(sizing.target_utilisation)} utilisation saves ${formatDollars(sizing.total_monthly_savings_usd)} ` +
+    `a month: ${listOf(rows)}.`
+  );
+}
+
+/**
+ * cost_optimizer: prices today's spend (cost_analyzer), then finds savings lever by lever without counting a request
+ * twice: routing simple traffic to cheaper models (routing_simulator), prompt caching and the batch API on the traffic
+ * that stays (cache_batch_estimator), GPU right-sizing when the workload self-hosts (gpu_rightsizer), and finally
+ * what the changes are worth over the next year (spend_forecaster).
+ */
+export async function runCostOptimizer(req: AgentRequest, io: AgentIO): Promise<AgentAnswer> {
+  const run = new AgentRun(io);
+  const findings = new Findings();
+  try {
+    return await optimise(req, run, findings);
+  } catch (err) {
+    if (err instanceof RunCancelled) return cancelledAnswer(costOptimizerName, run, findings);
+    throw err;
+  }
+}
+
+async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): Promise<AgentAnswer> {
+  const workload = resolveWorkload(req);
+  const summary = workloadSummary(workload);
+  const growth = growthFromRequest(req.userRequest);
+  await run.think(
+    `${req.workload ? 'Your workload' : 'No workload was sent, so I use your sample workload'}: ${summary.text}. ` +
+      'Pricing the current spend against the price table first.',
+  );
+
+  const cost = await run.callEssential<CostAnalysis>(
+    'cost_analyzer',
+    summary.names.length > 0 ? { models: summary.names } : {},
+    isCostAnalysis,
+  );
+  const spendCents = toCents(cost.total_monthly_spend_usd);
+  findings.spendCents = spendCents;
+  findings.modelNames = cost.models.map((m) => m.model);
+  const gpuCents = toCents(cost.total_gpu_cost_usd);
+  await run.think(
+    `Current spend is ${formatUsd(spendCents)} a month: ${spendBreakdown(cost)}.` +
+      (gpuCents > 0 ? ` ${formatUsd(gpuCents)} of it is self-hosted GPU time.` : '') +
+      ' Next: how much simple, latency-tolerant traffic could move to a cheaper model of the same family.',
+  );
+
+  const routing = await run.call<RoutingSimulation>(
+    'routing_simulator',
+    { routable_share_by_latency: { ...defaultRoutableShare } },
+    isRoutingSimulation,
+  );
+  const excluded: Record<string, number> = {};
+  if (routing) {
+    findings.add(routingDrafts(routing));
+    for (const m of routing.models) if (m.monthly_savings_usd > 0) excluded[m.model] = m.routable_share;
+    await run.think(routingThought(routing));
+  } else {
+    await run.think('The routing simulation failed; I carry on with caching and batching on all of the traffic.');
+  }
+
+  const selfHosted = cost.models.filter((m) => m.gpu_hours_per_month > 0);
+  const estimate = await run.call<CacheBatchEstimate>(
+    'cache_batch_estimator',
+    {
+      cacheable_prompt_share: defaultCacheablePromptShare,
+      batch_latency_levels: [...defaultBatchLatencyLevels],
+      excluded_share_by_model: excluded,
+    },
+    isCacheBatchEstimate,
+  );
+  const gpuNext =
+    selfHosted.length > 0
+      ? `Next: right-sizing the ${formatCount(selfHosted.reduce((s, m) => s + m.gpu_hours_per_month, 0))} self-hosted ` +
+        `GPU hours of ${listOf(selfHosted.map((m) => m.model))}.`
+      : '';
+  if (estimate) {
+    findings.add(cacheBatchDrafts(estimate));
+    await run.think(cacheBatchThought(estimate, gpuNext));
+  } else if (gpuNext) {
+    await run.think(`The caching and batching estimate failed; moving on. ${gpuNext}`);
+  }
+
+  if (selfHosted.length > 0) {
+    const sizing = await run.call<GpuRightsizing>(
+      'gpu_rightsizer',
+      { current_utilisation: defaultCurrentUtilisation, target_utilisation: defaultTargetUtilisation },
+      isGpuRightsizing,
+    );
+    if (sizing) {
+      findings.add(gpuDrafts(sizing));
+      await run.think(gpuThought(sizing));
+    }
+  }
+
+  const chosen = findings.selected();
+  const totalCents = findings.totalCents();
+  await run.think(
+    chosen.length > 0
+      ? `${changes(chosen.length, 'saves', 'save')} ${savingsPhrase(totalCents, spendCents)}; ` +
+          `the largest is "${chosen[0]!.title}" at ${formatUsd(chosen[0]!.cents)}. ` +
+          `Forecasting the next 12 months at ${growthPhrase(growth)}, with and without them.`
+      : `No change saves money on this ${formatUsd(spendCents)} workload; forecasting the next 12 months at ` +
+          `${growthPhrase(growth)} anyway.`,
+  );
+  const forecast = await run.call<SpendForecast>(
+    'spend_forecaster',
+    {
+      growth_rate_monthly: growth.monthly,
+      horizons_months: [3, 6, 12],
+      monthly_savings_usd: Math.min(totalCents, spendCents) / 100,
+    },
+    isSpendForecast,
+  );
+  run.checkAbort();
+
+  const reasons = partialReasons(run, findings);
+  const n = findings.modelNames.length;
+  const parts: string[] = [];
+  if (reasons.length > 0) parts.push(`Partial answer. ${reasons.join(' ')}`);
+  parts.push(
+    `Your ${plural(n, 'model')} (${listOf(findings.modelNames)}) cost ${formatUsd(spendCents)} a month today ` +
+      `for ${formatCount(cost.total_requests_per_month)} requests.`,
+  );
+  if (chosen.length > 0) {
+    parts.push(
+      `${changes(chosen.length, 'saves', 'save')} an estimated ${savingsPhrase(totalCents, spendCents)}:\n` +
+        `${recommendationLines(chosen)}\n`,
+    );
+  }
+  const horizon = forecast ? lastHorizon(forecast) : undefined;
+  if (forecast && horizon) {
+    parts.push(
+      `Over the next ${horizon.months} months at ${growthPhrase(growth)} you would spend ` +
+        `${formatDollars(horizon.cumulative_spend_usd)}` +
+        (chosen.length > 0
+          ? `; with these changes ${formatDollars(horizon.cumulative_spend_with_recommendations_usd)}, ` +
+            `${formatDollars(horizon.cumulative_savings_usd)} less.`
+          : '.'),
+    );
+    const budget = budgetSentence(forecast, chosen.length > 0);
+    if (budget) parts.push(budget);
+  }
+  parts.push('Prices are illustrative list prices from the provider price table.');
+  return {
+    status: reasons.length > 0 ? 'partial' : 'success',
+    final_response: parts.join(' ').replace(/\n /g, '\n'),
+    result: findings.toResult(),
+  };
+}

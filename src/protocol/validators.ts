@@ -1,0 +1,51 @@
+import path from 'path';
+import { RulesError } from '../rules/errors';
+import type { MessageValidators, SchemaError, ValidationResult } from '../rules/types';
+import { projectPath } from '../util/paths';
+
+type GeneratedResult = { ok: boolean; errors?: unknown };
+interface GeneratedValidators {
+  validateServerMessage(msg: unknown): GeneratedResult;
+  validateClientMessage(msg: unknown): GeneratedResult;
+}
+
+let cached: MessageValidators | undefined;
+
+/**
+ * The ajv standalone validators that codegen wrote to `generated/validators` (from asyncapi.yaml), adapted to the
+ * engine. Throws `RulesError` `VALIDATORS_MISSING` (exit code 2) when codegen has not run.
+ *
+ * @example
+ * const { server } = loadGeneratedValidators();
+ * server({ type: 'agent_thinking' }).ok; // false
+ */
+export function loadGeneratedValidators(): MessageValidators {
+  if (cached) return cached;
+  const dir = projectPath('generated', 'validators');
+  let mod: GeneratedValidators;
+  try {
+    // Loaded at run time: generated code is produced by `netra-contracts generate`, not part of the sources.
+    mod = require(dir) as GeneratedValidators;
+  } catch (err) {
+    throw new RulesError(
+      'VALIDATORS_MISSING',
+      `cannot load the generated validators (${dir}): run 'netra-contracts generate' first (${(err as Error).message.split('\n')[0]})`,
+      { cause: err },
+    );
+  }
+  if (typeof mod.validateServerMessage !== 'function' || typeof mod.validateClientMessage !== 'function') {
+    throw new RulesError('VALIDATORS_MISSING', `${dir} does not export validateServerMessage/validateClientMessage`);
+  }
+  cached = {
+    server: (msg) => adapt(mod.validateServerMessage(msg)),
+    client: (msg) => adapt(mod.validateClientMessage(msg)),
+  };
+  return cached;
+}
+
+const OK: ValidationResult = { ok: true };
+
+function adapt(result: GeneratedResult): ValidationResult {
+  if (result.ok) return OK;
+  return { ok: false, errors: Array.isArray(result.errors) ? (result.errors as SchemaError[]) : [] };
+}
