@@ -276,7 +276,7 @@ function toSpec(
     const actions = directions.get(name);
     const direction: MessageDirection =
       actions === undefined || actions.size === 0 ? 'none' : actions.size === 2 ? 'both' : [...actions][0];
-    const out: SpecMessage = { name, direction, payload, examples: [] };
+    const out: SpecMessage = { name, direction, payload, examples: [], extensions: extensionsOf(message.json()) };
     const type = discriminatorOf(payload);
     if (type !== undefined) out.type = type;
     const title = optionalString(message.title());
@@ -305,6 +305,7 @@ function toSpec(
       ...(out.description !== undefined ? { description: out.description } : {}),
       payload: out.payload,
       examples: out.examples,
+      extensions: out.extensions,
     };
   });
 

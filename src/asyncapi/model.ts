@@ -23,6 +23,8 @@ export interface SpecMessage {
   /** Clean: x-parser-* stripped, dereferenced, cycles as `$ref` into root `$defs`. Always finite JSON. */
   payload: JsonSchema;
   examples: SpecExample[];
+  /** The message's `x-*` keys (x-parser-* excluded), e.g. `x-netra-run`. */
+  extensions: Record<string, unknown>;
 }
 
 export interface SpecChannel {

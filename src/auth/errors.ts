@@ -1,4 +1,4 @@
-import { NetraError } from '../util/errors';
+import { NetraError, type NetraErrorOptions } from '../util/errors';
 
 /**
  * Codes an {@link AuthError} carries when a token is refused or the auth service cannot help. They are the same
@@ -64,7 +64,7 @@ export class AuthError extends NetraError {
   constructor(
     code: AuthErrorCode | AuthServiceErrorCode | (string & {}),
     message: string,
-    options: { cause?: unknown; httpStatus?: number; exitCode?: number } = {},
+    options: NetraErrorOptions & { httpStatus?: number } = {},
   ) {
     super(code, message, { cause: options.cause, exitCode: options.exitCode ?? 2 });
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;

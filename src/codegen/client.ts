@@ -1,15 +1,10 @@
 import type { Spec, SpecMessage } from '../asyncapi';
+import { runProtocolOf } from './contract';
 import { provenance } from './message-schema';
 
 /** Message types the generated client is built around; a spec without all of them gets no client. */
 const CLIENT_TYPES = ['start_agent', 'resume', 'cancel_run', 'auth_refresh'] as const;
-const SERVER_TYPES = ['connection_established', 'agent_started', 'error_message'] as const;
-const TERMINAL_TYPES = ['agent_completed', 'agent_error'] as const;
-
-function requiredOf(message: SpecMessage): string[] {
-  const required = (message.payload as { required?: unknown }).required;
-  return Array.isArray(required) ? required.filter((r): r is string => typeof r === 'string') : [];
-}
+const SERVER_TYPES = ['connection_established', 'error_message'] as const;
 
 function list(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(', ');
@@ -22,9 +17,10 @@ function union(values: readonly string[]): string {
 /**
  * `generated/client.ts`: a typed, self-contained consumer SDK for the spec's run protocol (connect with a token,
  * typed handlers per server message, typed client messages, validation of what arrives, resume after a drop). It is
- * produced only for a spec that has the run protocol's messages (start_agent, resume, cancel_run, auth_refresh,
- * connection_established, agent_started, error_message, agent_completed, agent_error); any other document gets
- * no client (undefined). Deterministic: the same spec gives the same bytes.
+ * produced only for a spec that has a run protocol (`x-netra-run`) and the connection messages (start_agent,
+ * resume, cancel_run, auth_refresh, connection_established, error_message); any other document gets no client
+ * (undefined). The run events, the start and the terminals come from the spec. Deterministic: the same spec gives
+ * the same bytes.
  *
  * @example
  * const text = clientModule(await loadSpec('asyncapi.yaml'));
@@ -38,15 +34,12 @@ export function clientModule(spec: Spec): string | undefined {
     return d === direction || d === 'both';
   };
   if (!CLIENT_TYPES.every((t) => has(t, 'receive'))) return undefined;
-  if (![...SERVER_TYPES, ...TERMINAL_TYPES].every((t) => has(t, 'send'))) return undefined;
+  if (!SERVER_TYPES.every((t) => has(t, 'send'))) return undefined;
+  const run = runProtocolOf(spec);
+  if (run === null) return undefined;
   const serverTypes = [...byType.values()]
     .filter((m) => m.direction === 'send' || m.direction === 'both')
     .map((m) => m.type as string);
-  const runTypes = serverTypes.filter((t) => {
-    const required = requiredOf(byType.get(t) as SpecMessage);
-    return required.includes('run_id') && required.includes('seq');
-  });
-  if (!runTypes.includes('agent_started') || !TERMINAL_TYPES.every((t) => runTypes.includes(t))) return undefined;
   const major = spec.version.split('.')[0] ?? '1';
   const channel = spec.channels.find((c) => 'x-netra-limits' in c.extensions) ?? spec.channels[0];
   return TEMPLATE.replace(/__PROVENANCE__/g, provenance(spec))
@@ -54,10 +47,11 @@ export function clientModule(spec: Spec): string | undefined {
     .replace(/__ADDRESS__/g, channel?.address ?? '/')
     .replace(/__MAJOR__/g, major)
     .replace(/__SERVER_TYPES__/g, list(serverTypes))
-    .replace(/__RUN_TYPES__/g, list(runTypes))
-    .replace(/__RUN_UNION__/g, union(runTypes))
-    .replace(/__TERMINAL_TYPES__/g, list(TERMINAL_TYPES))
-    .replace(/__TERMINAL_UNION__/g, union(TERMINAL_TYPES));
+    .replace(/__RUN_TYPES__/g, list(run.events))
+    .replace(/__RUN_UNION__/g, union(run.events))
+    .replace(/__START_TYPE__/g, run.start)
+    .replace(/__TERMINAL_TYPES__/g, list(run.terminals))
+    .replace(/__TERMINAL_UNION__/g, union(run.terminals));
 }
 
 // The client itself. Placeholders (__NAME__) are filled from the spec; the rest is fixed code. It avoids template
@@ -138,7 +132,7 @@ export interface NetraClientOptions {
   reconnectDelayMs?: number;
   /** Longest delay between reconnect attempts. Default 5000 ms. */
   maxReconnectDelayMs?: number;
-  /** How long startAgent waits for agent_started. Default 30000 ms. */
+  /** How long startAgent waits for __START_TYPE__. Default 30000 ms. */
   requestTimeoutMs?: number;
 }
 
@@ -190,7 +184,7 @@ interface InternalRun extends RunState {
 }
 
 interface PendingStart {
-  resolve: (value: { request_id: string; run_id: string; started: MessageTypeMap['agent_started'] }) => void;
+  resolve: (value: { request_id: string; run_id: string; started: MessageTypeMap['__START_TYPE__'] }) => void;
   reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -280,15 +274,15 @@ export class NetraClient {
     socket.send(data);
   }
 
-  /** Starts a run; resolves on its agent_started, rejects with the error_message that refused it. */
-  startAgent(input: StartAgentInput): Promise<{ request_id: string; run_id: string; started: MessageTypeMap['agent_started'] }> {
+  /** Starts a run; resolves on its __START_TYPE__, rejects with the error_message that refused it. */
+  startAgent(input: StartAgentInput): Promise<{ request_id: string; run_id: string; started: MessageTypeMap['__START_TYPE__'] }> {
     const request_id = input.request_id ?? newRequestId();
     const msg = { ...input, type: 'start_agent', request_id } as MessageTypeMap['start_agent'];
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.requestTimeoutMs ?? 30000;
       const timer = setTimeout(() => {
         this.pending.delete(request_id);
-        reject(new NetraClientError('TIMEOUT', 'no agent_started for ' + request_id + ' within ' + timeoutMs + ' ms'));
+        reject(new NetraClientError('TIMEOUT', 'no __START_TYPE__ for ' + request_id + ' within ' + timeoutMs + ' ms'));
       }, timeoutMs);
       this.pending.set(request_id, { resolve, reject, timer });
       try {
@@ -433,8 +427,8 @@ export class NetraClient {
       run.seqs.add(event.seq);
       while (run.seqs.has(run.lastSeq + 1)) run.lastSeq++;
       run.events.push(event);
-      if (event.type === 'agent_started') {
-        const started = event as MessageTypeMap['agent_started'];
+      if (event.type === '__START_TYPE__') {
+        const started = event as MessageTypeMap['__START_TYPE__'];
         run.request_id = started.request_id;
         const pending = this.pending.get(started.request_id);
         if (pending !== undefined) {

@@ -13,8 +13,8 @@ export { generateFiles } from './generate';
 export type { GeneratedOutput } from './generate';
 export { diffOutput, writeOutput } from './output';
 export type { OutputDifference } from './output';
-export { contractOf } from './contract';
-export type { Contract } from './contract';
+export { contractOf, runProtocolOf } from './contract';
+export type { Contract, ContractMessage, RunProtocol } from './contract';
 export { acceptUnknownFormats, createAjv, SCHEMA_DIALECT, ANNOTATION_KEYWORDS } from './ajv';
 export { messageSchema } from './message-schema';
 export { toTypeName } from './types-module';
@@ -52,7 +52,7 @@ export async function generate(options: {
       throw new CodegenError(
         'GENERATED_OUT_OF_DATE',
         `${changes.length} generated file(s) do not match ${options.specFile}; run 'netra-contracts generate':\n${list}`,
-        1,
+        { exitCode: 1 },
       );
     }
     return { spec, outDir: options.outDir, files, changes, warnings: output.warnings };

@@ -1,7 +1,6 @@
-import path from 'path';
-import { RulesError } from '../rules/errors';
-import type { MessageValidators, SchemaError, ValidationResult } from '../rules/types';
 import { projectPath } from '../util/paths';
+import { ProtocolError } from './errors';
+import type { MessageValidators, SchemaError, ValidationResult } from './types';
 
 type GeneratedResult = { ok: boolean; errors?: unknown };
 interface GeneratedValidators {
@@ -12,8 +11,8 @@ interface GeneratedValidators {
 let cached: MessageValidators | undefined;
 
 /**
- * The ajv standalone validators that codegen wrote to `generated/validators` (from asyncapi.yaml), adapted to the
- * engine. Throws `RulesError` `VALIDATORS_MISSING` (exit code 2) when codegen has not run.
+ * The ajv standalone validators that codegen wrote to `generated/validators` (from asyncapi.yaml). Throws
+ * `ProtocolError` `VALIDATORS_MISSING` (exit code 2) when codegen has not run.
  *
  * @example
  * const { server } = loadGeneratedValidators();
@@ -27,14 +26,14 @@ export function loadGeneratedValidators(): MessageValidators {
     // Loaded at run time: generated code is produced by `netra-contracts generate`, not part of the sources.
     mod = require(dir) as GeneratedValidators;
   } catch (err) {
-    throw new RulesError(
+    throw new ProtocolError(
       'VALIDATORS_MISSING',
       `cannot load the generated validators (${dir}): run 'netra-contracts generate' first (${(err as Error).message.split('\n')[0]})`,
       { cause: err },
     );
   }
   if (typeof mod.validateServerMessage !== 'function' || typeof mod.validateClientMessage !== 'function') {
-    throw new RulesError('VALIDATORS_MISSING', `${dir} does not export validateServerMessage/validateClientMessage`);
+    throw new ProtocolError('VALIDATORS_MISSING', `${dir} does not export validateServerMessage/validateClientMessage`);
   }
   cached = {
     server: (msg) => adapt(mod.validateServerMessage(msg)),

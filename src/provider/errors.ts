@@ -1,4 +1,4 @@
-import { NetraError } from '../util/errors';
+import { NetraError, type NetraErrorOptions } from '../util/errors';
 
 /** Codes of {@link ProviderError}. */
 export type ProviderErrorCode =
@@ -22,7 +22,7 @@ export type ProviderErrorCode =
  * }
  */
 export class ProviderError extends NetraError {
-  constructor(code: ProviderErrorCode, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+  constructor(code: ProviderErrorCode, message: string, options: NetraErrorOptions = {}) {
     super(code, message, { cause: options.cause, exitCode: options.exitCode ?? 2 });
   }
 }

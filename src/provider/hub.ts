@@ -1,13 +1,12 @@
+import { loadProtocol, type Protocol } from '../protocol';
 import type { Connection } from './connection';
 import type { DurableEventLog } from './event-log-file';
 import { newId, nowIso } from './ids';
 import type { Logger } from './logger';
 import { checkServerMessage, type SchemaErrorItem } from './outgoing';
 import {
-  isTerminalType,
   Run,
   RunStopped,
-  runEventTypes,
   type RunContext,
   type RunEventBody,
   type RunStopKind,
@@ -78,7 +77,6 @@ export interface HubStats {
   contractViolations: number;
 }
 
-const runEventTypeSet: ReadonlySet<string> = new Set(runEventTypes);
 
 /**
  * The provider's state, independent of sockets: users and their open connections, threads and runs with their
@@ -97,6 +95,7 @@ export class RunHub {
   private activeCount = 0;
   private retainedBytes = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly protocol: Protocol = loadProtocol();
   private readonly counters = {
     runsStarted: 0,
     runsEnded: 0,
@@ -469,7 +468,7 @@ export class RunHub {
       run.events.push(text);
       run.bytes += text.length;
       this.track(run, event);
-      if (isTerminalType(event.type)) {
+      if (this.protocol.isTerminal(event.type)) {
         run.ended = true;
         const at = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : NaN;
         run.endedAt = Number.isFinite(at) ? at : Date.now();
@@ -530,7 +529,7 @@ export class RunHub {
     ];
     if (!isRecord(event)) return broken('', 'run event must be an object');
     const c = run.ctx;
-    if (typeof event.type !== 'string' || !runEventTypeSet.has(event.type))
+    if (typeof event.type !== 'string' || !this.protocol.runEventTypes.has(event.type))
       return broken('/type', 'not a run event type');
     if (event.seq !== run.head + 1) return broken('/seq', `must be ${run.head + 1}`);
     if (event.run_id !== c.runId) return broken('/run_id', 'must be the run id');
@@ -587,7 +586,7 @@ export class RunHub {
   private commit(run: Run, event: Record<string, unknown>): void {
     const text = JSON.stringify(event);
     const seq = run.head + 1;
-    const terminal = isTerminalType(event.type);
+    const terminal = this.protocol.isTerminal(event.type);
     run.events.push(text);
     run.bytes += text.length;
     this.retainedBytes += text.length;

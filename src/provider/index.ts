@@ -30,5 +30,3 @@ export { createJsonLogger, isLogLevel, silentLogger } from './logger';
 export type { LogFields, LogLevel, Logger } from './logger';
 export { ProviderError } from './errors';
 export type { ProviderErrorCode } from './errors';
-export { contractLimits } from './contract';
-export type { ChannelLimits } from './contract';

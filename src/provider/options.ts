@@ -1,4 +1,4 @@
-import { contractLimits, type ChannelLimits } from './contract';
+import { loadProtocol, type ChannelLimits } from '../protocol';
 import { ProviderError } from './errors';
 import type { FaultInjection } from './hub';
 import { silentLogger, type Logger } from './logger';
@@ -76,7 +76,7 @@ export const DEFAULT_LATENCY = { thinkMs: 40, toolMs: 60, jitter: 0.25 } as cons
 
 /** Applies defaults and checks every option; throws ProviderError PROVIDER_CONFIG_INVALID. */
 export function resolveSettings(opts: ProviderOptions): ProviderSettings {
-  const limits: ChannelLimits = { ...contractLimits(), ...opts.limits };
+  const limits = { ...loadProtocol().limits, ...opts.limits } as ChannelLimits;
   const settings: ProviderSettings = {
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,

@@ -12,25 +12,11 @@ export interface RunContext {
   readonly agentName: string;
 }
 
-/** Types of the events that belong to a run and carry its `seq`. */
-export const runEventTypes = [
-  'agent_started',
-  'agent_thinking',
-  'tool_executing',
-  'tool_completed',
-  'agent_completed',
-  'agent_error',
-] as const;
-
-export type RunEventType = (typeof runEventTypes)[number];
-
-/** The part of a run event the run loop chooses; the hub adds ids, seq, timestamp and the context fields. */
-export type RunEventBody = { type: RunEventType } & Record<string, unknown>;
-
-/** True for the two events that end a run. */
-export function isTerminalType(type: unknown): boolean {
-  return type === 'agent_completed' || type === 'agent_error';
-}
+/**
+ * The part of a run event the run loop chooses; the hub adds ids, seq, timestamp and the context fields. Which
+ * types are run events, and which end a run, is the protocol's (`loadProtocol()`), never a list here.
+ */
+export type RunEventBody = { type: string } & Record<string, unknown>;
 
 /** Why a run's abort signal fired. */
 export type RunStopKind = 'cancelled' | 'timeout' | 'shutdown' | 'violation';

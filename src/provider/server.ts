@@ -5,7 +5,7 @@ import { messageNames, validateClientMessage } from '../../generated/validators'
 import { AuthError, createAccessVerifier, tokenFromUpgrade, type AccessClaims } from '../auth';
 import { chooseAgent, type AgentRequest, type Workload } from '../agents';
 import { Connection, CloseCode, type ConnectionHost } from './connection';
-import { channelPath, protocolVersion } from './contract';
+import { loadProtocol } from '../protocol';
 import { ProviderError } from './errors';
 import { DurableEventLog } from './event-log-file';
 import { parseClientFrame, requestIdOf, sniffRequestId } from './frame-guard';
@@ -182,7 +182,7 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
         connection_id: conn.id,
         user_id: conn.userId,
         server_time: nowIso(),
-        protocol_version: protocolVersion(),
+        protocol_version: loadProtocol().protocolVersion,
         token_expires_at: new Date(conn.tokenExpiresAt).toISOString(),
         heartbeat_interval_ms: settings.heartbeatMs,
         max_frame_bytes: limits.max_client_frame_bytes,
@@ -209,7 +209,7 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
     } catch {
       path = '';
     }
-    if (path !== channelPath()) return rejectHandshake(socket, 404, 'Not Found');
+    if (path !== loadProtocol().address) return rejectHandshake(socket, 404, 'Not Found');
     if (draining) return rejectHandshake(socket, 503, 'Service Unavailable');
     const offered = tokenFromUpgrade(req);
     if (offered.subprotocol !== undefined) subprotocolOf.set(req, offered.subprotocol);
@@ -493,8 +493,8 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
       res.end(JSON.stringify({ status: draining ? 'draining' : 'ok' }));
       return;
     }
-    res.writeHead(path === channelPath() ? 426 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: path === channelPath() ? 'use a WebSocket upgrade' : 'not found' }));
+    res.writeHead(path === loadProtocol().address ? 426 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: path === loadProtocol().address ? 'use a WebSocket upgrade' : 'not found' }));
   };
 
   const server: Server = createServer(onRequest);
@@ -525,7 +525,7 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : settings.port;
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  const url = `ws://${hostForUrl}:${port}${channelPath()}`;
+  const url = `ws://${hostForUrl}:${port}${loadProtocol().address}`;
 
   // ---- drain --------------------------------------------------------------------------------------------------
 

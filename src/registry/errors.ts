@@ -1,4 +1,4 @@
-import { NetraError } from '../util/errors';
+import { NetraError, type NetraErrorOptions } from '../util/errors';
 
 /** Stable codes of the registry's errors. */
 export type RegistryErrorCode =
@@ -25,7 +25,7 @@ export class RegistryError extends NetraError {
   /** Lines that explain the one-line message (e.g. each refused change); the CLI prints them before the message. */
   readonly details: string[];
 
-  constructor(code: RegistryErrorCode, message: string, options: { exitCode?: number; cause?: unknown; details?: string[] } = {}) {
+  constructor(code: RegistryErrorCode, message: string, options: NetraErrorOptions & { details?: string[] } = {}) {
     super(code, message, { exitCode: options.exitCode ?? (code === 'INCOMPATIBLE_CHANGE' ? 1 : 2), cause: options.cause });
     this.details = options.details ?? [];
   }

@@ -3,15 +3,12 @@ import { findCheckKind } from './checks';
 import { RulesError } from './errors';
 import { fillTemplate } from './template';
 import type { Checker, CheckerOptions, CheckerStats, MessageValidators, Profile, RuleDef, Violation } from './types';
-import { loadGeneratedValidators } from '../protocol/validators';
+import { loadGeneratedValidators, loadProtocol, type Protocol } from '../protocol';
 import {
   ERROR_TYPE,
   ESTABLISHED_TYPE,
   RESUME_TYPE,
-  RUN_EVENT_TYPES,
   START_AGENT_TYPE,
-  STARTED_TYPE,
-  TERMINAL_TYPES,
   type CheckHooks,
   type ConnState,
   type EngineView,
@@ -93,6 +90,7 @@ class Engine implements Checker, EngineView {
     finish: [],
   };
   private readonly validate: MessageValidators;
+  private readonly protocol: Protocol;
   private readonly onViolation?: (v: Violation) => void;
   private readonly retainMs: number;
   private readonly maxViolations: number;
@@ -111,6 +109,7 @@ class Engine implements Checker, EngineView {
   constructor(options: CheckerOptions) {
     const rules = Array.isArray(options.rules) ? options.rules : options.rules.rules;
     this.validate = options.validate ?? loadGeneratedValidators();
+    this.protocol = options.protocol ?? loadProtocol();
     this.onViolation = options.onViolation;
     this.retainMs = options.retainMs ?? DEFAULT_RETAIN_MS;
     this.maxViolations = options.maxViolations ?? Infinity;
@@ -127,6 +126,7 @@ class Engine implements Checker, EngineView {
     const slot = this.slotCount++;
     const hooks = kind.create({
       rule,
+      protocol: this.protocol,
       params,
       profile,
       engine: this,
@@ -327,7 +327,7 @@ class Engine implements Checker, EngineView {
       this.errorAnswer(f);
       return;
     }
-    if (f.type !== undefined && RUN_EVENT_TYPES.has(f.type) && typeof msg?.run_id === 'string' && conn.user !== null) {
+    if (f.type !== undefined && this.protocol.runEventTypes.has(f.type) && typeof msg?.run_id === 'string' && conn.user !== null) {
       this.runEvent(f, msg.run_id, conn.user);
     }
   }
@@ -429,7 +429,7 @@ class Engine implements Checker, EngineView {
       run.ownerSighted = true;
       run.firstOwner = f;
       this.attributeStart(run, f, true);
-    } else if (first && type === STARTED_TYPE && !run.start) {
+    } else if (first && type === this.protocol.startType && !run.start) {
       this.attributeStart(run, f, false);
     }
     this.trackSeq(f, rc, seq);
@@ -451,12 +451,12 @@ class Engine implements Checker, EngineView {
         if (run.maxSeq === undefined || seq > run.maxSeq) run.maxSeq = seq;
       }
       run.lastFirstT = f.t;
-      if (TERMINAL_TYPES.has(type) && !run.terminal) {
+      if (this.protocol.terminalTypes.has(type) && !run.terminal) {
         run.terminal = f;
         this.dropQueue.push({ run, at: f.t + this.retainMs });
       }
     }
-    if (TERMINAL_TYPES.has(type)) run.terminalSeen = true;
+    if (this.protocol.terminalTypes.has(type)) run.terminalSeen = true;
     run.last = f;
   }
 
@@ -513,7 +513,7 @@ class Engine implements Checker, EngineView {
   /** Who started a run first seen in frame f: the request it answers, else the user it names, else the connection's. */
   private resolveOwner(f: FrameInfo, connUser: string): string {
     const msg = f.msg as Record<string, any>;
-    const requestId = f.type === STARTED_TYPE && typeof msg.request_id === 'string' ? msg.request_id : undefined;
+    const requestId = f.type === this.protocol.startType && typeof msg.request_id === 'string' ? msg.request_id : undefined;
     if (requestId !== undefined && hasPending(this.users.get(connUser), requestId)) return connUser;
     if (typeof msg.user_id === 'string' && this.users.has(msg.user_id)) return msg.user_id;
     if (requestId !== undefined) {
@@ -525,7 +525,7 @@ class Engine implements Checker, EngineView {
   /** Links a run to the start_agent that caused it (by request_id; else, at the run's first sighting, the oldest). */
   private attributeStart(run: RunState, f: FrameInfo, firstSighting: boolean): void {
     const msg = f.msg as Record<string, any>;
-    if (f.type === STARTED_TYPE && typeof msg.request_id === 'string') {
+    if (f.type === this.protocol.startType && typeof msg.request_id === 'string') {
       const start = takeStart(run.user, msg.request_id, f.conn);
       if (start) {
         start.answered = true;
@@ -537,7 +537,7 @@ class Engine implements Checker, EngineView {
     if (!firstSighting || f.resumed) return;
     const oldest = run.user.pendingStarts.find((s) => s.valid && !s.answered);
     if (!oldest) return;
-    if (f.type === STARTED_TYPE) {
+    if (f.type === this.protocol.startType) {
       // An agent_started naming a request nobody sent still answers one; correlation reports the mismatch.
       takeExact(run.user, oldest);
       run.start = oldest;

@@ -1,18 +1,9 @@
 import type { Direction } from '../sessions';
+import type { Protocol } from '../protocol';
 import type { Profile, RuleDef, SchemaError } from './types';
 
-// The protocol vocabulary of asyncapi.yaml that the engine itself needs to follow runs and connections. What is
-// *allowed* is in the rule files; these only say what the messages are.
-export const RUN_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'agent_started',
-  'agent_thinking',
-  'tool_executing',
-  'tool_completed',
-  'agent_completed',
-  'agent_error',
-]);
-export const TERMINAL_TYPES: ReadonlySet<string> = new Set(['agent_completed', 'agent_error']);
-export const STARTED_TYPE = 'agent_started';
+// Connection-level message types the engine follows. Which messages belong to a run, start it and end it is the
+// protocol's (CheckContext.protocol, from generated/contract.json); what is *allowed* is in the rule files.
 export const ESTABLISHED_TYPE = 'connection_established';
 export const ERROR_TYPE = 'error_message';
 export const START_AGENT_TYPE = 'start_agent';
@@ -235,6 +226,8 @@ export interface ReportAt {
 
 export interface CheckContext {
   rule: RuleDef;
+  /** The protocol the session is checked against: run events, the start and terminal types. */
+  protocol: Protocol;
   /** Parameters, `{ profile: key }` already replaced by the profile's number. */
   params: Record<string, any>;
   profile: Profile;

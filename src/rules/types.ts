@@ -1,3 +1,4 @@
+import type { MessageValidators, Protocol } from '../protocol';
 import type { Direction } from '../sessions';
 
 /** The rule families; a rule id's first segment. */
@@ -71,19 +72,7 @@ export interface Violation {
   frame?: unknown;
 }
 
-/** Result of validating one message against the generated schemas. */
-export interface SchemaError {
-  pointer: string;
-  keyword: string;
-  message: string;
-}
-export type ValidationResult = { ok: true } | { ok: false; errors: SchemaError[] };
-
-/** Message validators; by default the ajv standalone ones in `generated/validators`. */
-export interface MessageValidators {
-  server(msg: unknown): ValidationResult;
-  client(msg: unknown): ValidationResult;
-}
+export type { MessageValidators, SchemaError, ValidationResult } from '../protocol';
 
 export interface CheckerOptions {
   rules: RuleSet | RuleDef[];
@@ -91,6 +80,8 @@ export interface CheckerOptions {
   profile: Profile;
   /** Defaults to the generated validators. */
   validate?: MessageValidators;
+  /** Defaults to the generated contract (`loadProtocol()`). */
+  protocol?: Protocol;
   /** Called for every finding as it is made (errors and warnings). */
   onViolation?: (violation: Violation) => void;
   /**

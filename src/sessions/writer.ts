@@ -1,3 +1,4 @@
+import { loadProtocol } from '../protocol';
 import { createWriteStream, mkdirSync, readFileSync } from 'fs';
 import path from 'path';
 import { performance } from 'perf_hooks';
@@ -148,15 +149,7 @@ function openFile(file: string): NodeJS.WritableStream {
   return createWriteStream(file, { encoding: 'utf8' });
 }
 
-// `<info.title>@<info.version>` from the generated contract; the writer is usable before codegen has run.
+// `<info.title>@<info.version>` from the generated contract (ProtocolError CONTRACT_MISSING before codegen ran).
 function currentSpecName(): string {
-  try {
-    const contract = JSON.parse(readFileSync(projectPath('generated', 'contract.json'), 'utf8'));
-    if (typeof contract.title === 'string' && typeof contract.version === 'string') {
-      return `${contract.title}@${contract.version}`;
-    }
-  } catch {
-    // fall through
-  }
-  return 'unknown@0.0.0';
+  return loadProtocol().specName;
 }

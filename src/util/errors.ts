@@ -1,25 +1,32 @@
+/** How a command that failed with this error exits: 1 = a check failed, 2 = bad input or usage. */
+export type ExitCode = 1 | 2;
+
+export interface NetraErrorOptions {
+  /** Default 2 (bad input). */
+  exitCode?: ExitCode;
+  cause?: unknown;
+}
+
 /**
- * The one error base class of the project. Every capability throws subclasses of it with a stable `code`
- * (UPPER_SNAKE) so that callers, the CLI and tests can branch on the code instead of parsing messages.
+ * The one error base class of the project. Every capability throws a subclass with a stable `code` (UPPER_SNAKE)
+ * from a typed union, so that callers, the CLI and tests branch on the code instead of parsing messages. Every
+ * subclass has this same constructor shape: `(code, message, { exitCode?, cause? })`.
  *
  * @example
- * throw new NetraError('SPEC_INVALID', 'asyncapi.yaml:12:3  invalid-ref  ...', { exitCode: 2 });
+ * type SpecErrorCode = 'SPEC_INVALID' | 'SPEC_UNREADABLE';
+ * class SpecError extends NetraError<SpecErrorCode> {}
+ * throw new SpecError('SPEC_INVALID', 'asyncapi.yaml:12:3  invalid-ref  ...');
  */
-export class NetraError extends Error {
+export class NetraError<Code extends string = string> extends Error {
   /** Stable, documented, UPPER_SNAKE code. */
-  readonly code: string;
-  /** Exit code the CLI uses when this error ends a command: 1 = a check failed, 2 = bad input or usage. */
-  readonly exitCode: number;
+  readonly code: Code;
+  /** Exit code the CLI uses when this error ends a command. */
+  readonly exitCode: ExitCode;
 
-  constructor(code: string, message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+  constructor(code: Code, message: string, options: NetraErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.exitCode = options.exitCode ?? 2;
   }
-}
-
-/** True when `err` is a NetraError, optionally with the given code. */
-export function isNetraError(err: unknown, code?: string): err is NetraError {
-  return err instanceof NetraError && (code === undefined || err.code === code);
 }

@@ -1,4 +1,5 @@
-import { at, STARTED_TYPE, type CheckKind, type FrameInfo } from '../model';
+import { loadProtocol } from '../../protocol';
+import { at, type CheckKind, type FrameInfo } from '../model';
 
 /** correlation.*: the ids that tie messages together agree. */
 export const correlationChecks: CheckKind[] = [
@@ -28,9 +29,8 @@ export const correlationChecks: CheckKind[] = [
     family: 'correlation',
     vars: [],
     validateParams(params) {
-      return params.event_type === STARTED_TYPE
-        ? undefined
-        : `event_type must be ${STARTED_TYPE} (the engine links runs to starts by it)`;
+      const start = loadProtocol().startType;
+      return params.event_type === start ? undefined : `event_type must be ${start} (the engine links runs to starts by it)`;
     },
     create({ params, report }) {
       return {

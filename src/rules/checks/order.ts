@@ -1,4 +1,4 @@
-import { at, describeEvent, TERMINAL_TYPES, type CheckKind } from '../model';
+import { at, describeEvent, type CheckKind } from '../model';
 
 /** order.*: the run lifecycle, read in seq order over the first sighting of each event. */
 export const orderChecks: CheckKind[] = [
@@ -6,7 +6,7 @@ export const orderChecks: CheckKind[] = [
     kind: 'first_event_type',
     family: 'order',
     vars: [],
-    create({ params, report }) {
+    create({ params, protocol, report }) {
       const startType: string = params.type;
       return {
         runEventFirst(f, run) {
@@ -35,10 +35,10 @@ export const orderChecks: CheckKind[] = [
     kind: 'single_terminal',
     family: 'order',
     vars: [],
-    create({ report }) {
+    create({ protocol, report }) {
       return {
         runEventFirst(f, run) {
-          if (run.terminal && TERMINAL_TYPES.has(f.type as string)) {
+          if (run.terminal && protocol.terminalTypes.has(f.type as string)) {
             report(at(f, run), { expected: describeEvent(run.terminal), actual: describeEvent(f) });
           }
         },
@@ -49,11 +49,11 @@ export const orderChecks: CheckKind[] = [
     kind: 'nothing_after_terminal',
     family: 'order',
     vars: [],
-    create({ report }) {
+    create({ protocol, report }) {
       return {
         runEventFirst(f, run) {
           const terminal = run.terminal;
-          if (!terminal || TERMINAL_TYPES.has(f.type as string)) return;
+          if (!terminal || protocol.terminalTypes.has(f.type as string)) return;
           // By seq when both have one: a replayed earlier event arriving after the terminal is fine.
           const after = f.seq !== undefined && terminal.seq !== undefined ? f.seq > terminal.seq : true;
           if (after) report(at(f, run), { expected: describeEvent(terminal), actual: describeEvent(f) });
@@ -78,7 +78,7 @@ export const orderChecks: CheckKind[] = [
       }
       return undefined;
     },
-    create({ params, report }) {
+    create({ params, protocol, report }) {
       const start: string = params.start;
       const terminals = new Set<string>(params.terminals);
       const allowed = new Map<string, Set<string>>(

@@ -1,4 +1,4 @@
-import { at, describeEvent, TERMINAL_TYPES, type CheckKind } from '../model';
+import { at, describeEvent, type CheckKind } from '../model';
 
 /** timing.*: limits from the selected profile, on the recording client's clock. */
 export const timingChecks: CheckKind[] = [
@@ -6,7 +6,7 @@ export const timingChecks: CheckKind[] = [
     kind: 'first_event_within',
     family: 'timing',
     vars: ['limit_ms', 'elapsed_ms'],
-    create({ params, report }) {
+    create({ params, protocol, report }) {
       const limit: number = params.limit_ms;
       return {
         runEventFirst(f, run) {
@@ -28,11 +28,11 @@ export const timingChecks: CheckKind[] = [
     kind: 'terminal_within',
     family: 'timing',
     vars: ['limit_ms', 'elapsed_ms'],
-    create({ params, report }) {
+    create({ params, protocol, report }) {
       const limit: number = params.limit_ms;
       return {
         runEventFirst(f, run) {
-          if (run.terminal || !TERMINAL_TYPES.has(f.type as string)) return;
+          if (run.terminal || !protocol.terminalTypes.has(f.type as string)) return;
           const since = run.start?.t ?? run.firstOwner?.t;
           if (since === undefined) return;
           const elapsed = f.t - since;
@@ -52,7 +52,7 @@ export const timingChecks: CheckKind[] = [
     kind: 'max_silence',
     family: 'timing',
     vars: ['limit_ms', 'elapsed_ms'],
-    create({ params, report }) {
+    create({ params, protocol, report }) {
       const limit: number = params.limit_ms;
       return {
         runEventFirst(f, run) {

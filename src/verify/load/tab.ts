@@ -1,8 +1,8 @@
+import { loadProtocol } from '../../protocol';
 import WebSocket from 'ws';
 import { buildStartAgent, type RequestTemplate } from './mix';
 import type { LoadSession } from './session';
 
-const TERMINAL = new Set(['agent_completed', 'agent_error']);
 const MAX_FINISHED_REMEMBERED = 256;
 
 /** What a tab needs from its virtual user. */
@@ -446,7 +446,7 @@ export class Tab {
     run.held.add(seq);
     if (seq < run.base) run.base = seq;
     while (run.held.has(run.end + 1)) run.end++;
-    if (TERMINAL.has(type) && run.terminalSeq === undefined) {
+    if (loadProtocol().terminalTypes.has(type) && run.terminalSeq === undefined) {
       run.terminalSeq = seq;
       run.terminalType = terminalOutcome(msg);
       if (typeof msg.code === 'string') run.terminalCode = msg.code;
@@ -461,7 +461,7 @@ export class Tab {
         session.recordFirstEvent(now - own.lastSentAt);
         if (this.dropWhenAnswered) setImmediate(() => this.drop('simulated network drop'));
       }
-      if (TERMINAL.has(type) && own.terminalAt === undefined) {
+      if (loadProtocol().terminalTypes.has(type) && own.terminalAt === undefined) {
         own.terminalAt = now;
         session.recordCompletion(now - own.sentAt);
       }
@@ -484,7 +484,7 @@ export class Tab {
         own.dropped = true;
         setImmediate(() => this.drop('mix: reconnect mid-run'));
       }
-      if (TERMINAL.has(type)) {
+      if (loadProtocol().terminalTypes.has(type)) {
         own.terminalType = terminalOutcome(msg);
         if (typeof msg.code === 'string') own.terminalCode = msg.code;
       }

@@ -1,3 +1,4 @@
+import { loadProtocol } from '../../protocol';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { readSessionText, SessionError, visitSessionText, type SessionHeader } from '../../sessions';
@@ -115,18 +116,9 @@ export function verifySessionText(
   return report;
 }
 
-let cachedContract: string | null | undefined;
-
-/** `<title>@<version>` of generated/contract.json, or null before codegen ran. */
-function contractName(): string | null {
-  if (cachedContract !== undefined) return cachedContract;
-  try {
-    const contract = JSON.parse(readFileSync(projectPath('generated', 'contract.json'), 'utf8'));
-    cachedContract = `${contract.title}@${contract.version}`;
-  } catch {
-    cachedContract = null;
-  }
-  return cachedContract;
+/** `<title>@<version>` of generated/contract.json. */
+function contractName(): string {
+  return loadProtocol().specName;
 }
 
 function byLine(list: Violation[]): Violation[] {

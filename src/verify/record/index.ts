@@ -38,5 +38,3 @@ export {
 } from './record';
 export type { LiveTarget, RecordResult } from './record';
 export { binaryRaw, decodeRaw, oversizeText } from './wire';
-export { TERMINAL_TYPES, contractInfo, isRunEvent } from './contract-info';
-export type { ContractInfo } from './contract-info';

@@ -1,7 +1,8 @@
 import { performance } from 'perf_hooks';
 import WebSocket from 'ws';
 import type { SessionWriter } from '../../sessions/writer';
-import { asRecord, isRunEvent, TERMINAL_TYPES } from './contract-info';
+import { asRecord } from '../../util/records';
+import { loadProtocol } from '../../protocol';
 import { RecordError } from './errors';
 import type { TokenVia } from './scenario';
 import { binaryRaw } from './wire';
@@ -196,9 +197,9 @@ export class LiveConn {
   private record(frame: ReceivedFrame): void {
     this.received.push(frame);
     const msg = frame.msg;
-    if (msg !== undefined && isRunEvent(msg)) {
+    if (msg !== undefined && loadProtocol().isRunEvent(msg)) {
       if (msg.seq > this.maxSeq(msg.run_id)) this.runMax.set(msg.run_id, msg.seq);
-      if (TERMINAL_TYPES.has(msg.type)) this.terminals.add(msg.run_id);
+      if (loadProtocol().terminalTypes.has(msg.type)) this.terminals.add(msg.run_id);
       this.session.noteRunEvent(this, msg);
     } else {
       this.nonRun.push(frame);
@@ -302,7 +303,7 @@ export class LiveSession {
       this.runs.set(msg.run_id, run);
     }
     if (typeof msg.thread_id === 'string') run.threadId = msg.thread_id;
-    if (TERMINAL_TYPES.has(String(msg.type)) && !this.runEndedAt.has(msg.run_id))
+    if (loadProtocol().terminalTypes.has(String(msg.type)) && !this.runEndedAt.has(msg.run_id))
       this.runEndedAt.set(msg.run_id, this.now());
     if (msg.type === 'agent_started' && typeof msg.request_id === 'string') {
       run.requestId = msg.request_id;

@@ -2,7 +2,8 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { asRecord, contractInfo } from './contract-info';
+import { asRecord } from '../../util/records';
+import { loadProtocol } from '../../protocol';
 import { ScenarioError } from './errors';
 import type {
   Scenario,
@@ -235,7 +236,7 @@ function buildScenario(
     });
   }
 
-  const serverTypes = new Set(contractInfo().serverTypes);
+  const serverTypes = loadProtocol().serverTypes;
   const requestsSent = new Set<string>();
   const connected = new Set<string>();
   const steps: ScenarioStep[] = [];

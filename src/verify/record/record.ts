@@ -2,7 +2,7 @@ import { readFileSync, renameSync, rmSync } from 'fs';
 import path from 'path';
 import { startStack, type Stack, type StackOptions } from '../../provider';
 import { createSessionWriter } from '../../sessions/writer';
-import { contractInfo } from './contract-info';
+import { loadProtocol } from '../../protocol';
 import { RecordError } from './errors';
 import { LiveSession } from './live-session';
 import { runScenario, type ScenarioOutcome } from './run-scenario';
@@ -110,7 +110,7 @@ export async function recordScenario(scenario: Scenario, target: LiveTarget, out
   const writer = createSessionWriter(partial, {
     scenario: scenario.name,
     provider: target.providerName,
-    spec: contractInfo().specName,
+    spec: loadProtocol().specName,
   });
   const live = new LiveSession(target.wsUrl, writer);
   let outcome: ScenarioOutcome;

@@ -1,4 +1,4 @@
-import { TERMINAL_TYPES } from './contract-info';
+import { loadProtocol } from '../../protocol';
 import { RecordError } from './errors';
 import { LiveSession, type LiveConn, type LiveRun, type ReceivedFrame } from './live-session';
 import type { Scenario, ScenarioStep } from './scenario';
@@ -28,7 +28,7 @@ function matches(
   const msg = frame.msg;
   if (type === 'any') return runId === undefined || msg?.run_id === runId;
   if (msg === undefined) return false;
-  if (type === 'terminal' ? !TERMINAL_TYPES.has(String(msg.type)) : msg.type !== type) return false;
+  if (type === 'terminal' ? !loadProtocol().terminalTypes.has(String(msg.type)) : msg.type !== type) return false;
   if (runId !== undefined && msg.run_id !== runId) return false;
   if (errorCode !== undefined && msg.error_code !== errorCode) return false;
   return true;

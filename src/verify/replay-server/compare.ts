@@ -1,4 +1,4 @@
-import { asRecord } from '../record/contract-info';
+import { asRecord } from '../../util/records';
 import { decodeRaw } from '../record/wire';
 
 /** A client frame as the consumer sent it. */

@@ -10,7 +10,7 @@ import {
   type AccessClaims,
   type AuthService,
 } from '../../auth';
-import { contractInfo } from '../record/contract-info';
+import { loadProtocol } from '../../protocol';
 import { decodeRaw } from '../record/wire';
 import type { Session } from '../../sessions/types';
 import { ReplayError } from '../replay/errors';
@@ -135,7 +135,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     throw new ReplayError('REPLAY_OPTIONS_INVALID', `speed must be a number >= 0, got ${speed}`);
   if (options.sessions.length === 0) throw new ReplayError('REPLAY_OPTIONS_INVALID', 'no sessions to serve');
   const host = options.host ?? '127.0.0.1';
-  const address = contractInfo().address;
+  const address = loadProtocol().address;
   const started = performance.now();
   const now = (): number => performance.now() - started;
 

@@ -1,5 +1,5 @@
 import path from 'path';
-import { asRecord } from '../record/contract-info';
+import { asRecord } from '../../util/records';
 import type { Session } from '../../sessions/types';
 import { actorOf } from '../replay/plan';
 

@@ -1,4 +1,5 @@
-import { asRecord, isRunEvent } from '../record/contract-info';
+import { asRecord } from '../../util/records';
+import { loadProtocol } from '../../protocol';
 import type { TokenSpec } from '../record/scenario';
 import type { CloseRecord, FrameRecord, OpenRecord, Session } from '../../sessions/types';
 
@@ -194,7 +195,7 @@ export function planReplay(session: Session): ReplayPlan {
     lastT.set(actor, record.t);
     const msg = asRecord(record.msg);
     if (!firstFrame.has(record.conn)) firstFrame.set(record.conn, msg);
-    if (msg !== undefined && isRunEvent(msg)) {
+    if (msg !== undefined && loadProtocol().isRunEvent(msg)) {
       anchors.set(record.conn, { kind: 'run', runId: msg.run_id, seq: msg.seq, line: record.line });
       if (msg.type === 'agent_started' && typeof msg.request_id === 'string') {
         requestOfRun.set(msg.run_id, msg.request_id);

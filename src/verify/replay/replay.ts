@@ -4,7 +4,8 @@ import path from 'path';
 import { Writable } from 'stream';
 import { loadProfiles, loadRules, type RuleSet, type Violation } from '../../rules';
 import { verifySessionText } from '../offline';
-import { asRecord, contractInfo } from '../record/contract-info';
+import { asRecord } from '../../util/records';
+import { loadProtocol } from '../../protocol';
 import { LiveSession, type LiveConn } from '../record/live-session';
 import type { LiveTarget } from '../record/record';
 import type { TokenVia } from '../record/scenario';
@@ -102,7 +103,7 @@ export async function replaySession(session: Session, options: ReplayOptions): P
   const writer = createSessionWriter(sink, {
     scenario: session.header.scenario ?? path.basename(session.file),
     provider: options.target.providerName,
-    spec: contractInfo().specName,
+    spec: loadProtocol().specName,
   });
   const live = new LiveSession(options.target.wsUrl, writer);
 

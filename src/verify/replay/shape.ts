@@ -1,4 +1,5 @@
-import { asRecord, isRunEvent, TERMINAL_TYPES } from '../record/contract-info';
+import { asRecord } from '../../util/records';
+import { loadProtocol } from '../../protocol';
 import type { Session } from '../../sessions/types';
 
 /**
@@ -78,7 +79,7 @@ function normalise(events: Record<string, unknown>[]): string[] {
     flush();
     if (type === 'agent_thinking') {
       if (steps.at(-1) !== 'agent_thinking*') steps.push('agent_thinking*');
-    } else if (TERMINAL_TYPES.has(type)) {
+    } else if (loadProtocol().terminalTypes.has(type)) {
       steps.push(terminalLabel(event));
     } else {
       steps.push(type);
@@ -111,7 +112,7 @@ export function sessionShape(session: Session, requestIdOf: (id: string) => stri
       if (conn) conn.close = { code: record.code, by: record.by };
     } else if (record.dir === 's2c') {
       const msg = asRecord(record.msg);
-      if (msg !== undefined && isRunEvent(msg)) {
+      if (msg !== undefined && loadProtocol().isRunEvent(msg)) {
         let events = runEvents.get(msg.run_id);
         if (events === undefined) {
           runEvents.set(msg.run_id, (events = new Map()));
@@ -133,7 +134,7 @@ export function sessionShape(session: Session, requestIdOf: (id: string) => stri
     const started = events.find((e) => e.type === 'agent_started');
     const requestId = typeof started?.request_id === 'string' ? requestIdOf(started.request_id) : `?${++unnamed}`;
     const key = `${runUser.get(runId) ?? '-'}/${requestId}`;
-    const terminal = events.find((e) => TERMINAL_TYPES.has(String(e.type)));
+    const terminal = events.find((e) => loadProtocol().terminalTypes.has(String(e.type)));
     const cancelled = terminal?.type === 'agent_completed' && terminal.status === 'cancelled';
     const steps = normalise(events);
     runs.set(key, {

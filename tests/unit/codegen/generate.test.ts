@@ -215,7 +215,7 @@ describe('contract.json and message schemas (in process)', () => {
     const spec = await loadSpec(path.join(ROOT, 'asyncapi.yaml'));
     const contract = contractOf(spec);
     expect(contract).toMatchObject({ title: 'Netra Agent WebSocket', version: '1.0.0', asyncapi: '3.1.0' });
-    expect(contract.channel).toEqual({
+    expect(contract.channel).toMatchObject({
       address: '/ws',
       limits: {
         max_client_frame_bytes: 65536,
@@ -226,7 +226,17 @@ describe('contract.json and message schemas (in process)', () => {
         heartbeat_interval_ms: 15000,
       },
     });
-    expect(contract.messages[0]).toEqual({ name: 'start_agent', type: 'start_agent', direction: 'receive' });
+    expect(Object.keys(contract.channel?.close_codes ?? {})).toEqual(expect.arrayContaining(['1000', '1001', '1008', '1013']));
+    expect(contract.spec).toBe('Netra Agent WebSocket@1.0.0');
+    expect(contract.protocol_version).toBe('1.0');
+    expect(contract.messages[0]).toEqual({ name: 'start_agent', type: 'start_agent', direction: 'receive', run: null });
+    expect(contract.run).toEqual({
+      events: ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed', 'agent_error'],
+      start: 'agent_started',
+      terminals: ['agent_completed', 'agent_error'],
+    });
+    expect(contract.messages.find((m) => m.type === 'agent_thinking')?.run).toBe('event');
+    expect(contract.messages.find((m) => m.type === 'agent_error')?.run).toBe('terminal');
     expect(JSON.parse(await readFile(path.join(ROOT, 'generated', 'contract.json'), 'utf8'))).toEqual(contract);
   });
 

@@ -71,7 +71,7 @@ export function specOf(d: DocInput): Spec {
     const direction = dirs === undefined ? 'none' : dirs.size === 2 ? 'both' : ([...dirs][0] as 'send' | 'receive');
     const payload = m.payload as SpecMessage['payload'];
     const type = (payload as { properties?: { type?: { const?: string } } }).properties?.type?.const;
-    return { name, direction, payload, examples: [], ...(type !== undefined ? { type } : {}) };
+    return { name, direction, payload, examples: [], extensions: {}, ...(type !== undefined ? { type } : {}) };
   });
   const rawMessages = Object.fromEntries(Object.entries(d.messages).map(([name, m]) => [name, { payload: m.payload, ...(m.raw ?? {}) }]));
   const raw = {
