@@ -24,8 +24,37 @@ const LAYERS = {
   provider: ['util', 'protocol', 'auth', 'agents'],
   verify: ['util', 'protocol', 'sessions', 'rules', 'auth', 'chaos'],
   docs: ['util', 'asyncapi', 'codegen', 'registry', 'protocol', 'sessions', 'rules'],
-  pipeline: ['util', 'asyncapi', 'codegen', 'registry', 'protocol', 'sessions', 'rules', 'auth', 'agents', 'chaos', 'provider', 'verify', 'docs'],
-  cli: ['util', 'asyncapi', 'codegen', 'registry', 'protocol', 'sessions', 'rules', 'auth', 'agents', 'chaos', 'provider', 'verify', 'docs', 'pipeline'],
+  pipeline: [
+    'util',
+    'asyncapi',
+    'codegen',
+    'registry',
+    'protocol',
+    'sessions',
+    'rules',
+    'auth',
+    'agents',
+    'chaos',
+    'provider',
+    'verify',
+    'docs',
+  ],
+  cli: [
+    'util',
+    'asyncapi',
+    'codegen',
+    'registry',
+    'protocol',
+    'sessions',
+    'rules',
+    'auth',
+    'agents',
+    'chaos',
+    'provider',
+    'verify',
+    'docs',
+    'pipeline',
+  ],
 };
 
 module.exports = tseslint.config(
@@ -39,7 +68,11 @@ module.exports = tseslint.config(
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
       'import/resolver': { typescript: { project: 'tsconfig.json' } },
-      'boundaries/elements': Object.keys(LAYERS).map((layer) => ({ type: layer, pattern: `src/${layer}`, mode: 'folder' })),
+      'boundaries/elements': Object.keys(LAYERS).map((layer) => ({
+        type: layer,
+        pattern: `src/${layer}`,
+        mode: 'folder',
+      })),
       'boundaries/include': ['src/**/*.ts'],
     },
     rules: {
@@ -54,7 +87,10 @@ module.exports = tseslint.config(
           })),
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -66,7 +102,16 @@ module.exports = tseslint.config(
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
   },
   prettier,
 );

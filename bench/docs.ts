@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     let line = '';
     for (let i = 0; i < CLI_RUNS; i++) {
       const start = process.hrtime.bigint();
-      line = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'netra-contracts.js'), 'docs', '--out', out], { cwd: ROOT, encoding: 'utf8' }).split('\n')[0];
+      line = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'netra-contracts.js'), 'docs', '--out', out], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).split('\n')[0];
       wall.push(msSince(start));
       reported.push(Number(/in (\d+) ms/.exec(line)?.[1] ?? NaN));
     }
@@ -70,7 +73,9 @@ async function main(): Promise<void> {
       warm.push(msSince(start));
     }
     const html = Buffer.byteLength(first.files.get('index.html') ?? '');
-    console.log(`in-process: spec load ${loadMs.toFixed(0)} ms (parser), first build ${firstMs.toFixed(1)} ms, warm build median ${median(warm).toFixed(1)} ms`);
+    console.log(
+      `in-process: spec load ${loadMs.toFixed(0)} ms (parser), first build ${firstMs.toFixed(1)} ms, warm build median ${median(warm).toFixed(1)} ms`,
+    );
     console.log(
       `size: ${first.files.size} files, ${(first.bytes / 1024).toFixed(1)} KB [${mark(first.bytes < BUDGET_BYTES)} < ${BUDGET_BYTES / 1024} KB]; ` +
         `index.html ${(html / 1024).toFixed(1)} KB, ${first.files.size - 1} schema downloads ${((first.bytes - html) / 1024).toFixed(1)} KB`,

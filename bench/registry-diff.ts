@@ -27,15 +27,19 @@ function synthesise(copies: number): Json {
   const baseOperations = { ...operations };
   for (let k = 1; k < copies; k++) {
     const rename = (text: string): string =>
-      text.replace(/#\/components\/schemas\/(\w+)/g, `#/components/schemas/$1_${k}`).replace(/#\/channels\/agentSocket\/messages\/(\w+)/g, `#/channels/agentSocket/messages/$1_${k}`);
-    for (const [name, schema] of Object.entries(baseSchemas)) components.schemas[`${name}_${k}`] = JSON.parse(rename(JSON.stringify(schema)));
+      text
+        .replace(/#\/components\/schemas\/(\w+)/g, `#/components/schemas/$1_${k}`)
+        .replace(/#\/channels\/agentSocket\/messages\/(\w+)/g, `#/channels/agentSocket/messages/$1_${k}`);
+    for (const [name, schema] of Object.entries(baseSchemas))
+      components.schemas[`${name}_${k}`] = JSON.parse(rename(JSON.stringify(schema)));
     for (const [name, message] of Object.entries(baseMessages)) {
       const copy = JSON.parse(rename(JSON.stringify(message))) as Json;
       copy.name = `${name}_${k}`;
       components.messages[`${name}_${k}`] = copy;
       channel.messages[`${name}_${k}`] = { $ref: `#/components/messages/${name}_${k}` };
     }
-    for (const [id, op] of Object.entries(baseOperations)) operations[`${id}_${k}`] = JSON.parse(rename(JSON.stringify(op)));
+    for (const [id, op] of Object.entries(baseOperations))
+      operations[`${id}_${k}`] = JSON.parse(rename(JSON.stringify(op)));
   }
   return doc;
 }
@@ -92,10 +96,20 @@ async function main(): Promise<void> {
     const newText = YAML.stringify(revise(oldDoc), { lineWidth: 0 });
     writeFileSync(newFile, newText);
     const lines = [text.split('\n').length, newText.split('\n').length];
-    console.log(`documents: ${lines[0]} and ${lines[1]} lines (${copies} copies of asyncapi.yaml's messages), in ${dir}`);
+    console.log(
+      `documents: ${lines[0]} and ${lines[1]} lines (${copies} copies of asyncapi.yaml's messages), in ${dir}`,
+    );
 
     const cold = await timed(() => loadSpec(oldFile));
-    const rows: { parseOld: number; parseNew: number; diff: number; parseCpu: number; diffCpu: number; changes: number; breaking: number }[] = [];
+    const rows: {
+      parseOld: number;
+      parseNew: number;
+      diff: number;
+      parseCpu: number;
+      diffCpu: number;
+      changes: number;
+      breaking: number;
+    }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const a = await timed(() => loadSpec(oldFile));
       const b = await timed(() => loadSpec(newFile));
@@ -112,22 +126,36 @@ async function main(): Promise<void> {
     }
     const m = (key: keyof (typeof rows)[number]): number => median(rows.map((r) => r[key]));
     const parse = m('parseOld') + m('parseNew');
-    console.log(`first parse in the process (parser start-up included): ${cold.wall.toFixed(0)} ms wall, ${cold.cpu.toFixed(0)} ms CPU`);
+    console.log(
+      `first parse in the process (parser start-up included): ${cold.wall.toFixed(0)} ms wall, ${cold.cpu.toFixed(0)} ms CPU`,
+    );
     console.log(`warm, median of ${ROUNDS} rounds:`);
     console.log(`  parse old        ${m('parseOld').toFixed(0).padStart(6)} ms`);
     console.log(`  parse new        ${m('parseNew').toFixed(0).padStart(6)} ms`);
-    console.log(`  model + diff     ${m('diff').toFixed(1).padStart(6)} ms   (${m('changes')} changes, ${m('breaking')} breaking)`);
-    console.log(`  total            ${(parse + m('diff')).toFixed(0).padStart(6)} ms wall, ${(m('parseCpu') + m('diffCpu')).toFixed(0)} ms CPU; parsing ${((100 * parse) / (parse + m('diff'))).toFixed(1)}%`);
+    console.log(
+      `  model + diff     ${m('diff').toFixed(1).padStart(6)} ms   (${m('changes')} changes, ${m('breaking')} breaking)`,
+    );
+    console.log(
+      `  total            ${(parse + m('diff')).toFixed(0).padStart(6)} ms wall, ${(m('parseCpu') + m('diffCpu')).toFixed(0)} ms CPU; parsing ${((100 * parse) / (parse + m('diff'))).toFixed(1)}%`,
+    );
 
     // End to end: a fresh process, as CI runs it (tsx start-up, parser start-up, two parses, diff, report).
     const cli = await timed(() =>
-      spawnSync(process.execPath, [path.join(ROOT, 'bin', 'netra-contracts.js'), 'registry', 'diff', oldFile, newFile, '--json'], { encoding: 'utf8' }),
+      spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'bin', 'netra-contracts.js'), 'registry', 'diff', oldFile, newFile, '--json'],
+        { encoding: 'utf8' },
+      ),
     );
     const child = cli.value;
     const report = JSON.parse(child.stdout) as { compatible: boolean; changes: unknown[] };
-    console.log(`CLI end to end: ${cli.wall.toFixed(0)} ms wall (exit ${child.status}, ${report.changes.length} changes, compatible: ${report.compatible})`);
+    console.log(
+      `CLI end to end: ${cli.wall.toFixed(0)} ms wall (exit ${child.status}, ${report.changes.length} changes, compatible: ${report.compatible})`,
+    );
     const verdict = parse + m('diff') < 2000 ? 'within' : 'OVER';
-    console.log(`target: parse + diff < 2000 ms (warm) -> ${verdict}; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
+    console.log(
+      `target: parse + diff < 2000 ms (warm) -> ${verdict}; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -60,9 +60,14 @@ export function runProtocolOf(spec: Spec): RunProtocol | null {
   for (const message of spec.messages) {
     const mark = message.extensions['x-netra-run'];
     const isEvent =
-      message.type !== undefined && sendsToClient(message) && ['run_id', 'seq'].every((f) => requiredOf(message).includes(f));
-    if (mark !== undefined && (mark !== 'start' && mark !== 'terminal')) {
-      throw new CodegenError('RUN_PROTOCOL_INVALID', `message '${message.name}': x-netra-run must be 'start' or 'terminal', got ${JSON.stringify(mark)}`);
+      message.type !== undefined &&
+      sendsToClient(message) &&
+      ['run_id', 'seq'].every((f) => requiredOf(message).includes(f));
+    if (mark !== undefined && mark !== 'start' && mark !== 'terminal') {
+      throw new CodegenError(
+        'RUN_PROTOCOL_INVALID',
+        `message '${message.name}': x-netra-run must be 'start' or 'terminal', got ${JSON.stringify(mark)}`,
+      );
     }
     if (mark !== undefined && !isEvent) {
       throw new CodegenError(
@@ -124,7 +129,12 @@ export function contractOf(spec: Spec): Contract {
             limits: isRecord(limits) ? limits : {},
             close_codes: stringMap(channel.extensions['x-netra-close-codes']),
           },
-    messages: spec.messages.map((m) => ({ name: m.name, type: m.type ?? null, direction: m.direction, run: roleOf(m.type) })),
+    messages: spec.messages.map((m) => ({
+      name: m.name,
+      type: m.type ?? null,
+      direction: m.direction,
+      run: roleOf(m.type),
+    })),
     run,
   };
 }

@@ -1,14 +1,17 @@
 // Schema-aware traversal: knows which keywords hold subschemas, so property names and data are never mistaken
 // for keywords (a property called `x-id` or `$id` stays; an `x-` keyword goes).
 
-import { SUBSCHEMA_ARRAY_KEYWORDS as MANY, SUBSCHEMA_KEYWORDS as ONE, SUBSCHEMA_MAP_KEYWORDS as MAP } from '../asyncapi';
+import {
+  SUBSCHEMA_ARRAY_KEYWORDS as MANY,
+  SUBSCHEMA_KEYWORDS as ONE,
+  SUBSCHEMA_MAP_KEYWORDS as MAP,
+} from '../asyncapi';
 
 export type JsonObject = Record<string, unknown>;
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
 
 /**
  * Rebuilds `schema` bottom-up: every subschema is replaced by `visit(subschema, keyword)`, then the keyword/value

@@ -26,7 +26,12 @@ export function escapeHtml(text: string): string {
  */
 export function anchorId(...parts: string[]): string {
   return parts
-    .map((p) => p.replace(/\[\]/g, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._-]+|[._-]+$/g, ''))
+    .map((p) =>
+      p
+        .replace(/\[\]/g, '')
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^[._-]+|[._-]+$/g, ''),
+    )
     .filter((p) => p !== '')
     .join('-');
 }

@@ -84,7 +84,8 @@ function json(value: unknown): string {
 function typesOf(schema: SchemaObject): string[] {
   if (typeof schema.type === 'string') return [schema.type];
   if (Array.isArray(schema.type)) return schema.type.filter((t): t is string => typeof t === 'string');
-  if ('const' in schema) return [schema.const === null ? 'null' : Array.isArray(schema.const) ? 'array' : typeof schema.const];
+  if ('const' in schema)
+    return [schema.const === null ? 'null' : Array.isArray(schema.const) ? 'array' : typeof schema.const];
   if (Array.isArray(schema.enum)) {
     return [...new Set(schema.enum.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)))];
   }
@@ -135,7 +136,12 @@ class FieldWalker {
       delete siblings.$ref;
       node = isObject(target) ? { ...target, ...siblings } : target;
       const name = ref.split('/').pop();
-      refTitle = isObject(target) && typeof target.title === 'string' ? target.title : name && name !== '#' ? unescapePointer(name) : refTitle;
+      refTitle =
+        isObject(target) && typeof target.title === 'string'
+          ? target.title
+          : name && name !== '#'
+            ? unescapePointer(name)
+            : refTitle;
       // Keep identity for cycle detection: the expansion marker is the target object.
       if (isObject(target)) this.targetOf.set(node as object, target);
     }
@@ -154,7 +160,9 @@ class FieldWalker {
     const out: SchemaObject = { ...schema };
     delete out.allOf;
     const properties: SchemaObject = isObject(schema.properties) ? { ...schema.properties } : {};
-    const required = new Set<string>(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
+    const required = new Set<string>(
+      Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [],
+    );
     for (const part of schema.allOf) {
       const resolved = this.resolve(part).schema;
       const id = this.identity(resolved, part);
@@ -182,7 +190,11 @@ class FieldWalker {
     let types = typesOf(schema);
     if (schema.nullable === true && !types.includes('null')) types = [...types, 'null'];
     if (types.length === 0) {
-      const options = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
+      const options = Array.isArray(schema.oneOf)
+        ? schema.oneOf
+        : Array.isArray(schema.anyOf)
+          ? schema.anyOf
+          : undefined;
       if (options !== undefined) return `${union} ${options.length} options`;
       return title ?? 'any';
     }
@@ -223,7 +235,15 @@ class FieldWalker {
       const more = schema.enum.length - values.length;
       add('enum', `${values.join(', ')}${more > 0 ? `, … (+${more} more)` : ''}`, true);
     }
-    for (const key of ['minLength', 'maxLength', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf']) {
+    for (const key of [
+      'minLength',
+      'maxLength',
+      'minimum',
+      'exclusiveMinimum',
+      'maximum',
+      'exclusiveMaximum',
+      'multipleOf',
+    ]) {
       if (typeof schema[key] === 'number' || typeof schema[key] === 'boolean') add(key, schema[key]);
     }
     if (typeof schema.pattern === 'string') add('pattern', schema.pattern, true);
@@ -243,7 +263,8 @@ class FieldWalker {
     if (schema.deprecated === true) add('deprecated');
     if (schema.readOnly === true) add('read-only');
     if (schema.writeOnly === true) add('write-only');
-    if (schema.not !== undefined && isObject(schema.not) && Object.keys(schema.not).length > 0) add('not', this.shortType(schema.not, 1), true);
+    if (schema.not !== undefined && isObject(schema.not) && Object.keys(schema.not).length > 0)
+      add('not', this.shortType(schema.not, 1), true);
     return out;
   }
 
@@ -271,7 +292,9 @@ class FieldWalker {
     const identity = this.identity(resolved, node);
     const schema = this.merge(resolved);
     const description =
-      typeof schema.description === 'string' && schema.description.trim() !== '' ? schema.description.trim() : undefined;
+      typeof schema.description === 'string' && schema.description.trim() !== ''
+        ? schema.description.trim()
+        : undefined;
     const type = broken !== undefined ? `unresolved ${broken}` : this.typeText(schema, refTitle);
     const row: FieldRow = {
       kind: 'field',
@@ -315,7 +338,8 @@ class FieldWalker {
     }
     if (isObject(schema.properties)) {
       const required = new Set(Array.isArray(schema.required) ? schema.required : []);
-      for (const [key, value] of Object.entries(schema.properties)) this.field(key, value, path, depth, required.has(key));
+      for (const [key, value] of Object.entries(schema.properties))
+        this.field(key, value, path, depth, required.has(key));
     }
     if (isObject(schema.additionalProperties) && Object.keys(schema.additionalProperties).length > 0) {
       this.field('*', schema.additionalProperties, path, depth, false);
@@ -323,7 +347,11 @@ class FieldWalker {
     if (isObject(schema.patternProperties)) {
       for (const value of Object.values(schema.patternProperties)) this.field('*', value, path, depth, false);
     }
-    const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : undefined;
+    const tuple = Array.isArray(schema.prefixItems)
+      ? schema.prefixItems
+      : Array.isArray(schema.items)
+        ? schema.items
+        : undefined;
     if (tuple !== undefined) {
       tuple.forEach((item, i) => this.field(`[${i}]`, item, path, depth, false));
     } else if (schema.items !== undefined && schema.items !== true) {
@@ -340,7 +368,8 @@ class FieldWalker {
     const schema = this.merge(resolved);
     const recursiveAt = this.expanding.get(identity);
     if (recursiveAt !== undefined) {
-      if (owner !== undefined) owner.note = `recursive: items have the same shape as ${recursiveAt === '' ? 'the payload' : `\`${recursiveAt}\``}`;
+      if (owner !== undefined)
+        owner.note = `recursive: items have the same shape as ${recursiveAt === '' ? 'the payload' : `\`${recursiveAt}\``}`;
       return;
     }
     const nested =
@@ -351,7 +380,8 @@ class FieldWalker {
       isObject(schema.additionalProperties);
     if (!nested) {
       if (owner !== undefined) {
-        for (const c of this.constraints(schema)) owner.constraints.push({ key: `items ${c.key}`, ...(c.value !== undefined ? { value: c.value } : {}) });
+        for (const c of this.constraints(schema))
+          owner.constraints.push({ key: `items ${c.key}`, ...(c.value !== undefined ? { value: c.value } : {}) });
       }
       return;
     }
@@ -381,7 +411,9 @@ class FieldWalker {
       const schema = this.merge(resolved);
       const title = typeof schema.title === 'string' && schema.title.trim() !== '' ? schema.title.trim() : refTitle;
       const description =
-        typeof schema.description === 'string' && schema.description.trim() !== '' ? schema.description.trim() : undefined;
+        typeof schema.description === 'string' && schema.description.trim() !== ''
+          ? schema.description.trim()
+          : undefined;
       const type = this.typeText(schema, refTitle);
       const row: FieldRow = {
         kind: 'variant',
@@ -415,7 +447,9 @@ class FieldWalker {
     const schema = this.merge(resolved);
     const title = typeof schema.title === 'string' && schema.title.trim() !== '' ? schema.title.trim() : refTitle;
     const description =
-      typeof schema.description === 'string' && schema.description.trim() !== '' ? schema.description.trim() : undefined;
+      typeof schema.description === 'string' && schema.description.trim() !== ''
+        ? schema.description.trim()
+        : undefined;
     const identity = this.identity(resolved, payload);
     this.expanding.set(identity, '');
     const objectPayload = isObject(schema.properties) || Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf);

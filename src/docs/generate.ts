@@ -67,14 +67,20 @@ export async function generateDocs(options: DocsOptions): Promise<DocsOutput> {
   const root = path.resolve(options.projectRoot ?? process.cwd());
   const displayOf = (file: string): string => {
     const relative = path.relative(root, path.resolve(file));
-    const shown = relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative;
+    const shown =
+      relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative;
     return shown.split(path.sep).join('/');
   };
 
   const files = new Map<string, string>();
   const schemaFiles = new Map<string, { path: string; bytes: number }>();
-  const schemaTexts: [string, string][] = spec.messages.map((m) => [`schemas/${m.name}.json`, json(messageSchema(spec, m))]);
-  spec.messages.forEach((m, i) => schemaFiles.set(m.name, { path: schemaTexts[i][0], bytes: Buffer.byteLength(schemaTexts[i][1]) }));
+  const schemaTexts: [string, string][] = spec.messages.map((m) => [
+    `schemas/${m.name}.json`,
+    json(messageSchema(spec, m)),
+  ]);
+  spec.messages.forEach((m, i) =>
+    schemaFiles.set(m.name, { path: schemaTexts[i][0], bytes: Buffer.byteLength(schemaTexts[i][1]) }),
+  );
 
   const anchors = new AnchorIds();
   for (const id of SECTION_IDS) anchors.take(id);
@@ -110,7 +116,9 @@ export async function generateDocs(options: DocsOptions): Promise<DocsOutput> {
   let bytes = 0;
   for (const text of files.values()) bytes += Buffer.byteLength(text);
   const recordedExamples = model.recorded?.byMessage.size ?? 0;
-  const documentExamples = spec.messages.filter((m) => !model.recorded?.byMessage.has(m.name) && m.examples.length > 0).length;
+  const documentExamples = spec.messages.filter(
+    (m) => !model.recorded?.byMessage.has(m.name) && m.examples.length > 0,
+  ).length;
   return {
     files,
     bytes,

@@ -63,7 +63,10 @@ export function lifecycleFromTable(
     }
   }
   for (const t of terminals) addState(t);
-  const pair = extra.pair !== undefined && states.includes(extra.pair.open) && states.includes(extra.pair.close) ? extra.pair : undefined;
+  const pair =
+    extra.pair !== undefined && states.includes(extra.pair.open) && states.includes(extra.pair.close)
+      ? extra.pair
+      : undefined;
   return {
     start,
     terminals: [...terminals],
@@ -230,7 +233,14 @@ export function lifecycleSvg(lifecycle: Lifecycle): string {
     const x2 = b.x - 2;
     const y2 = b.y + NODE_H / 2;
     const dx = (x2 - x1) / 2;
-    paths.push(edgePath(e.from, e.to, 'forward', `M${fmt(x1)} ${fmt(y1)} C${fmt(x1 + dx)} ${fmt(y1)} ${fmt(x2 - dx)} ${fmt(y2)} ${fmt(x2)} ${fmt(y2)}`));
+    paths.push(
+      edgePath(
+        e.from,
+        e.to,
+        'forward',
+        `M${fmt(x1)} ${fmt(y1)} C${fmt(x1 + dx)} ${fmt(y1)} ${fmt(x2 - dx)} ${fmt(y2)} ${fmt(x2)} ${fmt(y2)}`,
+      ),
+    );
   }
   for (const arc of arcs) {
     const a = node(arc.from);
@@ -244,7 +254,12 @@ export function lifecycleSvg(lifecycle: Lifecycle): string {
     minY = Math.min(minY, reach);
     maxY = Math.max(maxY, reach);
     paths.push(
-      edgePath(arc.from, arc.to, arc.kind, `M${fmt(x1)} ${fmt(y1)} C${fmt(x1)} ${fmt(reach)} ${fmt(x2)} ${fmt(reach)} ${fmt(x2)} ${fmt(y2)}`),
+      edgePath(
+        arc.from,
+        arc.to,
+        arc.kind,
+        `M${fmt(x1)} ${fmt(y1)} C${fmt(x1)} ${fmt(reach)} ${fmt(x2)} ${fmt(reach)} ${fmt(x2)} ${fmt(y2)}`,
+      ),
     );
   }
   for (const state of selfLoops) {
@@ -259,7 +274,9 @@ export function lifecycleSvg(lifecycle: Lifecycle): string {
   const nodes: string[] = [];
   for (const s of lifecycle.states) {
     const n = node(s);
-    const classes = ['lc-node', s === lifecycle.start ? 'lc-start' : '', terminals.has(s) ? 'lc-terminal' : ''].filter(Boolean).join(' ');
+    const classes = ['lc-node', s === lifecycle.start ? 'lc-start' : '', terminals.has(s) ? 'lc-terminal' : '']
+      .filter(Boolean)
+      .join(' ');
     const inner = terminals.has(s)
       ? `<rect class="lc-inner" x="${fmt(n.x + 3)}" y="${fmt(n.y + 3)}" width="${nodeW - 6}" height="${NODE_H - 6}" rx="5"/>`
       : '';

@@ -9,7 +9,19 @@ import { connectingSection, overviewSection } from './sections/overview';
 import { lifecycleSection, profilesSection, rulesSection } from './sections/rules';
 
 /** Ids of the page's fixed sections, taken before any generated anchor so nothing can collide with them. */
-export const SECTION_IDS = ['overview', 'connecting', 'lifecycle', 'messages', 'rules', 'profiles', 'changelog', 'nav', 'main', 'search', 'search-status'];
+export const SECTION_IDS = [
+  'overview',
+  'connecting',
+  'lifecycle',
+  'messages',
+  'rules',
+  'profiles',
+  'changelog',
+  'nav',
+  'main',
+  'search',
+  'search-status',
+];
 
 function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

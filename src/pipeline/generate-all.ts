@@ -29,7 +29,12 @@ export async function generateAll(opts: { spec: string; out: string; check: bool
     registryDir: 'schemas',
   });
   const docsDir = path.join(opts.out, 'docs');
-  const result = { codegen, docsFiles: site.files.size, docsBytes: site.bytes, docsChanges: [] as GenerateAllResult['docsChanges'] };
+  const result = {
+    codegen,
+    docsFiles: site.files.size,
+    docsBytes: site.bytes,
+    docsChanges: [] as GenerateAllResult['docsChanges'],
+  };
   if (opts.check) {
     const stale = await diffDocs(docsDir, site.files);
     if (stale.length > 0) {

@@ -50,7 +50,8 @@ export async function runStages(
 export function formatSummary(outcomes: StageOutcome[]): string {
   const width = Math.max(...outcomes.map((o) => o.name.length));
   const lines = outcomes.map(
-    (o) => `${o.ok ? 'ok  ' : 'FAIL'}  ${o.name.padEnd(width)}  ${`${(o.ms / 1000).toFixed(1)} s`.padStart(7)}  ${o.detail}`,
+    (o) =>
+      `${o.ok ? 'ok  ' : 'FAIL'}  ${o.name.padEnd(width)}  ${`${(o.ms / 1000).toFixed(1)} s`.padStart(7)}  ${o.detail}`,
   );
   const failed = outcomes.filter((o) => !o.ok).length;
   lines.push(failed === 0 ? `all ${outcomes.length} stages passed` : `${failed} of ${outcomes.length} stages failed`);

@@ -23,7 +23,8 @@ function invalid(file: string, what: string): never {
 }
 
 function stringList(file: string, value: unknown, what: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) invalid(file, `${what} must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    invalid(file, `${what} must be a list of strings`);
   return value as string[];
 }
 
@@ -32,7 +33,9 @@ function readJson(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ProtocolError('CONTRACT_MISSING', `${file}: cannot read it; run 'netra-contracts generate' first`, { cause: err });
+    throw new ProtocolError('CONTRACT_MISSING', `${file}: cannot read it; run 'netra-contracts generate' first`, {
+      cause: err,
+    });
   }
   try {
     const json: unknown = JSON.parse(text);
@@ -47,14 +50,16 @@ function limitsOf(file: string, channel: Record<string, unknown>): ChannelLimits
   const limits = isRecord(channel.limits) ? channel.limits : invalid(file, 'channel.limits is missing');
   const out: Record<string, number> = {};
   for (const [name, value] of Object.entries(limits)) if (typeof value === 'number') out[name] = value;
-  for (const name of REQUIRED_LIMITS) if (typeof out[name] !== 'number') invalid(file, `channel.limits.${name} is missing`);
+  for (const name of REQUIRED_LIMITS)
+    if (typeof out[name] !== 'number') invalid(file, `channel.limits.${name} is missing`);
   return out as ChannelLimits;
 }
 
 function closeCodesOf(channel: Record<string, unknown>): Map<number, string> {
   const codes = new Map<number, string>();
   if (isRecord(channel.close_codes)) {
-    for (const [code, text] of Object.entries(channel.close_codes)) if (typeof text === 'string') codes.set(Number(code), text);
+    for (const [code, text] of Object.entries(channel.close_codes))
+      if (typeof text === 'string') codes.set(Number(code), text);
   }
   return codes;
 }
@@ -66,7 +71,11 @@ function build(file: string, json: Record<string, unknown>): Protocol {
   const run = isRecord(json.run) ? json.run : invalid(file, 'run (the run protocol, x-netra-run) is missing');
   const messages = Array.isArray(json.messages) ? json.messages.filter(isRecord) : invalid(file, 'messages is missing');
   const typesOf = (direction: string): Set<string> =>
-    new Set(messages.filter((m) => m.direction === direction || m.direction === 'both').flatMap((m) => (typeof m.type === 'string' ? [m.type] : [])));
+    new Set(
+      messages
+        .filter((m) => m.direction === direction || m.direction === 'both')
+        .flatMap((m) => (typeof m.type === 'string' ? [m.type] : [])),
+    );
   const runEventTypes = new Set(stringList(file, run.events, 'run.events'));
   const terminalTypes = new Set(stringList(file, run.terminals, 'run.terminals'));
   const startType = typeof run.start === 'string' ? run.start : invalid(file, 'run.start must be a string');
@@ -87,7 +96,12 @@ function build(file: string, json: Record<string, unknown>): Protocol {
     isRunEvent(msg: unknown): msg is RunEventLike {
       if (typeof msg !== 'object' || msg === null) return false;
       const m = msg as Record<string, unknown>;
-      return typeof m.type === 'string' && runEventTypes.has(m.type) && typeof m.run_id === 'string' && typeof m.seq === 'number';
+      return (
+        typeof m.type === 'string' &&
+        runEventTypes.has(m.type) &&
+        typeof m.run_id === 'string' &&
+        typeof m.seq === 'number'
+      );
     },
     isTerminal: (type: unknown): boolean => typeof type === 'string' && terminalTypes.has(type),
   };

@@ -4,13 +4,7 @@ import type { DurableEventLog } from './event-log-file';
 import { newId, nowIso } from './ids';
 import type { Logger } from './logger';
 import { checkServerMessage, type SchemaErrorItem } from './outgoing';
-import {
-  Run,
-  RunStopped,
-  type RunContext,
-  type RunEventBody,
-  type RunStopKind,
-} from './run';
+import { Run, RunStopped, type RunContext, type RunEventBody, type RunStopKind } from './run';
 
 /**
  * TEST-ONLY fault injection. `corruptEvent` sees every run event the agents cause (after the provider built it,
@@ -76,7 +70,6 @@ export interface HubStats {
   eventsCommitted: number;
   contractViolations: number;
 }
-
 
 /**
  * The provider's state, independent of sockets: users and their open connections, threads and runs with their

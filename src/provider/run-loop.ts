@@ -143,11 +143,7 @@ function emptyResult(): AgentAnswer['result'] {
  * terminal event: agent_completed (the answer; status cancelled after cancel_run) or agent_error (AgentFailure's
  * code/message/retryable; AGENT_FAILED for anything unexpected). Never rejects.
  */
-export async function executeRun(
-  run: Run,
-  request: AgentRequest,
-  deps: RunLoopDeps,
-): Promise<void> {
+export async function executeRun(run: Run, request: AgentRequest, deps: RunLoopDeps): Promise<void> {
   const { hub, logger } = deps;
   if (!hub.emit(run, { type: 'agent_started', request_id: run.ctx.requestId })) return;
   const timer = setTimeout(() => {

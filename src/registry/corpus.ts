@@ -44,7 +44,9 @@ export interface CorpusDiffReport {
 export async function corpusDiffReport(dir: string, options: { role?: DescribedRole } = {}): Promise<CorpusDiffReport> {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => /\.(ya?ml|json)$/i.test(f))
+      .sort();
   } catch (err) {
     throw new RegistryError('CORPUS_UNREADABLE', `cannot read ${dir}: ${(err as Error).message}`);
   }
@@ -111,7 +113,9 @@ export function formatCorpusDiff(report: CorpusDiffReport): string {
       continue;
     }
     const verdict = p.compatible ? 'compatible' : 'incompatible';
-    lines.push(`${name}${String(p.changes).padStart(7)}  ${String(p.breaking).padStart(8)}  ${verdict.padEnd(12)}  ${p.diffMs.toFixed(1).padStart(7)}`);
+    lines.push(
+      `${name}${String(p.changes).padStart(7)}  ${String(p.breaking).padStart(8)}  ${verdict.padEnd(12)}  ${p.diffMs.toFixed(1).padStart(7)}`,
+    );
   }
   lines.push('', 'change kind                                              count  breaks');
   for (const [kind, count] of Object.entries(report.counts)) {
@@ -119,6 +123,9 @@ export function formatCorpusDiff(report: CorpusDiffReport): string {
     lines.push(`${kind.padEnd(55)}${String(count).padStart(6)}  ${breaks}`);
   }
   const total = Object.values(report.counts).reduce((a, b) => a + b, 0);
-  lines.push('', `${total} changes, ${Object.keys(report.counts).length} kinds, ${report.unclassified} unclassified, ${report.failures} failed pair(s)`);
+  lines.push(
+    '',
+    `${total} changes, ${Object.keys(report.counts).length} kinds, ${report.unclassified} unclassified, ${report.failures} failed pair(s)`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -90,14 +90,19 @@ function schemaOf(value: unknown): unknown {
 }
 
 /** Finds the message object a Spec message came from: components first, then channels (v3), then operations (v2). */
-function locateMessage(raw: Record<string, unknown>, name: string): { path: string; message: Record<string, unknown> } | undefined {
+function locateMessage(
+  raw: Record<string, unknown>,
+  name: string,
+): { path: string; message: Record<string, unknown> } | undefined {
   const fromComponents = at(raw, 'components', 'messages', name);
-  if (isObject(fromComponents)) return { path: joinPointer('', 'components', 'messages', name), message: fromComponents };
+  if (isObject(fromComponents))
+    return { path: joinPointer('', 'components', 'messages', name), message: fromComponents };
   const channels = raw.channels;
   if (isObject(channels)) {
     for (const [channelId, channel] of Object.entries(channels)) {
       const candidate = at(channel, 'messages', name);
-      if (isObject(candidate)) return { path: joinPointer('', 'channels', channelId, 'messages', name), message: candidate };
+      if (isObject(candidate))
+        return { path: joinPointer('', 'channels', channelId, 'messages', name), message: candidate };
       // AsyncAPI 2: messages under publish/subscribe, named by messageId or name.
       for (const op of ['publish', 'subscribe']) {
         const message = at(channel, op, 'message');
@@ -115,10 +120,17 @@ function locateMessage(raw: Record<string, unknown>, name: string): { path: stri
 }
 
 /** What a security scheme asks a client to send: type, scheme, location and name. */
-export function schemeSignature(scheme: { type?: unknown; scheme?: unknown; in?: unknown; name?: unknown } | undefined): string | undefined {
+export function schemeSignature(
+  scheme: { type?: unknown; scheme?: unknown; in?: unknown; name?: unknown } | undefined,
+): string | undefined {
   if (scheme === undefined) return undefined;
   const part = (v: unknown): string => (typeof v === 'string' ? v.toLowerCase() : '');
-  return [part(scheme.type), part(scheme.scheme), part(scheme.in), typeof scheme.name === 'string' ? scheme.name : ''].join('|');
+  return [
+    part(scheme.type),
+    part(scheme.scheme),
+    part(scheme.in),
+    typeof scheme.name === 'string' ? scheme.name : '',
+  ].join('|');
 }
 
 function uniqueOptions(options: SecurityOption[]): SecurityOption[] {
@@ -221,7 +233,8 @@ export function documentModelFromSpec(spec: Spec): DocumentModel {
     const rawServer = at(raw, 'servers', server.id);
     const fromRaw = isObject(rawServer) ? securityFromRaw(rawServer.security, securitySchemes) : undefined;
     const security =
-      fromRaw ?? server.security.map((id) => ({ id, signature: schemeSignature(securitySchemes.get(id)) ?? `id:${id}` }));
+      fromRaw ??
+      server.security.map((id) => ({ id, signature: schemeSignature(securitySchemes.get(id)) ?? `id:${id}` }));
     servers.set(server.id, {
       id: server.id,
       host: server.host,

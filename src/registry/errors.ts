@@ -26,7 +26,10 @@ export class RegistryError extends NetraError {
   readonly details: string[];
 
   constructor(code: RegistryErrorCode, message: string, options: NetraErrorOptions & { details?: string[] } = {}) {
-    super(code, message, { exitCode: options.exitCode ?? (code === 'INCOMPATIBLE_CHANGE' ? 1 : 2), cause: options.cause });
+    super(code, message, {
+      exitCode: options.exitCode ?? (code === 'INCOMPATIBLE_CHANGE' ? 1 : 2),
+      cause: options.cause,
+    });
     this.details = options.details ?? [];
   }
 }

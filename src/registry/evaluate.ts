@@ -60,7 +60,10 @@ export function checkIntegrity(dir: string, registry: Registry): string[] {
       } catch {
         actual = `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')} (not JSON)`;
       }
-      if (actual !== v.fingerprint) problems.push(`${file} does not match its fingerprint (${v.fingerprint.slice(0, 19)}... registered, ${actual.slice(0, 19)}... found): stored schemas are never edited`);
+      if (actual !== v.fingerprint)
+        problems.push(
+          `${file} does not match its fingerprint (${v.fingerprint.slice(0, 19)}... registered, ${actual.slice(0, 19)}... found): stored schemas are never edited`,
+        );
     }
   }
   return problems;
@@ -87,9 +90,10 @@ export function evaluateAgainstRegistry(dir: string, registry: Registry, model: 
   });
   const changes: CheckedChange[] = report.changes.map((c) => ({
     ...c,
-    against: c.message !== null && registry.messages[c.message] !== undefined
-      ? `registry v${registry.messages[c.message].versions.length}`
-      : 'registry',
+    against:
+      c.message !== null && registry.messages[c.message] !== undefined
+        ? `registry v${registry.messages[c.message].versions.length}`
+        : 'registry',
   }));
 
   // Transitive modes: the new schema must also be compatible with every earlier version.
@@ -132,15 +136,27 @@ export function evaluateAgainstRegistry(dir: string, registry: Registry, model: 
       continue;
     }
     if (entry.removed !== undefined) {
-      drift.push({ message: name, action: 'new-version', detail: `'${name}' was retired (${entry.removed.reason}) and is back` });
+      drift.push({
+        message: name,
+        action: 'new-version',
+        detail: `'${name}' was retired (${entry.removed.reason}) and is back`,
+      });
       continue;
     }
     const latest = entry.versions[entry.versions.length - 1];
     if (fingerprint(message.payload) !== latest.fingerprint) {
-      drift.push({ message: name, action: 'new-version', detail: `'${name}' changed since v${latest.version}; v${latest.version + 1} is not registered` });
+      drift.push({
+        message: name,
+        action: 'new-version',
+        detail: `'${name}' changed since v${latest.version}; v${latest.version + 1} is not registered`,
+      });
     }
     if (message.direction !== entry.direction) {
-      drift.push({ message: name, action: 'update-direction', detail: `'${name}' is ${message.direction} now (registered: ${entry.direction})` });
+      drift.push({
+        message: name,
+        action: 'update-direction',
+        detail: `'${name}' is ${message.direction} now (registered: ${entry.direction})`,
+      });
     }
   }
   for (const [name, entry] of Object.entries(registry.messages)) {
@@ -149,7 +165,11 @@ export function evaluateAgainstRegistry(dir: string, registry: Registry, model: 
     }
   }
   if (canonicalJson(surfaceOf(model)) !== canonicalJson(registry.surface ?? null)) {
-    drift.push({ message: null, action: 'update-surface', detail: 'channels, operations, servers or security schemes changed since the last registration' });
+    drift.push({
+      message: null,
+      action: 'update-surface',
+      detail: 'channels, operations, servers or security schemes changed since the last registration',
+    });
   }
   return { changes, transitive, drift, integrity, modes };
 }

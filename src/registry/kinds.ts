@@ -64,7 +64,10 @@ function none(group: KindGroup, summary: string, why = ANNOTATION_WHY): KindRule
 }
 
 /** Upper bounds: adding or lowering one narrows; removing or raising one widens. */
-type BoundKinds<P extends string> = Record<`${P}_ADDED` | `${P}_REMOVED` | `${P}_DECREASED` | `${P}_INCREASED`, KindRule>;
+type BoundKinds<P extends string> = Record<
+  `${P}_ADDED` | `${P}_REMOVED` | `${P}_DECREASED` | `${P}_INCREASED`,
+  KindRule
+>;
 function upperBound<P extends string>(prefix: P, what: string, group: KindGroup): BoundKinds<P> {
   return {
     [`${prefix}_ADDED`]: narrow(group, `A ${what} was added.`),
@@ -83,7 +86,11 @@ function lowerBound<P extends string>(prefix: P, what: string, group: KindGroup)
   } as BoundKinds<P>;
 }
 /** A subschema slot (additionalProperties, items, ...): `false` < a schema < absent/`true`. */
-function slot<P extends string>(prefix: P, what: string, group: KindGroup): Record<`${P}_NARROWED` | `${P}_EXTENDED`, KindRule> {
+function slot<P extends string>(
+  prefix: P,
+  what: string,
+  group: KindGroup,
+): Record<`${P}_NARROWED` | `${P}_EXTENDED`, KindRule> {
   return {
     [`${prefix}_NARROWED`]: narrow(group, `${what} accepts less (e.g. absent/true -> a schema -> false).`),
     [`${prefix}_EXTENDED`]: widen(group, `${what} accepts more (e.g. false -> a schema -> absent/true).`),
@@ -112,12 +119,21 @@ const CATALOGUE = {
   ),
 
   // ---- type ---------------------------------------------------------------------------------------------------
-  TYPE_NARROWED: narrow('type', 'The set of allowed JSON types shrank (e.g. number -> integer, a type added where none was).'),
-  TYPE_EXTENDED: widen('type', 'The set of allowed JSON types grew (e.g. integer -> number, "null" added, `type` removed).'),
+  TYPE_NARROWED: narrow(
+    'type',
+    'The set of allowed JSON types shrank (e.g. number -> integer, a type added where none was).',
+  ),
+  TYPE_EXTENDED: widen(
+    'type',
+    'The set of allowed JSON types grew (e.g. integer -> number, "null" added, `type` removed).',
+  ),
   TYPE_CHANGED: both('type', 'The allowed JSON types changed to an unrelated set (e.g. string -> integer).'),
 
   // ---- values -------------------------------------------------------------------------------------------------
-  ENUM_ARRAY_NARROWED: narrow('value', 'Values were removed from `enum` (or an enum became a `const` among its values).'),
+  ENUM_ARRAY_NARROWED: narrow(
+    'value',
+    'Values were removed from `enum` (or an enum became a `const` among its values).',
+  ),
   ENUM_ARRAY_EXTENDED: widen('value', 'Values were added to `enum` (or a `const` became an enum containing it).'),
   ENUM_ARRAY_CHANGED: both('value', 'Values were both added to and removed from `enum`/`const`.'),
   ENUM_ADDED: narrow('value', 'An `enum` was added where any value was allowed.'),
@@ -267,7 +283,11 @@ const CATALOGUE = {
 
   // ---- arrays -------------------------------------------------------------------------------------------------
   ...slot('ITEMS', '`items` (the schema of every array element)', 'array'),
-  ...slot('ADDITIONAL_ITEMS', 'The schema of the elements after a tuple (`additionalItems`, or `items` after `prefixItems`)', 'array'),
+  ...slot(
+    'ADDITIONAL_ITEMS',
+    'The schema of the elements after a tuple (`additionalItems`, or `items` after `prefixItems`)',
+    'array',
+  ),
   ITEM_ADDED_TO_OPEN_CONTENT_MODEL: narrow(
     'array',
     'A tuple position was added where any element was allowed after the tuple.',
@@ -483,10 +503,18 @@ const CATALOGUE = {
     "A channel's protocol binding (other than its query/headers schemas) was added, removed or changed.",
     'the handshake old peers perform may no longer be what the server expects',
   ),
-  BINDING_VERSION_CHANGED: none('channel', "A binding's `bindingVersion` changed.", 'it versions the binding object, not the wire'),
+  BINDING_VERSION_CHANGED: none(
+    'channel',
+    "A binding's `bindingVersion` changed.",
+    'it versions the binding object, not the wire',
+  ),
 
   // ---- operations ---------------------------------------------------------------------------------------------
-  OPERATION_ADDED: none('operation', 'An operation was added.', 'its messages are judged on their own (MESSAGE_ADDED, ...)'),
+  OPERATION_ADDED: none(
+    'operation',
+    'An operation was added.',
+    'its messages are judged on their own (MESSAGE_ADDED, ...)',
+  ),
   OPERATION_REMOVED: both(
     'operation',
     'An operation was removed.',
@@ -514,7 +542,11 @@ const CATALOGUE = {
   // ---- servers and security -----------------------------------------------------------------------------------
   SERVER_ADDED: none('server', 'A server was added.', 'nobody connected to it before'),
   SERVER_REMOVED: both('server', 'A server was removed.', 'peers still connect to it'),
-  SERVER_RENAMED: none('server', "A server's id changed; its host, protocol and pathname did not.", 'the id is not on the wire'),
+  SERVER_RENAMED: none(
+    'server',
+    "A server's id changed; its host, protocol and pathname did not.",
+    'the id is not on the wire',
+  ),
   SERVER_HOST_CHANGED: both('server', "A server's host changed.", 'old peers connect to the old host'),
   SERVER_PROTOCOL_CHANGED: both(
     'server',
@@ -544,7 +576,11 @@ const CATALOGUE = {
     'A server that required security now requires none.',
     'new clients connect without credentials, which an old server refuses',
   ),
-  SECURITY_SCHEME_ADDED: none('security', 'A security scheme was defined.', 'it changes nothing until a server uses it'),
+  SECURITY_SCHEME_ADDED: none(
+    'security',
+    'A security scheme was defined.',
+    'it changes nothing until a server uses it',
+  ),
   SECURITY_SCHEME_REMOVED: both('security', 'A security scheme was removed.', 'clients still authenticate with it'),
   SECURITY_SCHEME_RENAMED: none(
     'security',

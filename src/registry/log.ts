@@ -63,7 +63,10 @@ export function registryHistory(dir: string, message?: string): RegistryHistory 
   const registry = readRegistry(dir);
   const names = Object.keys(registry.messages).sort();
   if (message !== undefined && !names.includes(message)) {
-    throw new RegistryError('UNKNOWN_MESSAGE', `'${message}' is not registered; registered messages: ${names.join(', ')}`);
+    throw new RegistryError(
+      'UNKNOWN_MESSAGE',
+      `'${message}' is not registered; registered messages: ${names.join(', ')}`,
+    );
   }
   const messages: HistoryMessage[] = [];
   for (const name of message === undefined ? names : [message]) {
@@ -112,12 +115,18 @@ export function formatHistory(history: RegistryHistory): string {
   if (!history.present) return `no registry at ${history.file}\n`;
   const lines: string[] = [];
   for (const m of history.messages) {
-    lines.push(`${m.name}  (${m.direction}, ${m.compatibility})${m.removed ? `  retired in ${m.removed.spec_version}: ${m.removed.reason}` : ''}`);
+    lines.push(
+      `${m.name}  (${m.direction}, ${m.compatibility})${m.removed ? `  retired in ${m.removed.spec_version}: ${m.removed.reason}` : ''}`,
+    );
     for (const v of m.versions) {
       const forced = v.forced_reason !== undefined ? `  forced: ${v.forced_reason}` : '';
-      lines.push(`  v${v.version}  ${v.date}  spec ${v.spec_version}  ${v.fingerprint.slice(0, 19)}  ${v.verdict}${forced}`);
+      lines.push(
+        `  v${v.version}  ${v.date}  spec ${v.spec_version}  ${v.fingerprint.slice(0, 19)}  ${v.verdict}${forced}`,
+      );
       for (const c of v.changes) {
-        lines.push(`      ${c.breaking ? 'BREAKING ' : ''}${c.kind} ${c.path || '/'}: ${c.detail} (breaks ${c.breaks})`);
+        lines.push(
+          `      ${c.breaking ? 'BREAKING ' : ''}${c.kind} ${c.path || '/'}: ${c.detail} (breaks ${c.breaks})`,
+        );
       }
     }
     lines.push('');

@@ -34,7 +34,10 @@ export function parseMode(value: string): CompatibilityMode {
   const upper = value.trim().toUpperCase();
   const found = compatibilityModes.find((m) => m === upper);
   if (found === undefined) {
-    throw new RegistryError('BAD_MODE', `unknown compatibility mode '${value}'; use one of ${compatibilityModes.join(', ')}`);
+    throw new RegistryError(
+      'BAD_MODE',
+      `unknown compatibility mode '${value}'; use one of ${compatibilityModes.join(', ')}`,
+    );
   }
   return found;
 }

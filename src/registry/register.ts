@@ -60,19 +60,27 @@ function today(): string {
  */
 export async function registerSpec(options: RegisterOptions): Promise<RegisterResult> {
   if (options.force === true && (options.reason === undefined || options.reason.trim() === '')) {
-    throw new RegistryError('FORCE_NEEDS_REASON', '--force needs --reason "<why this breaking change is acceptable>"; it is recorded in the registry');
+    throw new RegistryError(
+      'FORCE_NEEDS_REASON',
+      '--force needs --reason "<why this breaking change is acceptable>"; it is recorded in the registry',
+    );
   }
   const date = options.date ?? today();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RegistryError('BAD_AGAINST', `--date must be YYYY-MM-DD, got '${date}'`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new RegistryError('BAD_AGAINST', `--date must be YYYY-MM-DD, got '${date}'`);
   const created = !existsSync(path.join(options.registryDir, REGISTRY_FILE));
   const registry: Registry = created ? emptyRegistry(options.role ?? 'server') : readRegistry(options.registryDir);
   const spec = await loadSpec(options.spec);
   const model = documentModelFromSpec(spec);
   const evaluation = evaluateAgainstRegistry(options.registryDir, registry, model);
   if (evaluation.integrity.length > 0) {
-    throw new RegistryError('REGISTRY_INVALID', `the registry is damaged (${evaluation.integrity.length} problem(s)); nothing registered`, {
-      details: evaluation.integrity,
-    });
+    throw new RegistryError(
+      'REGISTRY_INVALID',
+      `the registry is damaged (${evaluation.integrity.length} problem(s)); nothing registered`,
+      {
+        details: evaluation.integrity,
+      },
+    );
   }
   const changes = [...evaluation.changes, ...evaluation.transitive];
   // A brand-new registry has nothing to be compatible with.
@@ -90,7 +98,14 @@ export async function registerSpec(options: RegisterOptions): Promise<RegisterRe
   }
   const reason = options.reason?.trim();
   const forcedMessages = new Set(breaking.map((c) => c.message));
-  const result: RegisterResult = { created, registered: [], retired: [], surfaceUpdated: false, forced: breaking, changes };
+  const result: RegisterResult = {
+    created,
+    registered: [],
+    retired: [],
+    surfaceUpdated: false,
+    forced: breaking,
+    changes,
+  };
 
   for (const [name, message] of model.messages) {
     const entry = registry.messages[name];
@@ -148,7 +163,12 @@ export async function registerSpec(options: RegisterOptions): Promise<RegisterRe
     registry.surface = surface;
     result.surfaceUpdated = true;
   }
-  const changedSomething = created || result.registered.length > 0 || result.retired.length > 0 || result.surfaceUpdated || breaking.length > 0 ||
+  const changedSomething =
+    created ||
+    result.registered.length > 0 ||
+    result.retired.length > 0 ||
+    result.surfaceUpdated ||
+    breaking.length > 0 ||
     evaluation.drift.some((d) => d.action === 'update-direction');
   if (changedSomething) writeRegistry(options.registryDir, registry);
   return result;

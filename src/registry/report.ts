@@ -16,7 +16,8 @@ export type ReportFormat = (typeof reportFormats)[number];
  */
 export function parseFormat(value: string): ReportFormat {
   const found = reportFormats.find((f) => f === value.trim().toLowerCase());
-  if (found === undefined) throw new RegistryError('BAD_FORMAT', `unknown format '${value}'; use one of ${reportFormats.join(', ')}`);
+  if (found === undefined)
+    throw new RegistryError('BAD_FORMAT', `unknown format '${value}'; use one of ${reportFormats.join(', ')}`);
   return found;
 }
 
@@ -74,7 +75,9 @@ function formatText(input: ReportInput): string {
     for (const c of breaking) {
       const rule = changeKinds[c.kind];
       const subject = c.message === null ? 'document-level changes are' : `${c.message} is`;
-      out.push(`${input.file}:${lineOfChange(input, c)}: ${where(c)}${c.against !== undefined ? `  (vs ${c.against})` : ''}`);
+      out.push(
+        `${input.file}:${lineOfChange(input, c)}: ${where(c)}${c.against !== undefined ? `  (vs ${c.against})` : ''}`,
+      );
       out.push(`  ${c.kind}: ${c.detail}`);
       out.push(`  why it breaks: it breaks ${direction(c)} compatibility and ${subject} ${c.mode}; ${rule.why}.`);
       out.push(`  to make it compatible: ${rule.remedy}.`);
@@ -84,7 +87,9 @@ function formatText(input: ReportInput): string {
   if (compatible.length > 0) {
     out.push(`${compatible.length} compatible change(s):`);
     for (const c of compatible) {
-      out.push(`  ${input.file}:${lineOfChange(input, c)}: ${where(c)}  ${c.kind}: ${c.detail}${c.against !== undefined ? `  (vs ${c.against})` : ''}`);
+      out.push(
+        `  ${input.file}:${lineOfChange(input, c)}: ${where(c)}  ${c.kind}: ${c.detail}${c.against !== undefined ? `  (vs ${c.against})` : ''}`,
+      );
     }
     out.push('');
   }
@@ -123,10 +128,17 @@ function formatJunit(input: ReportInput): string {
   const failuresOf = (message: string | null): string[] => [
     ...input.changes
       .filter((c) => c.breaking && c.message === message)
-      .map((c) => `${c.kind} at ${where(c)}: ${c.detail} (breaks ${direction(c)}; ${c.mode}${c.against !== undefined ? `; vs ${c.against}` : ''}). Fix: ${changeKinds[c.kind].remedy}`),
-    ...input.drift.filter((d) => d.message === message).map((d) => `not registered: ${d.detail}; run \`netra-contracts registry register\``),
+      .map(
+        (c) =>
+          `${c.kind} at ${where(c)}: ${c.detail} (breaks ${direction(c)}; ${c.mode}${c.against !== undefined ? `; vs ${c.against}` : ''}). Fix: ${changeKinds[c.kind].remedy}`,
+      ),
+    ...input.drift
+      .filter((d) => d.message === message)
+      .map((d) => `not registered: ${d.detail}; run \`netra-contracts registry register\``),
   ];
-  const names = [...new Set([...input.subjects, ...input.changes.map((c) => c.message), ...input.drift.map((d) => d.message)])];
+  const names = [
+    ...new Set([...input.subjects, ...input.changes.map((c) => c.message), ...input.drift.map((d) => d.message)]),
+  ];
   for (const name of names) {
     if (name === null) continue;
     cases.push({ name, failures: failuresOf(name) });
@@ -145,7 +157,9 @@ function formatJunit(input: ReportInput): string {
       continue;
     }
     lines.push(`    <testcase classname="registry.${input.command}" name="${xml(c.name)}">`);
-    lines.push(`      <failure message="${xml(`${c.failures.length} problem(s)`)}">${xml(c.failures.join('\n'))}</failure>`);
+    lines.push(
+      `      <failure message="${xml(`${c.failures.length} problem(s)`)}">${xml(c.failures.join('\n'))}</failure>`,
+    );
     lines.push('    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>');
@@ -164,12 +178,16 @@ function formatGithub(input: ReportInput): string {
   for (const c of input.changes.filter((x) => x.breaking)) {
     const rule = changeKinds[c.kind];
     const text = `${where(c)}: ${c.detail}. Breaks ${direction(c)} compatibility (${c.message ?? 'document'} is ${c.mode}${c.against !== undefined ? `, vs ${c.against}` : ''}): ${rule.why}. Fix: ${rule.remedy}.`;
-    out.push(`::error file=${escapeProperty(input.file)},line=${lineOfChange(input, c)},title=${escapeProperty(c.kind)}::${escapeData(text)}`);
+    out.push(
+      `::error file=${escapeProperty(input.file)},line=${lineOfChange(input, c)},title=${escapeProperty(c.kind)}::${escapeData(text)}`,
+    );
   }
   for (const d of input.drift) {
     const docPath = d.message !== null ? input.docPathOf?.(d.message) : undefined;
     const line = docPath !== undefined && input.lineOf !== undefined ? input.lineOf(docPath) : 1;
-    out.push(`::error file=${escapeProperty(input.file)},line=${line},title=Unregistered change::${escapeData(`${d.detail}; run \`netra-contracts registry register\``)}`);
+    out.push(
+      `::error file=${escapeProperty(input.file)},line=${line},title=Unregistered change::${escapeData(`${d.detail}; run \`netra-contracts registry register\``)}`,
+    );
   }
   for (const p of input.integrity) out.push(`::error title=Registry damaged::${escapeData(p)}`);
   for (const note of input.notes) out.push(`::notice::${escapeData(note)}`);

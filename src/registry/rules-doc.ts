@@ -125,11 +125,18 @@ export function renderRulesMarkdown(): string {
     groups.set(group, [...(groups.get(group) ?? []), name]);
   }
   for (const [group, names] of groups) {
-    lines.push(`### ${GROUP_TITLES[group]}`, '', '| kind | breaks | what | why | how to stay compatible |', '|---|---|---|---|---|');
+    lines.push(
+      `### ${GROUP_TITLES[group]}`,
+      '',
+      '| kind | breaks | what | why | how to stay compatible |',
+      '|---|---|---|---|---|',
+    );
     for (const name of names) {
       const rule = changeKinds[name];
       const cell = (text: string): string => text.replace(/\|/g, '\\|');
-      lines.push(`| \`${name}\` | ${BREAKS_TEXT[rule.breaks]} | ${cell(rule.summary)} | ${cell(rule.why)} | ${rule.breaks === 'none' ? '' : cell(rule.remedy)} |`);
+      lines.push(
+        `| \`${name}\` | ${BREAKS_TEXT[rule.breaks]} | ${cell(rule.summary)} | ${cell(rule.why)} | ${rule.breaks === 'none' ? '' : cell(rule.remedy)} |`,
+      );
     }
     lines.push('');
   }

@@ -150,7 +150,12 @@ export class SchemaDiffer {
     if (isUnresolved(o) || isUnresolved(n)) {
       const oRef = isUnresolved(o) ? o.unresolved : undefined;
       const nRef = isUnresolved(n) ? n.unresolved : undefined;
-      if (oRef !== nRef) this.emit('REF_CHANGED', joinPointer(path, '$ref'), `${oRef ?? '(inline schema)'} -> ${nRef ?? '(inline schema)'}`);
+      if (oRef !== nRef)
+        this.emit(
+          'REF_CHANGED',
+          joinPointer(path, '$ref'),
+          `${oRef ?? '(inline schema)'} -> ${nRef ?? '(inline schema)'}`,
+        );
       return;
     }
     const oFalse = isFalseSchema(o);
@@ -279,7 +284,8 @@ export class SchemaDiffer {
 
   private compareType(o: SchemaObject, n: SchemaObject, path: string): void {
     // With concrete values on both sides, the value comparison says exactly what changed.
-    if (this.allowedValues(o, this.oldReader) !== undefined && this.allowedValues(n, this.newReader) !== undefined) return;
+    if (this.allowedValues(o, this.oldReader) !== undefined && this.allowedValues(n, this.newReader) !== undefined)
+      return;
     const a = this.effectiveTypes(o, this.oldReader);
     const b = this.effectiveTypes(n, this.newReader);
     if (a === undefined && b === undefined) return;
@@ -327,13 +333,20 @@ export class SchemaDiffer {
       return;
     }
     if (b === undefined) {
-      this.emit(onlyConst(o) ? 'CONST_REMOVED' : 'ENUM_REMOVED', at, `was only ${show([...a.values()])}; any value now`);
+      this.emit(
+        onlyConst(o) ? 'CONST_REMOVED' : 'ENUM_REMOVED',
+        at,
+        `was only ${show([...a.values()])}; any value now`,
+      );
       return;
     }
     const removed = [...a.keys()].filter((k) => !b.has(k)).map((k) => a.get(k));
     const added = [...b.keys()].filter((k) => !a.has(k)).map((k) => b.get(k));
     if (removed.length === 0 && added.length === 0) return;
-    const parts = [added.length ? `added ${added.map(show).join(', ')}` : '', removed.length ? `removed ${removed.map(show).join(', ')}` : ''];
+    const parts = [
+      added.length ? `added ${added.map(show).join(', ')}` : '',
+      removed.length ? `removed ${removed.map(show).join(', ')}` : '',
+    ];
     const detail = parts.filter(Boolean).join('; ');
     if (onlyConst(o) && onlyConst(n)) this.emit('CONST_CHANGED', at, `${show(o.const)} -> ${show(n.const)}`);
     else if (added.length === 0) this.emit('ENUM_ARRAY_NARROWED', at, detail);
@@ -349,13 +362,21 @@ export class SchemaDiffer {
       else this.emit('FORMAT_CHANGED', at, `format ${show(o.format)} -> ${show(n.format)}`);
     }
     for (const key of ['contentEncoding', 'contentMediaType', 'contentSchema']) {
-      if (!this.same(o[key], n[key])) this.emit('CONTENT_ENCODING_CHANGED', joinPointer(path, key), this.changeText(key, o[key], n[key]));
+      if (!this.same(o[key], n[key]))
+        this.emit('CONTENT_ENCODING_CHANGED', joinPointer(path, key), this.changeText(key, o[key], n[key]));
     }
   }
 
   // ---- bounds -------------------------------------------------------------------------------------------------------
 
-  private compareCount(prefix: string, key: string, upper: boolean, o: SchemaObject, n: SchemaObject, path: string): void {
+  private compareCount(
+    prefix: string,
+    key: string,
+    upper: boolean,
+    o: SchemaObject,
+    n: SchemaObject,
+    path: string,
+  ): void {
     const a = typeof o[key] === 'number' ? (o[key] as number) : undefined;
     const b = typeof n[key] === 'number' ? (n[key] as number) : undefined;
     if (a === b) return;
@@ -374,7 +395,8 @@ export class SchemaDiffer {
       // draft-04: a boolean exclusiveMaximum makes maximum exclusive
       candidates.push({ value: s[inclusiveKey] as number, exclusive: s[exclusiveKey] === true, keyword: inclusiveKey });
     }
-    if (typeof s[exclusiveKey] === 'number') candidates.push({ value: s[exclusiveKey] as number, exclusive: true, keyword: exclusiveKey });
+    if (typeof s[exclusiveKey] === 'number')
+      candidates.push({ value: s[exclusiveKey] as number, exclusive: true, keyword: exclusiveKey });
     if (candidates.length === 0) return undefined;
     // The tighter bound wins: lower for an upper bound, higher for a lower bound; exclusive wins a tie.
     return candidates.reduce((best, c) => {
@@ -394,7 +416,13 @@ export class SchemaDiffer {
     if (a.value === b.value && a.exclusive === b.exclusive) return;
     // For an upper bound "tighter" means lower; for a lower bound, higher.
     const tighter = a.value === b.value ? b.exclusive : upper ? b.value < a.value : b.value > a.value;
-    const kind: ChangeKind = upper ? (tighter ? 'MAXIMUM_DECREASED' : 'MAXIMUM_INCREASED') : tighter ? 'MINIMUM_INCREASED' : 'MINIMUM_DECREASED';
+    const kind: ChangeKind = upper
+      ? tighter
+        ? 'MAXIMUM_DECREASED'
+        : 'MAXIMUM_INCREASED'
+      : tighter
+        ? 'MINIMUM_INCREASED'
+        : 'MINIMUM_DECREASED';
     this.emit(kind, joinPointer(path, b.keyword), `${text(a)} -> ${text(b)}`);
   }
 
@@ -446,9 +474,15 @@ export class SchemaDiffer {
   ): void {
     const a = this.slotState(oValue, this.oldReader);
     const b = this.slotState(nValue, this.newReader);
-    const name = (s: SlotState): string => (s.state === 'any' ? 'anything' : s.state === 'none' ? 'nothing (false)' : 'a schema');
+    const name = (s: SlotState): string =>
+      s.state === 'any' ? 'anything' : s.state === 'none' ? 'nothing (false)' : 'a schema';
     // Two schema objects (even `{}`): compare inside, which names the difference precisely.
-    if (isObject(oValue) && isObject(nValue) && !isFalseSchema(this.oldReader.read(oValue)) && !isFalseSchema(this.newReader.read(nValue))) {
+    if (
+      isObject(oValue) &&
+      isObject(nValue) &&
+      !isFalseSchema(this.oldReader.read(oValue)) &&
+      !isFalseSchema(this.newReader.read(nValue))
+    ) {
       return this.compare(oValue, nValue, path, depth + 1);
     }
     if (a.state === b.state) return;
@@ -514,16 +548,42 @@ export class SchemaDiffer {
       this.emit('REQUIRED_ATTRIBUTE_REMOVED', joinPointer(path, 'required'), `'${name}' is optional now`);
     }
 
-    this.compareSlot('ADDITIONAL_PROPERTIES', o.additionalProperties, n.additionalProperties, joinPointer(path, 'additionalProperties'), depth, 'additionalProperties');
-    this.compareSlot('UNEVALUATED_PROPERTIES', o.unevaluatedProperties, n.unevaluatedProperties, joinPointer(path, 'unevaluatedProperties'), depth, 'unevaluatedProperties');
-    this.compareSlot('PROPERTY_NAMES', o.propertyNames, n.propertyNames, joinPointer(path, 'propertyNames'), depth, 'propertyNames');
+    this.compareSlot(
+      'ADDITIONAL_PROPERTIES',
+      o.additionalProperties,
+      n.additionalProperties,
+      joinPointer(path, 'additionalProperties'),
+      depth,
+      'additionalProperties',
+    );
+    this.compareSlot(
+      'UNEVALUATED_PROPERTIES',
+      o.unevaluatedProperties,
+      n.unevaluatedProperties,
+      joinPointer(path, 'unevaluatedProperties'),
+      depth,
+      'unevaluatedProperties',
+    );
+    this.compareSlot(
+      'PROPERTY_NAMES',
+      o.propertyNames,
+      n.propertyNames,
+      joinPointer(path, 'propertyNames'),
+      depth,
+      'propertyNames',
+    );
 
     const oPat = isObject(o.patternProperties) ? o.patternProperties : {};
     const nPat = isObject(n.patternProperties) ? n.patternProperties : {};
     for (const pattern of new Set([...Object.keys(nPat), ...Object.keys(oPat)])) {
       const at = joinPointer(path, 'patternProperties', pattern);
       if (has(oPat, pattern) && has(nPat, pattern)) this.compare(oPat[pattern], nPat[pattern], at, depth + 1);
-      else this.emit('PATTERN_PROPERTIES_CHANGED', at, `pattern ${show(pattern)} ${has(nPat, pattern) ? 'added' : 'removed'}`);
+      else
+        this.emit(
+          'PATTERN_PROPERTIES_CHANGED',
+          at,
+          `pattern ${show(pattern)} ${has(nPat, pattern) ? 'added' : 'removed'}`,
+        );
     }
 
     this.compareCount('MAX_PROPERTIES', 'maxProperties', true, o, n, path);
@@ -531,18 +591,39 @@ export class SchemaDiffer {
     this.compareDependencies(o, n, path, depth);
   }
 
-  private propertyAdded(old: SchemaObject, name: string, schema: unknown, requiredNow: boolean, at: string, depth: number): void {
+  private propertyAdded(
+    old: SchemaObject,
+    name: string,
+    schema: unknown,
+    requiredNow: boolean,
+    at: string,
+    depth: number,
+  ): void {
     const model = this.contentModel(old, name);
     const what = `'${name}' added${requiredNow ? ' (required)' : ''}`;
     if (model.model === 'open') {
       if (requiredNow) this.emit('REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', at, `${what} to an open object`);
-      else if (isUnconstrained(this.newReader.read(schema))) this.emit('PROPERTY_ADDED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `${what}; it accepts any value`);
-      else this.emit('PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', at, `${what} to an open object (old data may hold '${name}' with any value)`);
+      else if (isUnconstrained(this.newReader.read(schema)))
+        this.emit('PROPERTY_ADDED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `${what}; it accepts any value`);
+      else
+        this.emit(
+          'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+          at,
+          `${what} to an open object (old data may hold '${name}' with any value)`,
+        );
     } else if (model.model === 'closed') {
-      this.emit(requiredNow ? 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL' : 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', at, `${what} to a closed object`);
+      this.emit(
+        requiredNow
+          ? 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL'
+          : 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+        at,
+        `${what} to a closed object`,
+      );
     } else {
       this.emit(
-        requiredNow ? 'REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL',
+        requiredNow
+          ? 'REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL'
+          : 'PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL',
         at,
         `${what}; old data held it under ${model.via}, compared below`,
       );
@@ -550,18 +631,40 @@ export class SchemaDiffer {
     }
   }
 
-  private propertyRemoved(now: SchemaObject, name: string, schema: unknown, wasRequired: boolean, at: string, depth: number): void {
+  private propertyRemoved(
+    now: SchemaObject,
+    name: string,
+    schema: unknown,
+    wasRequired: boolean,
+    at: string,
+    depth: number,
+  ): void {
     const model = this.contentModel(now, name);
     const what = `'${name}' removed${wasRequired ? ' (was required)' : ''}`;
     if (model.model === 'open') {
-      if (wasRequired) this.emit('REQUIRED_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', at, `${what} from an open object`);
-      else if (isUnconstrained(this.oldReader.read(schema))) this.emit('PROPERTY_REMOVED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `${what}; it accepted any value`);
-      else this.emit('PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', at, `${what} from an open object (any value accepted for it now)`);
+      if (wasRequired)
+        this.emit('REQUIRED_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', at, `${what} from an open object`);
+      else if (isUnconstrained(this.oldReader.read(schema)))
+        this.emit('PROPERTY_REMOVED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `${what}; it accepted any value`);
+      else
+        this.emit(
+          'PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL',
+          at,
+          `${what} from an open object (any value accepted for it now)`,
+        );
     } else if (model.model === 'closed') {
-      this.emit(wasRequired ? 'REQUIRED_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', at, `${what} from a closed object`);
+      this.emit(
+        wasRequired
+          ? 'REQUIRED_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+          : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+        at,
+        `${what} from a closed object`,
+      );
     } else {
       this.emit(
-        wasRequired ? 'REQUIRED_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL',
+        wasRequired
+          ? 'REQUIRED_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL'
+          : 'PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL',
         at,
         `${what}; new data holds it under ${model.via}, compared below`,
       );
@@ -575,7 +678,9 @@ export class SchemaDiffer {
   }
 
   private compareDependencies(o: SchemaObject, n: SchemaObject, path: string, depth: number): void {
-    const split = (s: SchemaObject): { arrays: Map<string, string[]>; schemas: Map<string, unknown>; key: Map<string, string> } => {
+    const split = (
+      s: SchemaObject,
+    ): { arrays: Map<string, string[]>; schemas: Map<string, unknown>; key: Map<string, string> } => {
       const arrays = new Map<string, string[]>();
       const schemas = new Map<string, unknown>();
       const key = new Map<string, string>();
@@ -604,7 +709,12 @@ export class SchemaDiffer {
         const more = y.filter((v) => !x.includes(v));
         const fewer = x.filter((v) => !y.includes(v));
         if (more.length === 0 && fewer.length === 0) continue;
-        const kind: ChangeKind = fewer.length === 0 ? 'DEPENDENCY_ARRAY_EXTENDED' : more.length === 0 ? 'DEPENDENCY_ARRAY_NARROWED' : 'DEPENDENCY_ARRAY_CHANGED';
+        const kind: ChangeKind =
+          fewer.length === 0
+            ? 'DEPENDENCY_ARRAY_EXTENDED'
+            : more.length === 0
+              ? 'DEPENDENCY_ARRAY_NARROWED'
+              : 'DEPENDENCY_ARRAY_CHANGED';
         this.emit(kind, at, `'${name}' requires ${show(x)} -> ${show(y)}`);
       }
     }
@@ -613,7 +723,8 @@ export class SchemaDiffer {
       const x = a.schemas.get(name);
       const y = b.schemas.get(name);
       if (x === undefined) this.emit('DEPENDENCY_SCHEMA_ADDED', at, `a schema now applies when '${name}' is present`);
-      else if (y === undefined) this.emit('DEPENDENCY_SCHEMA_REMOVED', at, `no schema applies any more when '${name}' is present`);
+      else if (y === undefined)
+        this.emit('DEPENDENCY_SCHEMA_REMOVED', at, `no schema applies any more when '${name}' is present`);
       else this.compare(x, y, at, depth + 1);
     }
   }
@@ -621,8 +732,10 @@ export class SchemaDiffer {
   // ---- arrays -------------------------------------------------------------------------------------------------------
 
   private tuple(s: SchemaObject): { prefix: unknown[]; prefixKey: string; rest: unknown; restKey: string } | undefined {
-    if (Array.isArray(s.prefixItems)) return { prefix: s.prefixItems, prefixKey: 'prefixItems', rest: s.items, restKey: 'items' };
-    if (Array.isArray(s.items)) return { prefix: s.items, prefixKey: 'items', rest: s.additionalItems, restKey: 'additionalItems' };
+    if (Array.isArray(s.prefixItems))
+      return { prefix: s.prefixItems, prefixKey: 'prefixItems', rest: s.items, restKey: 'items' };
+    if (Array.isArray(s.items))
+      return { prefix: s.items, prefixKey: 'items', rest: s.additionalItems, restKey: 'additionalItems' };
     return undefined;
   }
 
@@ -644,31 +757,63 @@ export class SchemaDiffer {
           this.itemRemoved(x.prefix[i], y.rest, joinPointer(path, x.prefixKey, i), i, depth);
         }
       }
-      this.compareSlot('ADDITIONAL_ITEMS', x.rest, y.rest, joinPointer(path, y.restKey), depth, 'elements after the tuple');
+      this.compareSlot(
+        'ADDITIONAL_ITEMS',
+        x.rest,
+        y.rest,
+        joinPointer(path, y.restKey),
+        depth,
+        'elements after the tuple',
+      );
     }
     this.compareCount('MAX_ITEMS', 'maxItems', true, o, n, path);
     this.compareCount('MIN_ITEMS', 'minItems', false, o, n, path);
     const ou = o.uniqueItems === true;
     const nu = n.uniqueItems === true;
-    if (ou !== nu) this.emit(nu ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED', joinPointer(path, 'uniqueItems'), `uniqueItems ${ou} -> ${nu}`);
+    if (ou !== nu)
+      this.emit(
+        nu ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED',
+        joinPointer(path, 'uniqueItems'),
+        `uniqueItems ${ou} -> ${nu}`,
+      );
     // `contains` absent means no constraint, but `contains: {}` still demands a non-empty array.
-    if (o.contains === undefined && n.contains !== undefined) this.emit('CONTAINS_NARROWED', joinPointer(path, 'contains'), 'contains added');
-    else if (o.contains !== undefined && n.contains === undefined) this.emit('CONTAINS_EXTENDED', joinPointer(path, 'contains'), 'contains removed');
-    else if (o.contains !== undefined) this.compareSlot('CONTAINS', o.contains, n.contains, joinPointer(path, 'contains'), depth, 'contains');
+    if (o.contains === undefined && n.contains !== undefined)
+      this.emit('CONTAINS_NARROWED', joinPointer(path, 'contains'), 'contains added');
+    else if (o.contains !== undefined && n.contains === undefined)
+      this.emit('CONTAINS_EXTENDED', joinPointer(path, 'contains'), 'contains removed');
+    else if (o.contains !== undefined)
+      this.compareSlot('CONTAINS', o.contains, n.contains, joinPointer(path, 'contains'), depth, 'contains');
     this.compareCount('MAX_CONTAINS', 'maxContains', true, o, n, path);
     this.compareCount('MIN_CONTAINS', 'minContains', false, o, n, path);
-    this.compareSlot('UNEVALUATED_ITEMS', o.unevaluatedItems, n.unevaluatedItems, joinPointer(path, 'unevaluatedItems'), depth, 'unevaluatedItems');
+    this.compareSlot(
+      'UNEVALUATED_ITEMS',
+      o.unevaluatedItems,
+      n.unevaluatedItems,
+      joinPointer(path, 'unevaluatedItems'),
+      depth,
+      'unevaluatedItems',
+    );
   }
 
   private itemAdded(oldRest: unknown, schema: unknown, at: string, index: number, depth: number): void {
     const rest = this.slotState(oldRest, this.oldReader);
     if (rest.state === 'any') {
-      if (isUnconstrained(this.newReader.read(schema))) this.emit('ITEM_ADDED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `position ${index} added; it accepts any value`);
-      else this.emit('ITEM_ADDED_TO_OPEN_CONTENT_MODEL', at, `position ${index} added; old arrays could hold any value there`);
+      if (isUnconstrained(this.newReader.read(schema)))
+        this.emit('ITEM_ADDED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `position ${index} added; it accepts any value`);
+      else
+        this.emit(
+          'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
+          at,
+          `position ${index} added; old arrays could hold any value there`,
+        );
     } else if (rest.state === 'none') {
       this.emit('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', at, `position ${index} added; old arrays ended before it`);
     } else {
-      this.emit('ITEM_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL', at, `position ${index} added; compared with the old rest-of-array schema`);
+      this.emit(
+        'ITEM_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL',
+        at,
+        `position ${index} added; compared with the old rest-of-array schema`,
+      );
       this.compare(oldRest, schema, at, depth + 1);
     }
   }
@@ -676,12 +821,30 @@ export class SchemaDiffer {
   private itemRemoved(schema: unknown, newRest: unknown, at: string, index: number, depth: number): void {
     const rest = this.slotState(newRest, this.newReader);
     if (rest.state === 'any') {
-      if (isUnconstrained(this.oldReader.read(schema))) this.emit('ITEM_REMOVED_IS_COVERED_BY_OPEN_CONTENT_MODEL', at, `position ${index} removed; it accepted any value`);
-      else this.emit('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', at, `position ${index} removed; any value accepted there now`);
+      if (isUnconstrained(this.oldReader.read(schema)))
+        this.emit(
+          'ITEM_REMOVED_IS_COVERED_BY_OPEN_CONTENT_MODEL',
+          at,
+          `position ${index} removed; it accepted any value`,
+        );
+      else
+        this.emit(
+          'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL',
+          at,
+          `position ${index} removed; any value accepted there now`,
+        );
     } else if (rest.state === 'none') {
-      this.emit('ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', at, `position ${index} removed; arrays must end before it now`);
+      this.emit(
+        'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+        at,
+        `position ${index} removed; arrays must end before it now`,
+      );
     } else {
-      this.emit('ITEM_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL', at, `position ${index} removed; compared with the new rest-of-array schema`);
+      this.emit(
+        'ITEM_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL',
+        at,
+        `position ${index} removed; compared with the new rest-of-array schema`,
+      );
       this.compare(schema, newRest, at, depth + 1);
     }
   }
@@ -727,8 +890,10 @@ export class SchemaDiffer {
     if (oAll.length > 0 || nAll.length > 0) {
       const m = matchBranches(this, oAll, nAll);
       for (const [i, j] of m.pairs) this.compare(oAll[i], nAll[j], joinPointer(path, 'allOf', j), depth + 1);
-      for (const j of m.addedNew) this.emit('ALL_OF_BRANCH_ADDED', joinPointer(path, 'allOf', j), `allOf branch ${j} added`);
-      for (const i of m.removedOld) this.emit('ALL_OF_BRANCH_REMOVED', joinPointer(path, 'allOf', i), `allOf branch ${i} removed`);
+      for (const j of m.addedNew)
+        this.emit('ALL_OF_BRANCH_ADDED', joinPointer(path, 'allOf', j), `allOf branch ${j} added`);
+      for (const i of m.removedOld)
+        this.emit('ALL_OF_BRANCH_REMOVED', joinPointer(path, 'allOf', i), `allOf branch ${i} removed`);
     }
     const oAny = Array.isArray(o.anyOf);
     const oOne = Array.isArray(o.oneOf);
@@ -746,8 +911,18 @@ export class SchemaDiffer {
       const b = Array.isArray(n[keyword]) ? (n[keyword] as unknown[]) : undefined;
       if (a === undefined && b === undefined) continue;
       const at = joinPointer(path, keyword);
-      if (a === undefined) this.emit(keyword === 'anyOf' ? 'ANY_OF_ADDED' : 'ONE_OF_ADDED', at, `${keyword} of ${b!.length} branches added`);
-      else if (b === undefined) this.emit(keyword === 'anyOf' ? 'ANY_OF_REMOVED' : 'ONE_OF_REMOVED', at, `${keyword} of ${a.length} branches removed`);
+      if (a === undefined)
+        this.emit(
+          keyword === 'anyOf' ? 'ANY_OF_ADDED' : 'ONE_OF_ADDED',
+          at,
+          `${keyword} of ${b!.length} branches added`,
+        );
+      else if (b === undefined)
+        this.emit(
+          keyword === 'anyOf' ? 'ANY_OF_REMOVED' : 'ONE_OF_REMOVED',
+          at,
+          `${keyword} of ${a.length} branches removed`,
+        );
       else this.compareUnion(keyword, a, keyword, b, path, depth, {});
     }
   }
@@ -772,10 +947,18 @@ export class SchemaDiffer {
       const at = joinPointer(path, nKeyword);
       if (nKeyword === 'oneOf') {
         const exclusive = news.every((_, j) => this.exclusive(this.newReader, news, j));
-        this.emit(exclusive ? 'UNION_KEYWORD_CHANGED' : 'ANY_OF_CHANGED_TO_ONE_OF', at, `anyOf -> oneOf${exclusive ? ' (branches are exclusive)' : ''}`);
+        this.emit(
+          exclusive ? 'UNION_KEYWORD_CHANGED' : 'ANY_OF_CHANGED_TO_ONE_OF',
+          at,
+          `anyOf -> oneOf${exclusive ? ' (branches are exclusive)' : ''}`,
+        );
       } else {
         const exclusive = olds.every((_, i) => this.exclusive(this.oldReader, olds, i));
-        this.emit(exclusive ? 'UNION_KEYWORD_CHANGED' : 'ONE_OF_CHANGED_TO_ANY_OF', at, `oneOf -> anyOf${exclusive ? ' (branches are exclusive)' : ''}`);
+        this.emit(
+          exclusive ? 'UNION_KEYWORD_CHANGED' : 'ONE_OF_CHANGED_TO_ANY_OF',
+          at,
+          `oneOf -> anyOf${exclusive ? ' (branches are exclusive)' : ''}`,
+        );
       }
     }
     const m = matchBranches(this, olds, news);
@@ -784,15 +967,28 @@ export class SchemaDiffer {
     for (const j of m.addedNew) {
       const label = describeBranch(this.newReader.read(news[j]));
       if (nKeyword === 'anyOf') this.emit('ANY_OF_BRANCH_ADDED', newPath(j), `branch ${label} added${becameUnion}`);
-      else if (this.exclusive(this.newReader, news, j)) this.emit('ONE_OF_BRANCH_ADDED', newPath(j), `branch ${label} added${becameUnion}`);
-      else this.emit('ONE_OF_BRANCH_ADDED_OVERLAPPING', newPath(j), `branch ${label} added; it may overlap another branch${becameUnion}`);
+      else if (this.exclusive(this.newReader, news, j))
+        this.emit('ONE_OF_BRANCH_ADDED', newPath(j), `branch ${label} added${becameUnion}`);
+      else
+        this.emit(
+          'ONE_OF_BRANCH_ADDED_OVERLAPPING',
+          newPath(j),
+          `branch ${label} added; it may overlap another branch${becameUnion}`,
+        );
     }
     const stoppedUnion = plain.newPlain !== undefined ? ` (the ${oKeyword} became a plain schema)` : '';
     for (const i of m.removedOld) {
       const label = describeBranch(this.oldReader.read(olds[i]));
-      if (oKeyword === 'anyOf') this.emit('ANY_OF_BRANCH_REMOVED', oldPath(i), `branch ${label} removed${stoppedUnion}`);
-      else if (this.exclusive(this.oldReader, olds, i)) this.emit('ONE_OF_BRANCH_REMOVED', oldPath(i), `branch ${label} removed${stoppedUnion}`);
-      else this.emit('ONE_OF_BRANCH_REMOVED_OVERLAPPING', oldPath(i), `branch ${label} removed; it may have overlapped another branch${stoppedUnion}`);
+      if (oKeyword === 'anyOf')
+        this.emit('ANY_OF_BRANCH_REMOVED', oldPath(i), `branch ${label} removed${stoppedUnion}`);
+      else if (this.exclusive(this.oldReader, olds, i))
+        this.emit('ONE_OF_BRANCH_REMOVED', oldPath(i), `branch ${label} removed${stoppedUnion}`);
+      else
+        this.emit(
+          'ONE_OF_BRANCH_REMOVED_OVERLAPPING',
+          oldPath(i),
+          `branch ${label} removed; it may have overlapped another branch${stoppedUnion}`,
+        );
     }
   }
 
@@ -823,19 +1019,25 @@ export class SchemaDiffer {
     } else {
       // then/else without if have no effect on validation.
       for (const key of ['then', 'else']) {
-        if (!this.same(o[key], n[key])) this.emit('ANNOTATION_CHANGED', joinPointer(path, key), `${key} without if (no effect) changed`);
+        if (!this.same(o[key], n[key]))
+          this.emit('ANNOTATION_CHANGED', joinPointer(path, key), `${key} without if (no effect) changed`);
       }
     }
   }
 
   private compareUnknown(o: SchemaObject, n: SchemaObject, path: string): void {
     if (!this.same(o.discriminator, n.discriminator)) {
-      this.emit('DISCRIMINATOR_CHANGED', joinPointer(path, 'discriminator'), this.changeText('discriminator', o.discriminator, n.discriminator));
+      this.emit(
+        'DISCRIMINATOR_CHANGED',
+        joinPointer(path, 'discriminator'),
+        this.changeText('discriminator', o.discriminator, n.discriminator),
+      );
     }
     const keys = new Set([...Object.keys(o), ...Object.keys(n)]);
     for (const key of [...keys].sort()) {
       if (KNOWN.has(key) || isAnnotationKey(key) || key === '$ref') continue;
-      if (!this.same(o[key], n[key])) this.emit('SCHEMA_KEYWORD_CHANGED', joinPointer(path, key), this.changeText(key, o[key], n[key]));
+      if (!this.same(o[key], n[key]))
+        this.emit('SCHEMA_KEYWORD_CHANGED', joinPointer(path, key), this.changeText(key, o[key], n[key]));
     }
   }
 }

@@ -175,7 +175,8 @@ export class SchemaReader {
           const props = merged.properties as SchemaObject;
           for (const [name, schema] of Object.entries(value)) {
             if (!(name in props)) props[name] = schema;
-            else if (canonicalJson(props[name]) !== canonicalJson(schema)) props[name] = { allOf: [props[name], schema] };
+            else if (canonicalJson(props[name]) !== canonicalJson(schema))
+              props[name] = { allOf: [props[name], schema] };
           }
         } else if (key === 'required' && Array.isArray(value) && Array.isArray(merged.required)) {
           merged.required = [...new Set([...(merged.required as unknown[]), ...value])];
@@ -273,5 +274,7 @@ export function isUnconstrained(schema: unknown): boolean {
 /** True for `false` and `{ not: {} }`: nothing is valid. */
 export function isFalseSchema(schema: unknown): boolean {
   if (schema === false) return true;
-  return isObject(schema) && Object.keys(schema).length === 1 && isUnconstrained(schema.not) && schema.not !== undefined;
+  return (
+    isObject(schema) && Object.keys(schema).length === 1 && isUnconstrained(schema.not) && schema.not !== undefined
+  );
 }

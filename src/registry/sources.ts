@@ -55,9 +55,11 @@ export async function loadSpecAtRef(ref: string, specFile: string): Promise<RefS
   const dir = mkdtempSync(path.join(tmpdir(), 'netra-registry-'));
   try {
     const tar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, maxBuffer: 64 * 1024 * 1024 });
-    if (tar.status !== 0) throw new RegistryError('GIT_FAILED', `cannot extract ${ref}: ${tar.stderr.toString('utf8').trim()}`);
+    if (tar.status !== 0)
+      throw new RegistryError('GIT_FAILED', `cannot extract ${ref}: ${tar.stderr.toString('utf8').trim()}`);
     const extracted = path.join(dir, ...relative.split('/'));
-    if (!existsSync(extracted)) return { found: false, label, reason: `${relative} could not be extracted from ${ref}` };
+    if (!existsSync(extracted))
+      return { found: false, label, reason: `${relative} could not be extracted from ${ref}` };
     const spec = await loadSpec(extracted);
     return { found: true, spec: { ...spec, file: label }, label };
   } finally {

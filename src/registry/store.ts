@@ -34,7 +34,10 @@ export interface RegistrySurface {
   channels: Record<string, { address: string; messages: string[] }>;
   operations: Record<string, { action: 'send' | 'receive'; channel: string; messages: string[] }>;
   servers: Record<string, { host: string; protocol: string; pathname?: string; security: SecurityOption[] }>;
-  security_schemes: Record<string, { type: string; scheme?: string; name?: string; in?: string; bearerFormat?: string }>;
+  security_schemes: Record<
+    string,
+    { type: string; scheme?: string; name?: string; in?: string; bearerFormat?: string }
+  >;
 }
 
 export interface Registry {
@@ -82,11 +85,17 @@ const DIRECTIONS = ['send', 'receive', 'both', 'none'];
 
 function parseMode(file: string, where: string, value: unknown): CompatibilityMode {
   const found = compatibilityModes.find((m) => m === value);
-  if (found === undefined) fail(file, where, `'${String(value)}' is not a compatibility mode (${compatibilityModes.join(', ')})`);
+  if (found === undefined)
+    fail(file, where, `'${String(value)}' is not a compatibility mode (${compatibilityModes.join(', ')})`);
   return found;
 }
 
-function stringMap<T>(file: string, where: string, value: unknown, item: (key: string, v: Record<string, unknown>) => T): Record<string, T> {
+function stringMap<T>(
+  file: string,
+  where: string,
+  value: unknown,
+  item: (key: string, v: Record<string, unknown>) => T,
+): Record<string, T> {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) fail(file, where, 'must be a mapping');
   const out: Record<string, T> = {};
@@ -99,7 +108,8 @@ function stringMap<T>(file: string, where: string, value: unknown, item: (key: s
 
 function stringList(file: string, where: string, value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(file, where, 'must be a list of strings');
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    fail(file, where, 'must be a list of strings');
   return value as string[];
 }
 
@@ -123,7 +133,10 @@ function optionalString(value: unknown): string | undefined {
 export function readRegistry(dir: string): Registry {
   const file = path.join(dir, REGISTRY_FILE);
   if (!existsSync(file)) {
-    throw new RegistryError('REGISTRY_NOT_FOUND', `${file} does not exist; create it with \`netra-contracts registry register\``);
+    throw new RegistryError(
+      'REGISTRY_NOT_FOUND',
+      `${file} does not exist; create it with \`netra-contracts registry register\``,
+    );
   }
   let data: unknown;
   try {
@@ -137,12 +150,15 @@ export function readRegistry(dir: string): Registry {
   if (role !== 'server' && role !== 'client') fail(file, 'role', "must be 'server' or 'client'");
   const messages = stringMap(file, 'messages', data.messages, (name, m): RegistryMessage => {
     const where = `messages.${name}`;
-    if (!DIRECTIONS.includes(String(m.direction))) fail(file, `${where}.direction`, `must be one of ${DIRECTIONS.join(', ')}`);
-    if (!Array.isArray(m.versions) || m.versions.length === 0) fail(file, `${where}.versions`, 'must be a non-empty list');
+    if (!DIRECTIONS.includes(String(m.direction)))
+      fail(file, `${where}.direction`, `must be one of ${DIRECTIONS.join(', ')}`);
+    if (!Array.isArray(m.versions) || m.versions.length === 0)
+      fail(file, `${where}.versions`, 'must be a non-empty list');
     const versions = m.versions.map((v, i): RegistryVersion => {
       const at = `${where}.versions[${i}]`;
       if (!isObject(v)) fail(file, at, 'must be a mapping');
-      if (v.version !== i + 1) fail(file, `${at}.version`, `must be ${i + 1} (versions are numbered 1, 2, 3, ... in order)`);
+      if (v.version !== i + 1)
+        fail(file, `${at}.version`, `must be ${i + 1} (versions are numbered 1, 2, 3, ... in order)`);
       const fp = requiredString(file, `${at}.fingerprint`, v.fingerprint);
       if (!/^sha256:[0-9a-f]{64}$/.test(fp)) fail(file, `${at}.fingerprint`, "must be 'sha256:' and 64 hex digits");
       const out: RegistryVersion = {
@@ -172,7 +188,10 @@ export function readRegistry(dir: string): Registry {
   const registry: Registry = {
     format: 1,
     role,
-    document_compatibility: data.document_compatibility === undefined ? DEFAULT_DOCUMENT_MODE : parseMode(file, 'document_compatibility', data.document_compatibility),
+    document_compatibility:
+      data.document_compatibility === undefined
+        ? DEFAULT_DOCUMENT_MODE
+        : parseMode(file, 'document_compatibility', data.document_compatibility),
     messages,
   };
   if (Array.isArray(data.forced)) {
@@ -194,18 +213,29 @@ export function readRegistry(dir: string): Registry {
         messages: stringList(file, `surface.channels.${id}.messages`, c.messages),
       })),
       operations: stringMap(file, 'surface.operations', s.operations, (id, o) => {
-        if (o.action !== 'send' && o.action !== 'receive') fail(file, `surface.operations.${id}.action`, "must be 'send' or 'receive'");
-        return { action: o.action, channel: String(o.channel ?? ''), messages: stringList(file, `surface.operations.${id}.messages`, o.messages) };
+        if (o.action !== 'send' && o.action !== 'receive')
+          fail(file, `surface.operations.${id}.action`, "must be 'send' or 'receive'");
+        return {
+          action: o.action,
+          channel: String(o.channel ?? ''),
+          messages: stringList(file, `surface.operations.${id}.messages`, o.messages),
+        };
       }),
       servers: stringMap(file, 'surface.servers', s.servers, (id, v) => {
         const security = Array.isArray(v.security)
           ? v.security.map((item, i) => {
-              if (!isObject(item)) fail(file, `surface.servers.${id}.security[${i}]`, 'must be a mapping with id and signature');
+              if (!isObject(item))
+                fail(file, `surface.servers.${id}.security[${i}]`, 'must be a mapping with id and signature');
               return { id: String(item.id ?? ''), signature: String(item.signature ?? '') };
             })
           : [];
         const pathname = optionalString(v.pathname);
-        return { host: String(v.host ?? ''), protocol: String(v.protocol ?? ''), ...(pathname !== undefined ? { pathname } : {}), security };
+        return {
+          host: String(v.host ?? ''),
+          protocol: String(v.protocol ?? ''),
+          ...(pathname !== undefined ? { pathname } : {}),
+          security,
+        };
       }),
       security_schemes: stringMap(file, 'surface.security_schemes', s.security_schemes, (_id, v) => {
         const out: RegistrySurface['security_schemes'][string] = { type: String(v.type ?? '') };
@@ -246,18 +276,34 @@ export function surfaceOf(model: DocumentModel): RegistrySurface {
   const sorted = <T>(entries: [string, T][]): Record<string, T> =>
     Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
-    channels: sorted([...model.channels.values()].map((c) => [c.id, { address: c.address, messages: [...new Set(c.messages)].sort() }])),
-    operations: sorted([...model.operations.values()].map((o) => [o.id, { action: o.action, channel: o.channel, messages: [...o.messages].sort() }])),
+    channels: sorted(
+      [...model.channels.values()].map((c) => [
+        c.id,
+        { address: c.address, messages: [...new Set(c.messages)].sort() },
+      ]),
+    ),
+    operations: sorted(
+      [...model.operations.values()].map((o) => [
+        o.id,
+        { action: o.action, channel: o.channel, messages: [...o.messages].sort() },
+      ]),
+    ),
     servers: sorted(
       [...model.servers.values()].map((s) => [
         s.id,
-        { host: s.host, protocol: s.protocol, ...(s.pathname !== undefined ? { pathname: s.pathname } : {}), security: s.security },
+        {
+          host: s.host,
+          protocol: s.protocol,
+          ...(s.pathname !== undefined ? { pathname: s.pathname } : {}),
+          security: s.security,
+        },
       ]),
     ),
     security_schemes: sorted(
       [...model.securitySchemes.values()].map((s) => {
         const out: RegistrySurface['security_schemes'][string] = { type: s.type };
-        for (const key of ['scheme', 'name', 'in', 'bearerFormat'] as const) if (s[key] !== undefined) out[key] = s[key];
+        for (const key of ['scheme', 'name', 'in', 'bearerFormat'] as const)
+          if (s[key] !== undefined) out[key] = s[key];
         return [s.id, out];
       }),
     ),
@@ -292,7 +338,9 @@ export function registryModel(dir: string, registry: Registry): DocumentModel {
     file: path.join(dir, REGISTRY_FILE),
     specVersion: latestSpecVersion(registry),
     messages,
-    channels: new Map(Object.entries(s.channels).map(([id, c]) => [id, { id, address: c.address, messages: c.messages }])),
+    channels: new Map(
+      Object.entries(s.channels).map(([id, c]) => [id, { id, address: c.address, messages: c.messages }]),
+    ),
     operations: new Map(Object.entries(s.operations).map(([id, o]) => [id, { id, ...o }])),
     servers: new Map(Object.entries(s.servers).map(([id, v]) => [id, { id, ...v }])),
     securitySchemes: new Map(Object.entries(s.security_schemes).map(([id, v]) => [id, { id, ...v }])),
@@ -335,7 +383,9 @@ export function writeRegistry(dir: string, registry: Registry): void {
         date: v.date,
         ...(v.forced_reason !== undefined ? { forced_reason: v.forced_reason } : {}),
       })),
-      ...(m.removed !== undefined ? { removed: { spec_version: m.removed.spec_version, date: m.removed.date, reason: m.removed.reason } } : {}),
+      ...(m.removed !== undefined
+        ? { removed: { spec_version: m.removed.spec_version, date: m.removed.date, reason: m.removed.reason } }
+        : {}),
     };
   }
   const doc: Record<string, unknown> = {

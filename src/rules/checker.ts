@@ -327,7 +327,12 @@ class Engine implements Checker, EngineView {
       this.errorAnswer(f);
       return;
     }
-    if (f.type !== undefined && this.protocol.runEventTypes.has(f.type) && typeof msg?.run_id === 'string' && conn.user !== null) {
+    if (
+      f.type !== undefined &&
+      this.protocol.runEventTypes.has(f.type) &&
+      typeof msg?.run_id === 'string' &&
+      conn.user !== null
+    ) {
       this.runEvent(f, msg.run_id, conn.user);
     }
   }
@@ -513,7 +518,8 @@ class Engine implements Checker, EngineView {
   /** Who started a run first seen in frame f: the request it answers, else the user it names, else the connection's. */
   private resolveOwner(f: FrameInfo, connUser: string): string {
     const msg = f.msg as Record<string, any>;
-    const requestId = f.type === this.protocol.startType && typeof msg.request_id === 'string' ? msg.request_id : undefined;
+    const requestId =
+      f.type === this.protocol.startType && typeof msg.request_id === 'string' ? msg.request_id : undefined;
     if (requestId !== undefined && hasPending(this.users.get(connUser), requestId)) return connUser;
     if (typeof msg.user_id === 'string' && this.users.has(msg.user_id)) return msg.user_id;
     if (requestId !== undefined) {

@@ -73,7 +73,13 @@ export function createJsonLogger(opts: JsonLoggerOptions = {}): Logger {
       const safeFields = fields === undefined ? {} : (redactValue(toPlain(fields), secrets) as LogFields);
       line = JSON.stringify({ ts, level, ...head, msg: redactText(msg, secrets), ...safeFields });
     } catch {
-      line = JSON.stringify({ ts, level, ...head, msg: redactText(msg, secrets), log_error: 'fields not serialisable' });
+      line = JSON.stringify({
+        ts,
+        level,
+        ...head,
+        msg: redactText(msg, secrets),
+        log_error: 'fields not serialisable',
+      });
     }
     try {
       out.write(`${line}\n`);
@@ -95,7 +101,11 @@ function toPlain(fields: LogFields): LogFields {
   for (const [key, value] of Object.entries(fields)) {
     if (value instanceof Error) {
       const code = (value as { code?: unknown }).code;
-      (copy ??= { ...fields })[key] = { name: value.name, message: value.message, ...(code === undefined ? {} : { code }) };
+      (copy ??= { ...fields })[key] = {
+        name: value.name,
+        message: value.message,
+        ...(code === undefined ? {} : { code }),
+      };
     }
   }
   return copy ?? fields;

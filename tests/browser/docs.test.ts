@@ -74,7 +74,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -107,7 +115,9 @@ async function checkEvents(page: Page): Promise<void> {
   for (const event of EVENTS) {
     const article = page.locator(`article#msg-${event}`);
     expect(await article.isVisible()).toBe(true);
-    const schema = JSON.parse(readFileSync(path.join(site, 'schemas', `${event}.json`), 'utf8')) as { properties: Record<string, unknown> };
+    const schema = JSON.parse(readFileSync(path.join(site, 'schemas', `${event}.json`), 'utf8')) as {
+      properties: Record<string, unknown>;
+    };
     for (const field of Object.keys(schema.properties)) {
       expect(await article.locator(`tr[data-field="${field}"]`).isVisible()).toBe(true);
     }
@@ -136,7 +146,9 @@ describe('docs site in chromium, served over http', () => {
 
   it('shows each of the five run events with its fields and an example', async () => {
     await checkEvents(page);
-    expect(await page.locator('svg.lifecycle path.lc-edge[data-from="tool_executing"][data-to="tool_completed"]').count()).toBe(1);
+    expect(
+      await page.locator('svg.lifecycle path.lc-edge[data-from="tool_executing"][data-to="tool_completed"]').count(),
+    ).toBe(1);
   });
 
   it('navigates: a nav link scrolls its section to the top and becomes the active entry', async () => {
@@ -148,7 +160,10 @@ describe('docs site in chromium, served over http', () => {
         const top = document.getElementById(h)?.getBoundingClientRect().top ?? -1;
         return top >= 0 && top < 120;
       }, id);
-      await page.waitForFunction((h) => document.querySelector(`nav a[href="#${h}"]`)?.classList.contains('active'), id);
+      await page.waitForFunction(
+        (h) => document.querySelector(`nav a[href="#${h}"]`)?.classList.contains('active'),
+        id,
+      );
       expect(await link.getAttribute('aria-current')).toBe('location');
       expect(await page.locator('nav a.active').count()).toBe(1);
     }

@@ -51,7 +51,10 @@ describe('[easy] one user, the happy path, through `netra-contracts serve`', () 
 
     // The file the session streamed to is the same recording `verify` reads, and `verify` (the same engine) agrees.
     expect(readFileSync(file, 'utf8')).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./);
-    const verify = spawnSync(process.execPath, [BIN, 'verify', '--profile', 'ci', '--json', file], { encoding: 'utf8', timeout: 30_000 });
+    const verify = spawnSync(process.execPath, [BIN, 'verify', '--profile', 'ci', '--json', file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect({ status: verify.status, stderr: verify.stderr }).toEqual({ status: 0, stderr: '' });
     const report = JSON.parse(verify.stdout);
     expect(report.ok).toBe(true);

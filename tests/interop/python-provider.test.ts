@@ -16,6 +16,7 @@ import {
   expectNoViolations,
   MULTI_TOOL_WORKLOAD,
   sleep,
+  type ConnectOptions,
   type ConnectTarget,
   type Msg,
   type RecordingClient,
@@ -30,7 +31,15 @@ const ISSUER = 'netra-auth-service';
 const AUDIENCE = 'netra-platform';
 const SECRET = randomBytes(32).toString('base64url');
 const KEY = new TextEncoder().encode(SECRET);
-const AUTH_CODES = ['AUTH_FAILED', 'TOKEN_MISSING', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'TOKEN_WRONG_TYPE', 'PERMISSION_DENIED', 'AUTH_UNAVAILABLE'];
+const AUTH_CODES = [
+  'AUTH_FAILED',
+  'TOKEN_MISSING',
+  'TOKEN_EXPIRED',
+  'TOKEN_INVALID',
+  'TOKEN_WRONG_TYPE',
+  'PERMISSION_DENIED',
+  'AUTH_UNAVAILABLE',
+];
 const FIVE_EVENT_TYPES = ['agent_completed', 'agent_started', 'agent_thinking', 'tool_completed', 'tool_executing'];
 
 // ---- the provider as a child process ---------------------------------------------------------------------
@@ -110,7 +119,16 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 
 function claims(sub: string, ttlS = 900, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { sub, iat: now, exp: now + ttlS, iss: ISSUER, aud: AUDIENCE, token_type: 'access', permissions: ['chat'], ...extra };
+  return {
+    sub,
+    iat: now,
+    exp: now + ttlS,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    token_type: 'access',
+    permissions: ['chat'],
+    ...extra,
+  };
 }
 
 async function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8Array = KEY): Promise<string> {
@@ -119,7 +137,8 @@ async function sign(payload: Record<string, unknown>, alg = 'HS256', key: Uint8A
   return token;
 }
 
-const token = (sub: string, ttlS = 900, extra: Record<string, unknown> = {}): Promise<string> => sign(claims(sub, ttlS, extra));
+const token = (sub: string, ttlS = 900, extra: Record<string, unknown> = {}): Promise<string> =>
+  sign(claims(sub, ttlS, extra));
 
 function unsigned(payload: Record<string, unknown>, alg: string): string {
   return `${b64({ alg, typ: 'JWT' })}.${b64(payload)}.`;
@@ -132,16 +151,25 @@ function tamper(jwt: string): string {
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
 
-async function connect(session: TestSession, py: PythonProvider, user: string, opts: Parameters<typeof connectUser>[3] = {}): Promise<RecordingClient> {
+async function connect(
+  session: TestSession,
+  py: PythonProvider,
+  user: string,
+  opts: ConnectOptions = {},
+): Promise<RecordingClient> {
   return connectUser(session, py.target, user, { token: opts.token ?? (await token(user)), ...opts });
 }
 
 function errorFrom(client: RecordingClient, from: number, code: string, requestId?: string): Promise<Msg> {
-  return client.waitFor((m) => m.type === 'error_message' && m.error_code === code && (requestId === undefined || m.request_id === requestId), {
-    from,
-    timeoutMs: 5_000,
-    what: `error_message ${code}${requestId ? ` for ${requestId}` : ''}`,
-  });
+  return client.waitFor(
+    (m) =>
+      m.type === 'error_message' && m.error_code === code && (requestId === undefined || m.request_id === requestId),
+    {
+      from,
+      timeoutMs: 5_000,
+      what: `error_message ${code}${requestId ? ` for ${requestId}` : ''}`,
+    },
+  );
 }
 
 function seqs(client: RecordingClient, runId: string): number[] {
@@ -159,7 +187,8 @@ function expectValuableAnswer(done: Msg): void {
   expect(recs.length).toBeGreaterThanOrEqual(3);
   const sumCents = recs.reduce((s, r) => s + Math.round(r.estimated_monthly_savings_usd * 100), 0);
   expect(Math.round(done.result.total_estimated_monthly_savings_usd * 100)).toBe(sumCents);
-  const usd = (v: number): string => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const usd = (v: number): string =>
+    `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   // final_response is consistent with result: it quotes the total and every recommendation's saving.
   expect(done.final_response).toContain(usd(done.result.total_estimated_monthly_savings_usd));
   for (const r of recs) expect(done.final_response).toContain(usd(r.estimated_monthly_savings_usd));
@@ -187,9 +216,17 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     const file = path.join(dir, 'interop-happy.session.jsonl');
     const session = createTestSession({ scenario: 'interop-python-happy-path', file, provider: 'interop-python' });
     const alice = await connect(session, py, 'alice');
-    expect(alice.frames[0]).toMatchObject({ type: 'connection_established', user_id: 'alice', protocol_version: '1.0', max_frame_bytes: 65536 });
+    expect(alice.frames[0]).toMatchObject({
+      type: 'connection_established',
+      user_id: 'alice',
+      protocol_version: '1.0',
+      max_frame_bytes: 65536,
+    });
 
-    const runId = await alice.startRun('py-easy-1', { user_request: 'Where can we cut inference spend?', context: MULTI_TOOL_WORKLOAD });
+    const runId = await alice.startRun('py-easy-1', {
+      user_request: 'Where can we cut inference spend?',
+      context: MULTI_TOOL_WORKLOAD,
+    });
     const done = await alice.waitForTerminal(runId);
     expectValuableAnswer(done);
     expect([...new Set(alice.runEvents(runId).map((e) => e.type))].sort()).toEqual(FIVE_EVENT_TYPES);
@@ -205,7 +242,10 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
 
     const text = readFileSync(file, 'utf8');
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./);
-    const verify = spawnSync(process.execPath, [BIN, 'verify', '--profile', 'ci', '--json', file], { encoding: 'utf8', timeout: 30_000 });
+    const verify = spawnSync(process.execPath, [BIN, 'verify', '--profile', 'ci', '--json', file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect({ status: verify.status, stderr: verify.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(verify.stdout).ok).toBe(true);
   }, 30_000);
@@ -236,10 +276,15 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
   it('[medium] five users run two requests each at once: every run completes and nothing crosses users', async () => {
     const session = createTestSession('interop-python-isolation');
     const users = ['ana', 'ben', 'chen', 'dara', 'emil'];
-    const clients = await Promise.all(users.map((u, i) => connect(session, py, u, { via: i % 2 ? 'subprotocol' : 'header' })));
+    const clients = await Promise.all(
+      users.map((u, i) => connect(session, py, u, { via: i % 2 ? 'subprotocol' : 'header' })),
+    );
     const anaTab = await connect(session, py, 'ana');
     const runs = await Promise.all(
-      clients.flatMap((c, i) => [c.startRun(`py-iso-${i}-a`, { user_request: 'Cut our AI costs.', context: MULTI_TOOL_WORKLOAD }), c.startRun(`py-iso-${i}-b`)]),
+      clients.flatMap((c, i) => [
+        c.startRun(`py-iso-${i}-a`, { user_request: 'Cut our AI costs.', context: MULTI_TOOL_WORKLOAD }),
+        c.startRun(`py-iso-${i}-b`),
+      ]),
     );
     const ends = await Promise.all(runs.map((runId, k) => clients[Math.floor(k / 2)].waitForTerminal(runId)));
     ends.forEach(expectValuableAnswer);
@@ -254,9 +299,15 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
 
   it('[hard] drop + resume delivers every event exactly once; a repeated request_id names the run it started', async () => {
     const session = createTestSession('interop-python-drop-resume');
-    for (const [k, pauseMs] of [[1, 0], [2, 400]] as const) {
+    for (const [k, pauseMs] of [
+      [1, 0],
+      [2, 400],
+    ] as const) {
       const omar = await connect(session, py, 'omar');
-      const runId = await omar.startRun(`py-drop-${k}`, { user_request: 'Help me lower our monthly LLM spend.', context: MULTI_TOOL_WORKLOAD });
+      const runId = await omar.startRun(`py-drop-${k}`, {
+        user_request: 'Help me lower our monthly LLM spend.',
+        context: MULTI_TOOL_WORKLOAD,
+      });
       await omar.waitFor((m) => m.run_id === runId && m.seq === 4);
       await omar.drop();
       await sleep(pauseMs); // 0: the run is still going when the resume arrives; 400: it ended meanwhile
@@ -269,10 +320,16 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
       expect(omar2.ledger.repeats).toBe(0);
       expect(omar2.ledger.redelivered).toBe(0);
       // What the new connection got is exactly what the client did not have.
-      expect(seqs(omar2, runId).sort((a, b) => a - b)).toEqual(range(done.seq).filter((s) => !seqs(omar, runId).includes(s)));
+      expect(seqs(omar2, runId).sort((a, b) => a - b)).toEqual(
+        range(done.seq).filter((s) => !seqs(omar, runId).includes(s)),
+      );
 
       // The client never saw agent_started? It sends the request again: the answer names the run to resume.
-      omar2.send({ type: 'start_agent', request_id: `py-drop-${k}`, user_request: 'Help me lower our monthly LLM spend.' });
+      omar2.send({
+        type: 'start_agent',
+        request_id: `py-drop-${k}`,
+        user_request: 'Help me lower our monthly LLM spend.',
+      });
       expect(await errorFrom(omar2, from, 'DUPLICATE_REQUEST', `py-drop-${k}`)).toMatchObject({ run_id: runId });
       await omar2.close();
     }
@@ -284,7 +341,10 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     const carla = await connect(session, py, 'carla');
     const dave = await connect(session, py, 'dave');
     const daveRun = await dave.startRun('py-dave-1');
-    const runId = await carla.startRun('py-cancel-1', { context: MULTI_TOOL_WORKLOAD, user_request: 'Analyse our AI spend.' });
+    const runId = await carla.startRun('py-cancel-1', {
+      context: MULTI_TOOL_WORKLOAD,
+      user_request: 'Analyse our AI spend.',
+    });
     await carla.waitFor((m) => m.run_id === runId && m.type === 'tool_executing' && m.tool_call_id === 'call_2');
     carla.send({ type: 'cancel_run', run_id: runId, request_id: 'py-cancel-now' });
     const end = await carla.waitForTerminal(runId);
@@ -302,10 +362,18 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     carla.send({ type: 'resume', run_id: daveRun, last_seq: 0, request_id: 'py-resume-foreign' });
     carla.send({ type: 'resume', run_id: 'run_doesnotexist', last_seq: 0, request_id: 'py-resume-unknown' });
     await errorFrom(carla, from, 'RUN_NOT_ACTIVE', 'py-cancel-again');
-    const answers = await Promise.all(['py-cancel-foreign', 'py-cancel-unknown', 'py-resume-foreign', 'py-resume-unknown'].map((r) => errorFrom(carla, from, 'FORBIDDEN', r)));
+    const answers = await Promise.all(
+      ['py-cancel-foreign', 'py-cancel-unknown', 'py-resume-foreign', 'py-resume-unknown'].map((r) =>
+        errorFrom(carla, from, 'FORBIDDEN', r),
+      ),
+    );
     // Nothing tells a foreign run from an unknown one.
     expect(new Set(answers.map((a) => a.error_message)).size).toBe(1);
-    expect(answers.every((a) => Object.keys(a).sort().join() === 'error_code,error_message,request_id,run_id,timestamp,type')).toBe(true);
+    expect(
+      answers.every(
+        (a) => Object.keys(a).sort().join() === 'error_code,error_message,request_id,run_id,timestamp,type',
+      ),
+    ).toBe(true);
     expect(carla.frames.some((f) => f.run_id === daveRun && f.type !== 'error_message')).toBe(false);
     await dave.waitForTerminal(daveRun);
     await expectNoViolations(session);
@@ -317,25 +385,66 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     const good = await token('mallory');
     const cases: { name: string; token?: string; code: string; via?: 'header' | 'subprotocol' | 'none' }[] = [
       { name: 'missing', via: 'none', code: 'TOKEN_MISSING' },
-      { name: 'expired', token: await sign(claims('mallory', 0, { iat: now - 3600, exp: now - 600 })), code: 'TOKEN_EXPIRED' },
-      { name: 'wrong audience', token: await token('mallory', 900, { aud: 'someone-elses-api' }), code: 'TOKEN_INVALID' },
-      { name: 'wrong issuer', token: await token('mallory', 900, { iss: 'https://issuer.example.invalid' }), code: 'TOKEN_INVALID', via: 'subprotocol' },
+      {
+        name: 'expired',
+        token: await sign(claims('mallory', 0, { iat: now - 3600, exp: now - 600 })),
+        code: 'TOKEN_EXPIRED',
+      },
+      {
+        name: 'wrong audience',
+        token: await token('mallory', 900, { aud: 'someone-elses-api' }),
+        code: 'TOKEN_INVALID',
+      },
+      {
+        name: 'wrong issuer',
+        token: await token('mallory', 900, { iss: 'https://issuer.example.invalid' }),
+        code: 'TOKEN_INVALID',
+        via: 'subprotocol',
+      },
       { name: 'tampered', token: tamper(good), code: 'TOKEN_INVALID', via: 'subprotocol' },
-      { name: 'other secret', token: await sign(claims('mallory'), 'HS256', new TextEncoder().encode('not-the-shared-secret-at-all-000')), code: 'TOKEN_INVALID' },
+      {
+        name: 'other secret',
+        token: await sign(claims('mallory'), 'HS256', new TextEncoder().encode('not-the-shared-secret-at-all-000')),
+        code: 'TOKEN_INVALID',
+      },
       { name: 'alg none', token: unsigned(claims('mallory'), 'none'), code: 'TOKEN_INVALID' },
       { name: 'alg NONE', token: unsigned(claims('mallory'), 'NONE'), code: 'TOKEN_INVALID' },
-      { name: 'alg nOnE, signed', token: `${unsigned(claims('mallory'), 'nOnE')}${good.split('.')[2]}`, code: 'TOKEN_INVALID' },
+      {
+        name: 'alg nOnE, signed',
+        token: `${unsigned(claims('mallory'), 'nOnE')}${good.split('.')[2]}`,
+        code: 'TOKEN_INVALID',
+      },
       { name: 'alg HS512', token: await sign(claims('mallory'), 'HS512'), code: 'TOKEN_INVALID' },
       { name: 'malformed', token: 'not-a-jwt', code: 'TOKEN_INVALID' },
-      { name: 'refresh token', token: await token('mallory', 900, { token_type: 'refresh' }), code: 'TOKEN_WRONG_TYPE' },
-      { name: 'no token_type', token: await token('mallory', 900, { token_type: undefined }), code: 'TOKEN_WRONG_TYPE' },
-      { name: 'no chat permission', token: await token('mallory', 900, { permissions: ['profile'] }), code: 'PERMISSION_DENIED' },
+      {
+        name: 'refresh token',
+        token: await token('mallory', 900, { token_type: 'refresh' }),
+        code: 'TOKEN_WRONG_TYPE',
+      },
+      {
+        name: 'no token_type',
+        token: await token('mallory', 900, { token_type: undefined }),
+        code: 'TOKEN_WRONG_TYPE',
+      },
+      {
+        name: 'no chat permission',
+        token: await token('mallory', 900, { permissions: ['profile'] }),
+        code: 'PERMISSION_DENIED',
+      },
       { name: 'not before', token: await token('mallory', 900, { nbf: now + 600 }), code: 'TOKEN_INVALID' },
       { name: 'no iat', token: await token('mallory', 900, { iat: undefined }), code: 'TOKEN_INVALID' },
     ];
     for (const c of cases) {
-      const client = await connectUser(session, py.target, 'mallory', { token: c.token, via: c.via ?? 'header', expect: 'refused' });
-      expect({ name: c.name, frames: client.frames.map((f) => [f.type, f.error_code]), close: client.closeInfo?.code }).toEqual({
+      const client = await connectUser(session, py.target, 'mallory', {
+        token: c.token,
+        via: c.via ?? 'header',
+        expect: 'refused',
+      });
+      expect({
+        name: c.name,
+        frames: client.frames.map((f) => [f.type, f.error_code]),
+        close: client.closeInfo?.code,
+      }).toEqual({
         name: c.name,
         frames: [['error_message', c.code]],
         close: 1008,
@@ -343,7 +452,9 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
       expect(AUTH_CODES).toContain(c.code);
     }
     // A token a little past exp is still within the 5 s clock leeway.
-    const lenient = await connect(session, py, 'mallory', { token: await sign(claims('mallory', 0, { exp: now - 1 })) });
+    const lenient = await connect(session, py, 'mallory', {
+      token: await sign(claims('mallory', 0, { exp: now - 1 })),
+    });
     expect(lenient.frames[0]).toMatchObject({ type: 'connection_established', user_id: 'mallory' });
     await expectNoViolations(session);
   }, 30_000);
@@ -364,31 +475,77 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     await refuse(() => bob.sendRaw('x'.repeat(65_600)), 'FRAME_TOO_LARGE');
     await refuse(() => bob.sendRaw(`${'['.repeat(40)}${']'.repeat(40)}`), 'NESTING_TOO_DEEP');
     await refuse(() => bob.sendRaw('[1, 2, 3]'), 'SCHEMA_VALIDATION_FAILED');
-    await refuse(() => bob.send({ type: 'start_run', request_id: 'py-typo-type', user_request: 'Save money.' } as never), 'UNKNOWN_MESSAGE_TYPE', 'py-typo-type');
-    const schema = await refuse(() => bob.send({ type: 'start_agent', request_id: 'py-typo-field', content: 'Save money.' } as never), 'SCHEMA_VALIDATION_FAILED', 'py-typo-field');
+    await refuse(
+      () => bob.send({ type: 'start_run', request_id: 'py-typo-type', user_request: 'Save money.' } as never),
+      'UNKNOWN_MESSAGE_TYPE',
+      'py-typo-type',
+    );
+    const schema = await refuse(
+      () => bob.send({ type: 'start_agent', request_id: 'py-typo-field', content: 'Save money.' } as never),
+      'SCHEMA_VALIDATION_FAILED',
+      'py-typo-field',
+    );
     expect(schema.details.errors.map((e: { pointer: string }) => e.pointer)).toContain('/user_request');
-    await refuse(() => bob.send({ type: 'start_agent', request_id: 'bad id with spaces', user_request: 'x' } as never), 'SCHEMA_VALIDATION_FAILED');
-    await refuse(() => bob.send({ type: 'resume', run_id: 'run_abcdefg\n', last_seq: 0, request_id: 'py-nl' } as never), 'SCHEMA_VALIDATION_FAILED', 'py-nl');
-    await refuse(() => bob.send({ type: 'auth_refresh', token: 'short', request_id: 'py-short' } as never), 'SCHEMA_VALIDATION_FAILED', 'py-short');
-    await refuse(() => bob.send({ type: 'resume', run_id: 'run_doesnotexist', last_seq: 0, request_id: 'py-ghost' }), 'FORBIDDEN', 'py-ghost');
+    await refuse(
+      () => bob.send({ type: 'start_agent', request_id: 'bad id with spaces', user_request: 'x' } as never),
+      'SCHEMA_VALIDATION_FAILED',
+    );
+    await refuse(
+      () => bob.send({ type: 'resume', run_id: 'run_abcdefg\n', last_seq: 0, request_id: 'py-nl' } as never),
+      'SCHEMA_VALIDATION_FAILED',
+      'py-nl',
+    );
+    await refuse(
+      () => bob.send({ type: 'auth_refresh', token: 'short', request_id: 'py-short' } as never),
+      'SCHEMA_VALIDATION_FAILED',
+      'py-short',
+    );
+    await refuse(
+      () => bob.send({ type: 'resume', run_id: 'run_doesnotexist', last_seq: 0, request_id: 'py-ghost' }),
+      'FORBIDDEN',
+      'py-ghost',
+    );
 
     // An unknown model: the run starts and ends with agent_error INVALID_WORKLOAD, not retryable.
     const mystery = await bob.startRun('py-mystery', {
       user_request: 'How much would we save by moving off our in-house model?',
-      context: { workload: [{ model: 'mystery-llm-9000', requests_per_month: 250_000, avg_input_tokens: 900, avg_output_tokens: 200 }] },
+      context: {
+        workload: [
+          { model: 'mystery-llm-9000', requests_per_month: 250_000, avg_input_tokens: 900, avg_output_tokens: 200 },
+        ],
+      },
     });
-    expect(await bob.waitForTerminal(mystery)).toMatchObject({ type: 'agent_error', code: 'INVALID_WORKLOAD', retryable: false });
+    expect(await bob.waitForTerminal(mystery)).toMatchObject({
+      type: 'agent_error',
+      code: 'INVALID_WORKLOAD',
+      retryable: false,
+    });
 
     const runId = await bob.startRun('py-bad-1', { user_request: 'Save money on our LLM usage.' });
     expectValuableAnswer(await bob.waitForTerminal(runId));
-    expect(await refuse(() => bob.send({ type: 'start_agent', request_id: 'py-bad-1', user_request: 'Again.' }), 'DUPLICATE_REQUEST', 'py-bad-1')).toMatchObject({ run_id: runId });
-    await refuse(() => bob.send({ type: 'cancel_run', run_id: runId, request_id: 'py-late-cancel' }), 'RUN_NOT_ACTIVE', 'py-late-cancel');
+    expect(
+      await refuse(
+        () => bob.send({ type: 'start_agent', request_id: 'py-bad-1', user_request: 'Again.' }),
+        'DUPLICATE_REQUEST',
+        'py-bad-1',
+      ),
+    ).toMatchObject({ run_id: runId });
+    await refuse(
+      () => bob.send({ type: 'cancel_run', run_id: runId, request_id: 'py-late-cancel' }),
+      'RUN_NOT_ACTIVE',
+      'py-late-cancel',
+    );
 
     // Rate limit (20/s, burst 40): a burst of 60 frames, each answered once, the ones past the burst RATE_LIMITED.
     await sleep(2_100);
     const from = bob.mark();
-    for (let i = 0; i < 60; i++) bob.send({ type: 'resume', run_id: 'run_doesnotexist', last_seq: 0, request_id: `py-rl-${i}` });
-    const burst = await Promise.all(range(60).map((i) => bob.waitFor((m) => m.type === 'error_message' && m.request_id === `py-rl-${i - 1}`, { from, timeoutMs: 5_000 })));
+    for (let i = 0; i < 60; i++)
+      bob.send({ type: 'resume', run_id: 'run_doesnotexist', last_seq: 0, request_id: `py-rl-${i}` });
+    const burst = await Promise.all(
+      range(60).map((i) =>
+        bob.waitFor((m) => m.type === 'error_message' && m.request_id === `py-rl-${i - 1}`, { from, timeoutMs: 5_000 }),
+      ),
+    );
     const limited = burst.filter((m) => m.error_code === 'RATE_LIMITED').length;
     expect(limited).toBeGreaterThanOrEqual(10);
     expect(burst.filter((m) => m.error_code === 'FORBIDDEN').length).toBeGreaterThanOrEqual(38);
@@ -437,7 +594,13 @@ describe('interop: tokens that expire or are refreshed while connected, drain, r
 
     // lena: a refused refresh (expired token) keeps the connection, a good one extends it past the first expiry.
     let from = lena.mark();
-    lena.send({ type: 'auth_refresh', token: await sign(claims('lena', 0, { iat: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) - 30 })), request_id: 'py-lena-r0' });
+    lena.send({
+      type: 'auth_refresh',
+      token: await sign(
+        claims('lena', 0, { iat: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) - 30 }),
+      ),
+      request_id: 'py-lena-r0',
+    });
     await errorFrom(lena, from, 'TOKEN_EXPIRED', 'py-lena-r0');
     lena.send({ type: 'auth_refresh', token: await token('lena', 900), request_id: 'py-lena-r1' });
 
@@ -473,12 +636,16 @@ describe('interop: tokens that expire or are refreshed while connected, drain, r
     const carla = await connect(session, first, 'carla');
     const carlaRun = await carla.startRun('py-carla-1');
     await carla.drop();
+    await sleep(2_000); // carla's run (~1.3 s) ends while she is away
     const alice = await connect(session, first, 'alice');
     const aliceRun = await alice.startRun('py-alice-1');
     await alice.waitFor((m) => m.run_id === aliceRun && m.type === 'tool_executing');
-    await sleep(1_500); // carla's run has ended by now
     const code = await first.stop();
-    expect(await alice.waitForTerminal(aliceRun)).toMatchObject({ type: 'agent_error', code: 'PROVIDER_RESTARTED', retryable: true });
+    expect(await alice.waitForTerminal(aliceRun)).toMatchObject({
+      type: 'agent_error',
+      code: 'PROVIDER_RESTARTED',
+      retryable: true,
+    });
     expect(await alice.closed).toMatchObject({ code: 1001, by: 'server' });
     expect(code).toBe(0);
 
@@ -499,10 +666,16 @@ describe('interop: tokens that expire or are refreshed while connected, drain, r
     const third = await startPython([...opts, '--port', String(first.port)]);
     const dana2 = await connect(session, third, 'dana', { ledger: dana.ledger });
     dana2.resume(danaRun);
-    expect(await dana2.waitForTerminal(danaRun)).toMatchObject({ type: 'agent_error', code: 'PROVIDER_RESTARTED', retryable: true });
+    expect(await dana2.waitForTerminal(danaRun)).toMatchObject({
+      type: 'agent_error',
+      code: 'PROVIDER_RESTARTED',
+      retryable: true,
+    });
     expect(dana2.ledger.complete(danaRun)).toBe(true);
     expect(dana2.ledger.repeats).toBe(0);
-    expect(dana.ledger.events(danaRun).find((e) => e.type === 'tool_completed' && e.tool_call_id === open.tool_call_id)).toMatchObject({ status: 'error' });
+    expect(
+      dana.ledger.events(danaRun).find((e) => e.type === 'tool_completed' && e.tool_call_id === open.tool_call_id),
+    ).toMatchObject({ status: 'error' });
     // The request was retryable: it works on the new process.
     expectValuableAnswer(await dana2.waitForTerminal(await dana2.startRun('py-dana-2')));
     await expectNoViolations(session);

@@ -46,7 +46,12 @@ describe('[medium] every event valid', () => {
       gil.startRun('valid-multi', MULTI_TOOL_REQUEST),
       gil.startRun('valid-forecast', FORECAST_REQUEST),
       gil.startRun('valid-forecaster-workload', { ...MULTI_TOOL_REQUEST, agent_name: 'spend_forecaster' }),
-      gil.startRun('valid-bad-workload', { user_request: 'Go.', context: { workload: [{ model: 'mystery-llm', requests_per_month: 1, avg_input_tokens: 1, avg_output_tokens: 1 }] } }),
+      gil.startRun('valid-bad-workload', {
+        user_request: 'Go.',
+        context: {
+          workload: [{ model: 'mystery-llm', requests_per_month: 1, avg_input_tokens: 1, avg_output_tokens: 1 }],
+        },
+      }),
     ]);
     const cancelled = await gil.startRun('valid-cancel', MULTI_TOOL_REQUEST);
     gil.send({ type: 'cancel_run', run_id: cancelled });
@@ -89,9 +94,16 @@ describe('[medium] every event valid', () => {
     try {
       const hedy = await connectUser(session, stack, 'hedy');
       const runId = await hedy.startRun('guard-1', MULTI_TOOL_REQUEST);
-      expect(await hedy.waitForTerminal(runId)).toMatchObject({ type: 'agent_error', code: 'CONTRACT_VIOLATION', retryable: false });
+      expect(await hedy.waitForTerminal(runId)).toMatchObject({
+        type: 'agent_error',
+        code: 'CONTRACT_VIOLATION',
+        retryable: false,
+      });
       // The broken tool_completed was replaced by a valid one that says what happened.
-      expect(hedy.runEvents(runId).find((e) => e.type === 'tool_completed')).toMatchObject({ status: 'error', error: { code: 'CONTRACT_VIOLATION' } });
+      expect(hedy.runEvents(runId).find((e) => e.type === 'tool_completed')).toMatchObject({
+        status: 'error',
+        error: { code: 'CONTRACT_VIOLATION' },
+      });
     } finally {
       breakFor = undefined;
     }

@@ -33,18 +33,29 @@ describe('[medium] every run ends, whatever happens to it', () => {
     ana.send({ type: 'cancel_run', run_id: cancelled });
     const badWorkload = await ana.startRun('end-bad-workload', {
       user_request: 'Optimise this.',
-      context: { workload: [{ model: 'mystery-llm', requests_per_month: 1000, avg_input_tokens: 100, avg_output_tokens: 10 }] },
+      context: {
+        workload: [{ model: 'mystery-llm', requests_per_month: 1000, avg_input_tokens: 100, avg_output_tokens: 10 }],
+      },
     });
-    const unknownAgent = await ana.startRun('end-unknown-agent', { user_request: 'Hello.', agent_name: 'no_such_agent' });
+    const unknownAgent = await ana.startRun('end-unknown-agent', {
+      user_request: 'Hello.',
+      agent_name: 'no_such_agent',
+    });
 
     expect(await ana.waitForTerminal(answered)).toMatchObject({ type: 'agent_completed', status: 'success' });
     expect(await ana.waitForTerminal(cancelled)).toMatchObject({ type: 'agent_completed', status: 'cancelled' });
-    expect(await ana.waitForTerminal(badWorkload)).toMatchObject({ type: 'agent_error', code: 'INVALID_WORKLOAD', retryable: false });
+    expect(await ana.waitForTerminal(badWorkload)).toMatchObject({
+      type: 'agent_error',
+      code: 'INVALID_WORKLOAD',
+      retryable: false,
+    });
     expect(await ana.waitForTerminal(unknownAgent)).toMatchObject({ type: 'agent_error', retryable: false });
     // Cancelling a run that already ended is refused, not ignored.
     const from = ana.mark();
     ana.send({ type: 'cancel_run', run_id: answered, request_id: 'cancel-late' });
-    expect(await ana.waitFor((m) => m.request_id === 'cancel-late', { from })).toMatchObject({ error_code: 'RUN_NOT_ACTIVE' });
+    expect(await ana.waitFor((m) => m.request_id === 'cancel-late', { from })).toMatchObject({
+      error_code: 'RUN_NOT_ACTIVE',
+    });
 
     // The client is gone for the whole run: it comes back later and the run's end is there for it.
     const ben = await connectUser(session, stack, 'ben');
@@ -75,7 +86,14 @@ describe('[medium] every run ends, whatever happens to it', () => {
     cleoBack.resume(expiring);
     expect(await cleoBack.waitForTerminal(expiring)).toMatchObject({ type: 'agent_completed' });
 
-    for (const [client, runId] of [[ana, answered], [ana, cancelled], [ana, badWorkload], [ana, unknownAgent], [ben, away], [cleo, expiring]] as const) {
+    for (const [client, runId] of [
+      [ana, answered],
+      [ana, cancelled],
+      [ana, badWorkload],
+      [ana, unknownAgent],
+      [ben, away],
+      [cleo, expiring],
+    ] as const) {
       expect(client.ledger.complete(runId)).toBe(true);
     }
     expect(session.checker.stats().runs).toBe(6);
@@ -90,12 +108,20 @@ describe('[medium] every run ends when the server cannot finish it', () => {
       const session = createTestSession('mc-every-run-ends-server-side');
       const [dev, eva] = await Promise.all([connectUser(session, stack, 'dev'), connectUser(session, stack, 'eva')]);
       const slow = await dev.startRun('end-timeout', MULTI_TOOL_REQUEST);
-      expect(await dev.waitForTerminal(slow)).toMatchObject({ type: 'agent_error', code: 'RUN_TIMEOUT', retryable: true });
+      expect(await dev.waitForTerminal(slow)).toMatchObject({
+        type: 'agent_error',
+        code: 'RUN_TIMEOUT',
+        retryable: true,
+      });
 
       // A drain with a grace shorter than the run: the run is stopped and told why; the socket closes 1001.
       const cut = await eva.startRun('end-drain', MULTI_TOOL_REQUEST);
       await stack.provider.drain(200);
-      expect(await eva.waitForTerminal(cut)).toMatchObject({ type: 'agent_error', code: 'PROVIDER_RESTARTED', retryable: true });
+      expect(await eva.waitForTerminal(cut)).toMatchObject({
+        type: 'agent_error',
+        code: 'PROVIDER_RESTARTED',
+        retryable: true,
+      });
       expect(await eva.closed).toMatchObject({ code: 1001, by: 'server' });
       expect(dev.ledger.complete(slow) && eva.ledger.complete(cut)).toBe(true);
       await expectNoViolations(session);

@@ -25,7 +25,10 @@ function untilComplete(client: RecordingClient, runId: string, timeoutMs = 20_00
 /** Resolves after the client received `count` more events of the run. */
 function afterEvents(client: RecordingClient, runId: string, count: number): Promise<unknown> {
   let seen = 0;
-  return client.waitFor((m) => m.run_id === runId && ++seen >= count, { from: client.mark(), what: `${count} events of ${runId}` });
+  return client.waitFor((m) => m.run_id === runId && ++seen >= count, {
+    from: client.mark(),
+    what: `${count} events of ${runId}`,
+  });
 }
 
 describe('[hard] no event lost or duplicated across drop and resume', () => {
@@ -74,13 +77,19 @@ describe('[hard] no event lost or duplicated across drop and resume', () => {
     const proxy = stack.clientProxy!;
     const users = Array.from({ length: 8 }, (_, i) => `reset${i}`);
     const tokens = await Promise.all(users.map((u) => fetchDevToken(stack.authUrl, u)));
-    const firsts = await Promise.all(users.map((u, i) => connectUser(session, stack, u, { token: tokens[i].access_token })));
+    const firsts = await Promise.all(
+      users.map((u, i) => connectUser(session, stack, u, { token: tokens[i].access_token })),
+    );
     // Runs start before the faults begin: a start whose answer is lost cannot be resumed (the client has no run id).
     const runs = await Promise.all(firsts.map((c, i) => c.startRun(`reset-${i}`, MULTI_TOOL_REQUEST)));
     proxy.addToxic({ name: 'random_resets', kind: 'reset', stream: 'both', ratePerSecond: 1 / 0.3 });
     const resetsBefore = proxy.stats().resets;
     try {
-      const reconnects = await Promise.all(users.map((u, i) => followUntilComplete(session, stack, u, tokens[i].access_token, firsts[i].ledger, runs[i], firsts[i])));
+      const reconnects = await Promise.all(
+        users.map((u, i) =>
+          followUntilComplete(session, stack, u, tokens[i].access_token, firsts[i].ledger, runs[i], firsts[i]),
+        ),
+      );
       expect(reconnects.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(users.length);
     } finally {
       proxy.removeToxic('random_resets');
@@ -115,7 +124,9 @@ describe('[hard] no event lost or duplicated across drop and resume', () => {
       }),
     );
     // Runs start before the faults begin (see above: a lost start cannot be resumed).
-    const runs = await Promise.all(clients.map(({ client }, i) => client.startAgent({ ...MULTI_TOOL_REQUEST, request_id: `sdk-${i}` })));
+    const runs = await Promise.all(
+      clients.map(({ client }, i) => client.startAgent({ ...MULTI_TOOL_REQUEST, request_id: `sdk-${i}` })),
+    );
     proxy.addToxic({ name: 'sdk_resets', kind: 'reset', stream: 'both', ratePerSecond: 1 / 0.3 });
     try {
       const ends = await Promise.all(clients.map(({ client }, i) => client.waitForRun(runs[i].run_id)));
@@ -154,7 +165,10 @@ async function followUntilComplete(
   for (;;) {
     await Promise.race([untilComplete(client, runId, 45_000).catch(() => undefined), client.closed]);
     if (ledger.complete(runId)) return reconnects;
-    if (Date.now() > deadline) throw new Error(`${user}: run ${runId} not complete after ${reconnects} reconnects; holds ${ledger.lastSeq(runId)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${user}: run ${runId} not complete after ${reconnects} reconnects; holds ${ledger.lastSeq(runId)}`,
+      );
     await client.close();
     for (;;) {
       try {

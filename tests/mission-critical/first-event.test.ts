@@ -2,7 +2,16 @@
 // profile); tests on shared, loaded CI machines hold runs to the `ci` profile (500 ms), and the limit is applied by
 // the rules engine (timing.first-event), never by a hand-made timer in the test. The second test shows the engine
 // really applies it: the same kind of run behind a slow network is reported, and only for that.
-import { connectUser, createTestSession, expectNoViolations, FORECAST_REQUEST, MINIMAL_REQUEST, MULTI_TOOL_REQUEST, startTestStack, type TestStack } from '../support';
+import {
+  connectUser,
+  createTestSession,
+  expectNoViolations,
+  FORECAST_REQUEST,
+  MINIMAL_REQUEST,
+  MULTI_TOOL_REQUEST,
+  startTestStack,
+  type TestStack,
+} from '../support';
 
 describe('[medium] first event latency', () => {
   let stack: TestStack;
@@ -20,7 +29,8 @@ describe('[medium] first event latency', () => {
     await Promise.all(
       Array.from({ length: 10 }, async (_, i) => {
         const client = await connectUser(session, stack, `first${i}`);
-        for (const [k, request] of requests.entries()) await client.waitForTerminal(await client.startRun(`first-${i}-${k}`, request));
+        for (const [k, request] of requests.entries())
+          await client.waitForTerminal(await client.startRun(`first-${i}-${k}`, request));
       }),
     );
     expect(session.checker.stats().runs).toBe(30);

@@ -8,13 +8,22 @@
 // for `netra-contracts verify`).
 import path from 'node:path';
 import { formatSummary, runLoad, writeLoadReport, type LoadReport, type ThresholdOutcome } from '../../src/verify/load';
-import { killAllServe, spawnChaos, spawnServe, TEST_PROFILE, type ChaosCounters, type ChaosProcess, type ServeProcess } from '../support';
+import {
+  killAllServe,
+  spawnChaos,
+  spawnServe,
+  TEST_PROFILE,
+  type ChaosCounters,
+  type ChaosProcess,
+  type ServeProcess,
+} from '../support';
 
 function envInt(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${raw}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${raw}`);
   return value;
 }
 
@@ -45,33 +54,41 @@ describe('[stress] 100+ users for minutes with random drops, latency and bandwid
   let report: LoadReport;
   let broken: ThresholdOutcome[];
 
-  beforeAll(async () => {
-    // The provider (`serve`) and the fault proxy (`chaos`) run in their own processes, so that neither shares an
-    // event loop with the users and the checker, whose clock the timing rules read.
-    serve = await spawnServe();
-    chaos = await spawnChaos({ upstreamPort: serve.wsPort, toxics: TOXICS, seed: SEED, durationS: DURATION_S + DRAIN_S + 300 });
-    ({ report, broken } = await runLoad({
-      url: chaos.url('ws', '/ws'),
-      authUrl: serve.authUrl,
-      users: USERS,
-      durationS: DURATION_S,
-      rampS: RAMP_S,
-      drainS: DRAIN_S,
-      profile: TEST_PROFILE,
-      mix: 'ci',
-      seed: SEED,
-      dropEveryS: DROP_EVERY_S,
-      tokenTtlS: TOKEN_TTL_S,
-      ...(process.env.STRESS_RECORD ? { recordFile: path.join(REPORT_DIR, 'stress.session.jsonl') } : {}),
-    }));
-    faults = await chaos.stop();
-    writeLoadReport(path.join(REPORT_DIR, 'stress.json'), report);
-    writeLoadReport(path.join(REPORT_DIR, 'stress.html'), report);
-    process.stdout.write(
-      `${formatSummary(report)}  chaos proxy: ${faults.connections} connections, ${faults.resets} resets, ` +
-        `${faults.bytesDown} bytes down, seed ${faults.seed}\n  reports: ${REPORT_DIR}\n`,
-    );
-  }, (DURATION_S + RAMP_S + DRAIN_S + 120) * 1000);
+  beforeAll(
+    async () => {
+      // The provider (`serve`) and the fault proxy (`chaos`) run in their own processes, so that neither shares an
+      // event loop with the users and the checker, whose clock the timing rules read.
+      serve = await spawnServe();
+      chaos = await spawnChaos({
+        upstreamPort: serve.wsPort,
+        toxics: TOXICS,
+        seed: SEED,
+        durationS: DURATION_S + DRAIN_S + 300,
+      });
+      ({ report, broken } = await runLoad({
+        url: chaos.url('ws', '/ws'),
+        authUrl: serve.authUrl,
+        users: USERS,
+        durationS: DURATION_S,
+        rampS: RAMP_S,
+        drainS: DRAIN_S,
+        profile: TEST_PROFILE,
+        mix: 'ci',
+        seed: SEED,
+        dropEveryS: DROP_EVERY_S,
+        tokenTtlS: TOKEN_TTL_S,
+        ...(process.env.STRESS_RECORD ? { recordFile: path.join(REPORT_DIR, 'stress.session.jsonl') } : {}),
+      }));
+      faults = await chaos.stop();
+      writeLoadReport(path.join(REPORT_DIR, 'stress.json'), report);
+      writeLoadReport(path.join(REPORT_DIR, 'stress.html'), report);
+      process.stdout.write(
+        `${formatSummary(report)}  chaos proxy: ${faults.connections} connections, ${faults.resets} resets, ` +
+          `${faults.bytesDown} bytes down, seed ${faults.seed}\n  reports: ${REPORT_DIR}\n`,
+      );
+    },
+    (DURATION_S + RAMP_S + DRAIN_S + 120) * 1000,
+  );
 
   afterAll(async () => {
     if (chaos && !faults) await chaos.stop().catch(() => undefined);
@@ -91,7 +108,10 @@ describe('[stress] 100+ users for minutes with random drops, latency and bandwid
     // START_LOST: the connection died between start_agent and agent_started, so the client never learnt the run id
     // and cannot resume it (a protocol gap, see the report). Everything else must complete.
     const startLost = report.errors.START_LOST ?? 0;
-    expect({ failedOtherwise: report.runs.failed - startLost, unfinished: report.runs.unfinished }).toEqual({ failedOtherwise: 0, unfinished: 0 });
+    expect({ failedOtherwise: report.runs.failed - startLost, unfinished: report.runs.unfinished }).toEqual({
+      failedOtherwise: 0,
+      unfinished: 0,
+    });
     expect(report.runs.completed + report.runs.failed).toBe(report.runs.started);
   });
 
@@ -99,8 +119,14 @@ describe('[stress] 100+ users for minutes with random drops, latency and bandwid
     // Every seq of every run a user started reached it (across its reconnections), and no connection got a seq
     // twice or a seq its resume had claimed (the live checker's seq.no-repeat and seq.resume-continues).
     expect(report.events.expected).toBeGreaterThan(0);
-    expect({ missing: report.events.missing, delivered: report.events.delivered }).toEqual({ missing: 0, delivered: report.events.expected });
-    expect({ noRepeat: report.violations['seq.no-repeat'] ?? 0, resumeContinues: report.violations['seq.resume-continues'] ?? 0 }).toEqual({
+    expect({ missing: report.events.missing, delivered: report.events.delivered }).toEqual({
+      missing: 0,
+      delivered: report.events.expected,
+    });
+    expect({
+      noRepeat: report.violations['seq.no-repeat'] ?? 0,
+      resumeContinues: report.violations['seq.resume-continues'] ?? 0,
+    }).toEqual({
       noRepeat: 0,
       resumeContinues: 0,
     });

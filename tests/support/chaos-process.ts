@@ -45,7 +45,17 @@ export interface ChaosProcess {
  * const { resets } = await chaos.stop();
  */
 export async function spawnChaos(opts: ChaosProcessOptions): Promise<ChaosProcess> {
-  const args = ['chaos', '--upstream', `127.0.0.1:${opts.upstreamPort}`, '--listen', '127.0.0.1:0', '--duration', String(opts.durationS), '--stats-every', '3600'];
+  const args = [
+    'chaos',
+    '--upstream',
+    `127.0.0.1:${opts.upstreamPort}`,
+    '--listen',
+    '127.0.0.1:0',
+    '--duration',
+    String(opts.durationS),
+    '--stats-every',
+    '3600',
+  ];
   for (const toxic of opts.toxics) args.push('--toxic', toxic);
   if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
   const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -54,7 +54,9 @@ const DEFAULT_WAIT_MS = 20_000;
 export function subOf(token: string | undefined): string | null {
   if (!token) return null;
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      sub?: unknown;
+    };
     return typeof payload.sub === 'string' ? payload.sub : null;
   } catch {
     return null;
@@ -108,7 +110,11 @@ export class RecordingClient {
         if (this.opened) session.close(this.id, info.code, info.reason, info.by);
         for (const w of this.waiters.splice(0)) {
           clearTimeout(w.timer);
-          w.reject(new Error(`${this.id}: closed ${info.code} ${info.reason} (by ${info.by}) while waiting; got ${this.describe()}`));
+          w.reject(
+            new Error(
+              `${this.id}: closed ${info.code} ${info.reason} (by ${info.by}) while waiting; got ${this.describe()}`,
+            ),
+          );
         }
         resolve(info);
       });
@@ -123,7 +129,10 @@ export class RecordingClient {
   private onMessage(text: string): void {
     const parsed = this.session.frameText(this.id, 's2c', text);
     const m: Msg =
-      parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && typeof (parsed as Msg).type === 'string'
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      !Array.isArray(parsed) &&
+      typeof (parsed as Msg).type === 'string'
         ? (parsed as Msg)
         : { type: '<raw>', raw: text };
     this.frames.push(m);
@@ -164,11 +173,19 @@ export class RecordingClient {
   }
 
   /** The first frame at index >= `from` matching `predicate`, received already or still to come. */
-  waitFor(predicate: (m: Msg) => boolean, opts: { from?: number; timeoutMs?: number; what?: string } = {}): Promise<Msg> {
+  waitFor(
+    predicate: (m: Msg) => boolean,
+    opts: { from?: number; timeoutMs?: number; what?: string } = {},
+  ): Promise<Msg> {
     const from = opts.from ?? 0;
-    for (let i = from; i < this.frames.length; i++) if (predicate(this.frames[i])) return Promise.resolve(this.frames[i]);
+    for (let i = from; i < this.frames.length; i++)
+      if (predicate(this.frames[i])) return Promise.resolve(this.frames[i]);
     if (this.closeInfo) {
-      return Promise.reject(new Error(`${this.id}: already closed ${this.closeInfo.code}; no ${opts.what ?? 'matching frame'} in ${this.describe()}`));
+      return Promise.reject(
+        new Error(
+          `${this.id}: already closed ${this.closeInfo.code}; no ${opts.what ?? 'matching frame'} in ${this.describe()}`,
+        ),
+      );
     }
     const timeoutMs = opts.timeoutMs ?? DEFAULT_WAIT_MS;
     return new Promise((resolve, reject) => {
@@ -179,7 +196,9 @@ export class RecordingClient {
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new Error(`${this.id}: no ${opts.what ?? 'matching frame'} within ${timeoutMs} ms; got ${this.describe()}`));
+          reject(
+            new Error(`${this.id}: no ${opts.what ?? 'matching frame'} within ${timeoutMs} ms; got ${this.describe()}`),
+          );
         }, timeoutMs),
       };
       this.waiters.push(waiter);
@@ -187,19 +206,31 @@ export class RecordingClient {
   }
 
   /** Sends start_agent and resolves with its answer: agent_started, or error_message with the same request_id. */
-  async start(requestId: string, extra: Partial<Omit<Extract<ClientMessage, { type: 'start_agent' }>, 'type' | 'request_id'>> = {}): Promise<Msg> {
+  async start(
+    requestId: string,
+    extra: Partial<Omit<Extract<ClientMessage, { type: 'start_agent' }>, 'type' | 'request_id'>> = {},
+  ): Promise<Msg> {
     const from = this.mark();
-    this.send({ type: 'start_agent', request_id: requestId, user_request: 'Where can I cut our LLM inference spend?', ...extra });
-    return this.waitFor((m) => (m.type === 'agent_started' || m.type === 'error_message') && m.request_id === requestId, {
-      from,
-      what: `answer to ${requestId}`,
+    this.send({
+      type: 'start_agent',
+      request_id: requestId,
+      user_request: 'Where can I cut our LLM inference spend?',
+      ...extra,
     });
+    return this.waitFor(
+      (m) => (m.type === 'agent_started' || m.type === 'error_message') && m.request_id === requestId,
+      {
+        from,
+        what: `answer to ${requestId}`,
+      },
+    );
   }
 
   /** Like {@link start} but requires agent_started; returns the run id. */
   async startRun(requestId: string, extra: Parameters<RecordingClient['start']>[1] = {}): Promise<string> {
     const answer = await this.start(requestId, extra);
-    if (answer.type !== 'agent_started') throw new Error(`${this.id}: start ${requestId} refused: ${JSON.stringify(answer)}`);
+    if (answer.type !== 'agent_started')
+      throw new Error(`${this.id}: start ${requestId} refused: ${JSON.stringify(answer)}`);
     return answer.run_id as string;
   }
 
@@ -241,7 +272,9 @@ export class RecordingClient {
 
   describe(): string {
     const types = this.frames.map((f) => (f.type === 'error_message' ? `error_message(${f.error_code})` : f.type));
-    return types.length > 24 ? `${types.slice(0, 12).join(', ')}, ... ${types.slice(-10).join(', ')}` : types.join(', ') || 'nothing';
+    return types.length > 24
+      ? `${types.slice(0, 12).join(', ')}, ... ${types.slice(-10).join(', ')}`
+      : types.join(', ') || 'nothing';
   }
 }
 
@@ -255,18 +288,32 @@ export class RecordingClient {
  * const runId = await alice.startRun('r1');
  * await alice.waitForTerminal(runId);
  */
-export async function connectUser(session: TestSession, target: ConnectTarget, user: string, opts: ConnectOptions = {}): Promise<RecordingClient> {
+export async function connectUser(
+  session: TestSession,
+  target: ConnectTarget,
+  user: string,
+  opts: ConnectOptions = {},
+): Promise<RecordingClient> {
   let tokens: TokenPair | undefined;
   let token = opts.token;
   if (token === undefined && opts.via !== 'none') {
     tokens = await fetchDevToken(target.authUrl, user, opts.ttlS === undefined ? {} : { ttlS: opts.ttlS });
     token = tokens.access_token;
   }
-  const client = new RecordingClient(session, opts.via === 'none' ? null : subOf(token), opts.url ?? target.wsUrl, token, opts.via, opts.ledger);
+  const client = new RecordingClient(
+    session,
+    opts.via === 'none' ? null : subOf(token),
+    opts.url ?? target.wsUrl,
+    token,
+    opts.via,
+    opts.ledger,
+  );
   client.tokens = tokens;
   const expectWhat = opts.expect ?? 'established';
   const first = await Promise.race([
-    client.waitFor(() => true, { timeoutMs: opts.timeoutMs ?? DEFAULT_WAIT_MS, what: 'first frame' }).catch((err: Error) => err),
+    client
+      .waitFor(() => true, { timeoutMs: opts.timeoutMs ?? DEFAULT_WAIT_MS, what: 'first frame' })
+      .catch((err: Error) => err),
     client.closed.then((info) => new Error(`${client.id}: closed ${info.code} ${info.reason} before any frame`)),
   ]);
   if (first instanceof Error) {
@@ -278,7 +325,8 @@ export async function connectUser(session: TestSession, target: ConnectTarget, u
     throw new Error(`${client.id}: expected connection_established, got ${JSON.stringify(first)}`);
   }
   if (expectWhat === 'refused') {
-    if (first.type !== 'error_message') throw new Error(`${client.id}: expected a refusal, got ${JSON.stringify(first)}`);
+    if (first.type !== 'error_message')
+      throw new Error(`${client.id}: expected a refusal, got ${JSON.stringify(first)}`);
     await client.closed;
   }
   return client;

@@ -7,7 +7,15 @@ export type { LedgerRun } from './ledger';
 export { FORECAST_REQUEST, MINIMAL_REQUEST, MULTI_TOOL_REQUEST, MULTI_TOOL_WORKLOAD } from './requests';
 export { killAllServe, spawnServe } from './serve';
 export type { ServeOptions, ServeProcess } from './serve';
-export { createTestSession, expectNoViolations, FAILED_SESSIONS_DIR, formatViolations, profile, TEST_PROFILE, TestSession } from './session';
+export {
+  createTestSession,
+  expectNoViolations,
+  FAILED_SESSIONS_DIR,
+  formatViolations,
+  profile,
+  TEST_PROFILE,
+  TestSession,
+} from './session';
 export type { SessionMember, TestSessionOptions } from './session';
 export { QUICK, startTestStack } from './stack';
 export type { ProxyOptions, TestProviderOptions, TestStack, TestStackOptions } from './stack';

@@ -52,7 +52,11 @@ export class RunLedger {
   add(m: Msg, conn = '', resumedFrom?: number): void {
     if (!isRunEvent(m) || !Number.isInteger(m.seq)) return;
     let run = this.runs.get(m.run_id);
-    if (!run) this.runs.set(m.run_id, (run = { runId: m.run_id, bySeq: new Map(), repeats: 0, redelivered: 0, deliveredOn: new Map() }));
+    if (!run)
+      this.runs.set(
+        m.run_id,
+        (run = { runId: m.run_id, bySeq: new Map(), repeats: 0, redelivered: 0, deliveredOn: new Map() }),
+      );
     let on = run.deliveredOn.get(m.seq);
     if (!on) run.deliveredOn.set(m.seq, (on = new Set()));
     const sameConn = on.has(conn);

@@ -6,8 +6,10 @@ import type { WebSocketConstructorLike } from '../../generated/client';
 import { subOf } from './client';
 import type { SessionMember, TestSession } from './session';
 
-
-function tokenOf(protocols: string | string[] | undefined, options: { headers?: Record<string, string> } | undefined): string | undefined {
+function tokenOf(
+  protocols: string | string[] | undefined,
+  options: { headers?: Record<string, string> } | undefined,
+): string | undefined {
   const bearer = options?.headers?.Authorization ?? options?.headers?.authorization;
   if (bearer?.startsWith('Bearer ')) return bearer.slice('Bearer '.length);
   const list = typeof protocols === 'string' ? [protocols] : (protocols ?? []);
@@ -62,7 +64,8 @@ export function recordingWebSocket(session: TestSession): WebSocketConstructorLi
 
     override send(data: any, ...rest: any[]): void {
       if (this.readyState === WebSocket.OPEN) {
-        const text = typeof data === 'string' ? data : Buffer.isBuffer(data) ? `<binary ${data.length} bytes>` : String(data);
+        const text =
+          typeof data === 'string' ? data : Buffer.isBuffer(data) ? `<binary ${data.length} bytes>` : String(data);
         session.frameText(this.connId, 'c2s', text);
       }
       (super.send as (...args: any[]) => void)(data, ...rest);

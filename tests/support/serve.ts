@@ -48,7 +48,15 @@ export interface ServeProcess extends ConnectTarget {
  * await serve.stop();
  */
 export async function spawnServe(opts: ServeOptions = {}): Promise<ServeProcess> {
-  const args = ['serve', '--port', String(opts.port ?? 0), '--auth-port', String(opts.authPort ?? 0), '--log-level', 'warn'];
+  const args = [
+    'serve',
+    '--port',
+    String(opts.port ?? 0),
+    '--auth-port',
+    String(opts.authPort ?? 0),
+    '--log-level',
+    'warn',
+  ];
   if (opts.thinkMs !== undefined) args.push('--think-ms', String(opts.thinkMs));
   if (opts.toolMs !== undefined) args.push('--tool-ms', String(opts.toolMs));
   if (opts.jitter !== undefined) args.push('--jitter', String(opts.jitter));
@@ -61,23 +69,25 @@ export async function spawnServe(opts: ServeOptions = {}): Promise<ServeProcess>
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   let timer: NodeJS.Timeout | undefined;
-  const listening = await new Promise<{ ws_url: string; auth_url: string; ws_port: number; auth_port: number }>((resolve, reject) => {
-    timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`serve did not start within ${START_TIMEOUT_MS} ms: ${stderr}`));
-    }, START_TIMEOUT_MS);
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length === 1) {
-        try {
-          resolve(JSON.parse(line));
-        } catch {
-          reject(new Error(`serve printed a first line that is not JSON: ${line}`));
+  const listening = await new Promise<{ ws_url: string; auth_url: string; ws_port: number; auth_port: number }>(
+    (resolve, reject) => {
+      timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`serve did not start within ${START_TIMEOUT_MS} ms: ${stderr}`));
+      }, START_TIMEOUT_MS);
+      createInterface({ input: proc.stdout! }).on('line', (line) => {
+        lines.push(line);
+        if (lines.length === 1) {
+          try {
+            resolve(JSON.parse(line));
+          } catch {
+            reject(new Error(`serve printed a first line that is not JSON: ${line}`));
+          }
         }
-      }
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  }).finally(() => clearTimeout(timer));
+      });
+      void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
+    },
+  ).finally(() => clearTimeout(timer));
   const serve: ServeProcess = {
     proc,
     wsUrl: listening.ws_url,

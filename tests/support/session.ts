@@ -3,7 +3,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createChecker, loadProfiles, loadRules, type Checker, type Profile, type RuleSet, type Violation } from '../../src/rules';
+import {
+  createChecker,
+  loadProfiles,
+  loadRules,
+  type Checker,
+  type Profile,
+  type RuleSet,
+  type Violation,
+} from '../../src/rules';
 import contract from '../../generated/contract.json';
 import { createSessionWriter, type Direction, type SessionWriter } from '../../src/sessions';
 
@@ -75,7 +83,11 @@ export class TestSession {
     this.records = options.keepRecords === false ? undefined : [];
     unfinished.add(this);
     if (options.file) {
-      this.writer = createSessionWriter(options.file, { scenario: this.scenario, provider: this.providerName }, { clock: () => this.now() });
+      this.writer = createSessionWriter(
+        options.file,
+        { scenario: this.scenario, provider: this.providerName },
+        { clock: () => this.now() },
+      );
     }
   }
 
@@ -148,13 +160,22 @@ export class TestSession {
 
   /** The file a failed (or, with NETRA_TEST_SESSIONS set, any) session was written to by finish(). */
   get failedFile(): string {
-    return path.join(FAILED_SESSIONS_DIR, `${this.scenario.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '')}.session.jsonl`);
+    return path.join(
+      FAILED_SESSIONS_DIR,
+      `${this.scenario.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '')}.session.jsonl`,
+    );
   }
 
   /** The session as session-file text (header + records, tokens redacted), for `verifySessionText` or a file. */
   toText(): string {
     if (!this.records) throw new Error(`session "${this.scenario}" keeps no records (keepRecords: false)`);
-    const header = { kind: 'header', spec: `${contract.title}@${contract.version}`, scenario: this.scenario, recorded_at: new Date().toISOString(), provider: this.providerName };
+    const header = {
+      kind: 'header',
+      spec: `${contract.title}@${contract.version}`,
+      scenario: this.scenario,
+      recorded_at: new Date().toISOString(),
+      provider: this.providerName,
+    };
     return `${[header, ...this.records].map((r) => redactLine(JSON.stringify(r))).join('\n')}\n`;
   }
 
@@ -195,7 +216,9 @@ export function createTestSession(options: TestSessionOptions | string): TestSes
 
 /** One line per violation, for assertion messages. */
 export function formatViolations(violations: readonly Violation[]): string {
-  return violations.map((v) => `${v.rule} [${v.conn}${v.line !== undefined ? ` line ${v.line}` : ''}]: ${v.message}`).join('\n');
+  return violations
+    .map((v) => `${v.rule} [${v.conn}${v.line !== undefined ? ` line ${v.line}` : ''}]: ${v.message}`)
+    .join('\n');
 }
 
 /**

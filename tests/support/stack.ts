@@ -112,7 +112,11 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const clientProxyOptions = proxyOptions(opts.clientProxy);
     let clientProxy: FaultProxy | undefined;
     if (clientProxyOptions) {
-      clientProxy = await startFaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: providerPort, ...clientProxyOptions });
+      clientProxy = await startFaultProxy({
+        upstreamHost: '127.0.0.1',
+        upstreamPort: providerPort,
+        ...clientProxyOptions,
+      });
       cleanups.push(() => clientProxy!.close());
     }
 

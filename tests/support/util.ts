@@ -5,7 +5,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `condition` every `everyMs` until it holds; rejects after `timeoutMs` naming `what`. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000, everyMs = 20): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

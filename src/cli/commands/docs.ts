@@ -30,7 +30,9 @@ export function register(program: Command): void {
       await writeDocs(opts.out, site.files);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const s = site.stats;
-      process.stdout.write(`wrote ${opts.out} (${site.files.size} files, ${(site.bytes / 1024).toFixed(1)} KB) in ${Math.round(ms)} ms\n`);
+      process.stdout.write(
+        `wrote ${opts.out} (${site.files.size} files, ${(site.bytes / 1024).toFixed(1)} KB) in ${Math.round(ms)} ms\n`,
+      );
       process.stdout.write(
         `  ${s.messages} messages (${s.fields} fields; examples: ${s.recordedExamples} recorded, ${s.documentExamples} from the document, ${s.noExample} none), ` +
           `${s.rules} rules, ${s.profiles} timing profiles, lifecycle ${s.lifecycle ? 'drawn' : 'absent'}, ${s.changelogVersions} registry versions\n`,

@@ -49,9 +49,16 @@ export function register(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify({ ok: outcomes.every((o) => o.ok), stages: outcomes })}\n`);
       else process.stdout.write(`\n${formatSummary(outcomes)}\n`);
       if (!outcomes.every((o) => o.ok)) {
-        throw new NetraError('PIPELINE_FAILED', `${outcomes.filter((o) => !o.ok).map((o) => o.name).join(', ')} failed`, {
-          exitCode: 1,
-        });
+        throw new NetraError(
+          'PIPELINE_FAILED',
+          `${outcomes
+            .filter((o) => !o.ok)
+            .map((o) => o.name)
+            .join(', ')} failed`,
+          {
+            exitCode: 1,
+          },
+        );
       }
     });
 }
@@ -78,7 +85,9 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
           run: async () => {
             const r = await checkRegistry({ spec: opts.spec, registryDir: 'schemas' });
             if (!r.ok) {
-              const why = [...r.changes.filter((c) => c.breaking).map((c) => `${c.kind} at ${c.message ?? ''}${c.path}`)];
+              const why = [
+                ...r.changes.filter((c) => c.breaking).map((c) => `${c.kind} at ${c.message ?? ''}${c.path}`),
+              ];
               why.push(...r.drift.map((d) => `unregistered: ${d.detail}`), ...r.integrity);
               throw new NetraError('REGISTRY_CHECK_FAILED', why.slice(0, 3).join('; ') || 'registry check failed');
             }
@@ -151,7 +160,10 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
               `${report.events.delivered}/${report.events.expected} events, first event p99 ` +
               `${(report.first_event_ms.p99 ?? NaN).toFixed(1)} ms, ${Object.values(report.violations).reduce((a, b) => a + b, 0)} violations`;
             if (broken.length > 0) {
-              throw new NetraError('THRESHOLDS_BROKEN', `${summary}; broken: ${broken.map((b) => b.threshold).join(', ')}`);
+              throw new NetraError(
+                'THRESHOLDS_BROKEN',
+                `${summary}; broken: ${broken.map((b) => b.threshold).join(', ')}`,
+              );
             }
             return summary;
           },

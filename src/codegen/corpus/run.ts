@@ -15,7 +15,6 @@ export const KNOWN_INVALID = [
   'diff-pairs/asyncapi-diff-v3.new.yml',
 ];
 
-
 export interface CorpusOptions {
   root: string;
   /** Columns after parse and generate; default `tsc` and `examples`. Add yours (registry diff, docs) here. */

@@ -70,12 +70,24 @@ export function readChangelog(spec: Spec, dir: string, displayOf: (file: string)
         specVersion: v.spec_version,
         date: v.date,
         file: displayOf(v.file),
-        changes: v.changes.map((c) => ({ kind: c.kind, pointer: c.path, detail: c.detail, breaks: c.breaks, breaking: c.breaking })),
+        changes: v.changes.map((c) => ({
+          kind: c.kind,
+          pointer: c.path,
+          detail: c.detail,
+          breaks: c.breaks,
+          breaking: c.breaking,
+        })),
         verdict: v.verdict,
         ...(v.forced_reason !== undefined ? { forcedReason: v.forced_reason } : {}),
       })),
-      ...(m.removed !== undefined ? { removed: { specVersion: m.removed.spec_version, date: m.removed.date, reason: m.removed.reason } } : {}),
+      ...(m.removed !== undefined
+        ? { removed: { specVersion: m.removed.spec_version, date: m.removed.date, reason: m.removed.reason } }
+        : {}),
     }))
-    .sort((a, b) => (order.get(a.name) ?? order.size) - (order.get(b.name) ?? order.size) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort(
+      (a, b) =>
+        (order.get(a.name) ?? order.size) - (order.get(b.name) ?? order.size) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
   return { present: history.present, file: displayOf(history.file), messages };
 }

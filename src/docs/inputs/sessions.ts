@@ -35,7 +35,10 @@ class StopScan {}
 
 function valueAt(root: unknown, pointer: string): unknown {
   let node = root;
-  for (const token of pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const token of pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[token];
   }
@@ -71,7 +74,10 @@ export function pickRecordedExamples(spec: Spec, dir: string, displayOf: (file: 
   const validatorOf = (message: SpecMessage): ValidateFunction | null => {
     if (!validators.has(message.name)) {
       try {
-        validators.set(message.name, ajv.compile(typeof message.payload === 'boolean' ? message.payload : { ...message.payload }));
+        validators.set(
+          message.name,
+          ajv.compile(typeof message.payload === 'boolean' ? message.payload : { ...message.payload }),
+        );
       } catch {
         validators.set(message.name, null); // a schema ajv cannot compile: take the first frame of the type
       }

@@ -12,7 +12,10 @@ const VERDICT_BADGE: Record<ChangelogVersion['verdict'], string> = {
 
 function versionHtml(version: ChangelogVersion): string {
   const facts = `<span class="muted">${escapeHtml(version.date)} · spec <code>${escapeHtml(version.specVersion)}</code> · <code>${escapeHtml(version.file)}</code></span>`;
-  const forced = version.forcedReason !== undefined ? `<p>Accepted although breaking: ${renderInline(version.forcedReason)}</p>` : '';
+  const forced =
+    version.forcedReason !== undefined
+      ? `<p>Accepted although breaking: ${renderInline(version.forcedReason)}</p>`
+      : '';
   const changes =
     version.changes.length === 0
       ? version.verdict === 'initial'
@@ -40,9 +43,13 @@ export function changelogSection(model: DocsModel): { html: string; nav: NavEntr
   if (changelog === undefined) {
     parts.push('<p class="muted">No schema registry folder was given: no changelog.</p>');
   } else if (!changelog.present) {
-    parts.push(`<p class="muted">No schema registry yet (<code>${escapeHtml(changelog.file)}</code> does not exist): no changelog.</p>`);
+    parts.push(
+      `<p class="muted">No schema registry yet (<code>${escapeHtml(changelog.file)}</code> does not exist): no changelog.</p>`,
+    );
   } else if (changelog.messages.length === 0) {
-    parts.push(`<p class="muted">The schema registry (<code>${escapeHtml(changelog.file)}</code>) holds no versions yet.</p>`);
+    parts.push(
+      `<p class="muted">The schema registry (<code>${escapeHtml(changelog.file)}</code>) holds no versions yet.</p>`,
+    );
   } else {
     parts.push(
       `<p class="lead">From the schema registry (<code>${escapeHtml(changelog.file)}</code>): every registered version of each message, ` +
@@ -50,7 +57,10 @@ export function changelogSection(model: DocsModel): { html: string; nav: NavEntr
     );
     for (const message of changelog.messages) {
       const anchor = model.messageAnchors.get(message.name);
-      const name = anchor !== undefined ? `<a href="#${anchor}"><code>${escapeHtml(message.name)}</code></a>` : `<code>${escapeHtml(message.name)}</code>`;
+      const name =
+        anchor !== undefined
+          ? `<a href="#${anchor}"><code>${escapeHtml(message.name)}</code></a>`
+          : `<code>${escapeHtml(message.name)}</code>`;
       const mode = ` <span class="muted">mode <code>${escapeHtml(message.mode)}</code></span>`;
       const removed =
         message.removed !== undefined

@@ -7,7 +7,9 @@ import type { NavEntry } from './nav';
 
 function constraintsHtml(constraints: FieldConstraint[]): string {
   if (constraints.length === 0) return '';
-  const items = constraints.map((c) => `<li>${escapeHtml(c.key)}${c.value !== undefined ? ` <code>${escapeHtml(c.value)}</code>` : ''}</li>`);
+  const items = constraints.map(
+    (c) => `<li>${escapeHtml(c.key)}${c.value !== undefined ? ` <code>${escapeHtml(c.value)}</code>` : ''}</li>`,
+  );
   return `<ul class="cons">${items.join('')}</ul>`;
 }
 
@@ -24,12 +26,19 @@ function pathHtml(row: FieldRow): string {
 function fieldsHtml(message: SpecMessage, anchors: AnchorIds, messageAnchor: string): string {
   const table = deriveFields(message.payload);
   const model = `<p class="muted">Payload: <code>${escapeHtml(table.type)}</code>${
-    table.constraints.length > 0 ? ` — ${table.constraints.map((c) => escapeHtml(c.value !== undefined ? `${c.key} ${c.value}` : c.key)).join('; ')}` : ''
+    table.constraints.length > 0
+      ? ` — ${table.constraints.map((c) => escapeHtml(c.value !== undefined ? `${c.key} ${c.value}` : c.key)).join('; ')}`
+      : ''
   }</p>`;
   if (table.rows.length === 0) return `${model}<p class="muted">No fields are described.</p>`;
   const rows = table.rows.map((row) => {
-    const id = anchors.take(anchorId('f', messageAnchor.replace(/^msg-/, ''), row.kind === 'variant' ? `${row.path}-option` : row.path));
-    const description = [row.description !== undefined ? renderMarkdown(row.description) : '', row.note !== undefined ? `<p class="muted">${renderInline(row.note)}</p>` : '']
+    const id = anchors.take(
+      anchorId('f', messageAnchor.replace(/^msg-/, ''), row.kind === 'variant' ? `${row.path}-option` : row.path),
+    );
+    const description = [
+      row.description !== undefined ? renderMarkdown(row.description) : '',
+      row.note !== undefined ? `<p class="muted">${renderInline(row.note)}</p>` : '',
+    ]
       .filter(Boolean)
       .join('');
     const searchable = `${row.path} ${row.kind === 'variant' ? row.name : ''}`.trim().toLowerCase();
@@ -42,7 +51,10 @@ function fieldsHtml(message: SpecMessage, anchors: AnchorIds, messageAnchor: str
       `<td>${description}</td></tr>`
     );
   });
-  const omitted = table.omittedRows > 0 ? `<p class="muted">${table.omittedRows} more fields are not listed here; see the JSON Schema.</p>` : '';
+  const omitted =
+    table.omittedRows > 0
+      ? `<p class="muted">${table.omittedRows} more fields are not listed here; see the JSON Schema.</p>`
+      : '';
   return (
     `${model}<table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Constraints</th><th>Description</th></tr></thead>` +
     `<tbody>\n${rows.join('\n')}\n</tbody></table>${omitted}`
@@ -97,7 +109,9 @@ function messageHtml(model: DocsModel, message: SpecMessage, anchors: AnchorIds)
   const heading =
     `<h3><a class="anchor" href="#${id}" aria-label="link to this message">#</a> <code>${escapeHtml(message.name)}</code>` +
     `<span class="badge ${message.direction}">${escapeHtml(direction)}</span>` +
-    (message.type !== undefined && message.type !== message.name ? ` <span class="muted">type <code>${escapeHtml(message.type)}</code></span>` : '') +
+    (message.type !== undefined && message.type !== message.name
+      ? ` <span class="muted">type <code>${escapeHtml(message.type)}</code></span>`
+      : '') +
     '</h3>';
   const title = [message.title, message.summary].filter((s): s is string => s !== undefined);
   return [
@@ -133,13 +147,19 @@ export function messagesSection(model: DocsModel, anchors: AnchorIds): { html: s
       : `Examples are real frames from the recorded sessions in <code>${escapeHtml(model.sources.sessions ?? '')}</code> (${recorded.files.length} file${
           recorded.files.length === 1 ? '' : 's'
         }): for each message the first valid frame, files in name order; a message no session holds shows the document’s own example, marked as such.`;
-  parts.push('<section id="messages">', '<h2>Messages</h2>', `<p class="lead">${model.spec.messages.length} messages. ${source}</p>`);
+  parts.push(
+    '<section id="messages">',
+    '<h2>Messages</h2>',
+    `<p class="lead">${model.spec.messages.length} messages. ${source}</p>`,
+  );
   for (const direction of DIRECTION_GROUPS) {
     const members = model.spec.messages.filter((m) => m.direction === direction);
     if (members.length === 0) continue;
     const label = directionLabel(direction, model.role);
     const groupId = anchors.take(`messages-${direction}`);
-    parts.push(`<h3 class="group-heading" id="${groupId}" data-group-heading="${direction}">${escapeHtml(label[0].toUpperCase() + label.slice(1))}</h3>`);
+    parts.push(
+      `<h3 class="group-heading" id="${groupId}" data-group-heading="${direction}">${escapeHtml(label[0].toUpperCase() + label.slice(1))}</h3>`,
+    );
     children.push({ group: label, groupKey: direction });
     for (const message of members) {
       parts.push(messageHtml(model, message, anchors));

@@ -20,7 +20,10 @@ function entryHtml(entry: NavEntry): string {
   }
   const label = escapeHtml(entry.label ?? entry.id ?? '');
   const link = `<a href="#${escapeHtml(entry.id ?? '')}">${entry.mono ? `<span class="mono">${label}</span>` : label}</a>`;
-  const children = entry.children !== undefined && entry.children.length > 0 ? `<ul>${entry.children.map(entryHtml).join('')}</ul>` : '';
+  const children =
+    entry.children !== undefined && entry.children.length > 0
+      ? `<ul>${entry.children.map(entryHtml).join('')}</ul>`
+      : '';
   return `<li>${link}${children}</li>`;
 }
 

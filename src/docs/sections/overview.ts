@@ -9,7 +9,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function scalarText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 /** A `key | value` table of an extension's (or any mapping's) scalar entries; nested values as JSON. */
@@ -54,7 +54,10 @@ export function closeCodesOf(text: string | undefined): { code: number; meaning:
 export function overviewSection(model: DocsModel): { html: string; nav: NavEntry } {
   const { spec } = model;
   const parts: string[] = ['<section id="overview">', '<h2>Overview</h2>'];
-  const facts = [`version <code>${escapeHtml(spec.version)}</code>`, `AsyncAPI <code>${escapeHtml(spec.asyncapiVersion)}</code>`];
+  const facts = [
+    `version <code>${escapeHtml(spec.version)}</code>`,
+    `AsyncAPI <code>${escapeHtml(spec.asyncapiVersion)}</code>`,
+  ];
   if (spec.id !== undefined) facts.push(`id <code>${escapeHtml(spec.id)}</code>`);
   facts.push(`generated from <code>${escapeHtml(model.sources.spec)}</code>`);
   parts.push(`<p class="lead">${escapeHtml(spec.title)}: ${facts.join(' · ')}</p>`);
@@ -64,7 +67,9 @@ export function overviewSection(model: DocsModel): { html: string; nav: NavEntry
     parts.push(renderMarkdown(channel.description));
     for (const [key, value] of Object.entries(channel.extensions)) {
       if (!isRecord(value)) continue;
-      parts.push(`<h4>${escapeHtml(key === 'x-netra-limits' ? 'Limits' : key)} <span class="muted">(<code>${escapeHtml(key)}</code>)</span></h4>`);
+      parts.push(
+        `<h4>${escapeHtml(key === 'x-netra-limits' ? 'Limits' : key)} <span class="muted">(<code>${escapeHtml(key)}</code>)</span></h4>`,
+      );
       parts.push(mappingTable(value));
     }
   }
@@ -78,7 +83,9 @@ export function overviewSection(model: DocsModel): { html: string; nav: NavEntry
         `<td>${renderInline(m.summary ?? m.title ?? '')}</td></tr>`
       );
     });
-    parts.push(`<table><thead><tr><th>Message</th><th>Direction</th><th>Purpose</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+    parts.push(
+      `<table><thead><tr><th>Message</th><th>Direction</th><th>Purpose</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
   }
   if (model.rules?.lifecycle !== undefined) {
     parts.push(`<p>How a run’s events follow each other: <a href="#lifecycle">Lifecycle</a>.</p>`);
@@ -97,17 +104,25 @@ export function overviewSection(model: DocsModel): { html: string; nav: NavEntry
 export function connectingSection(model: DocsModel, anchors: AnchorIds): { html: string; nav: NavEntry } {
   const { spec } = model;
   const parts: string[] = ['<section id="connecting">', '<h2>Connecting &amp; auth</h2>'];
-  const schemeAnchor = new Map(spec.securitySchemes.map((s) => [s.id, anchors.take(`auth-${s.id.replace(/[^A-Za-z0-9_.-]+/g, '_')}`)]));
+  const schemeAnchor = new Map(
+    spec.securitySchemes.map((s) => [s.id, anchors.take(`auth-${s.id.replace(/[^A-Za-z0-9_.-]+/g, '_')}`)]),
+  );
   if (spec.servers.length > 0) {
     const rows = spec.servers.map((server) => {
       const url = `${server.protocol}://${server.host}${server.pathname ?? ''}`;
       const security = server.security
-        .map((id) => (schemeAnchor.has(id) ? `<a href="#${schemeAnchor.get(id)}"><code>${escapeHtml(id)}</code></a>` : `<code>${escapeHtml(id)}</code>`))
+        .map((id) =>
+          schemeAnchor.has(id)
+            ? `<a href="#${schemeAnchor.get(id)}"><code>${escapeHtml(id)}</code></a>`
+            : `<code>${escapeHtml(id)}</code>`,
+        )
         .join(' or ');
       return `<tr><td><code>${escapeHtml(server.id)}</code></td><td><code>${escapeHtml(url)}</code></td><td>${security || '<span class="muted">none</span>'}</td></tr>`;
     });
     parts.push('<h3>Servers</h3>');
-    parts.push(`<table><thead><tr><th>Server</th><th>URL</th><th>Authentication (any one)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+    parts.push(
+      `<table><thead><tr><th>Server</th><th>URL</th><th>Authentication (any one)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
   }
   for (const channel of spec.channels) {
     const ws = isRecord(channel.bindings) ? channel.bindings.ws : undefined;
@@ -157,17 +172,22 @@ export function connectingSection(model: DocsModel, anchors: AnchorIds): { html:
   if (refresh.length > 0) {
     parts.push('<h3>Refreshing the token</h3>');
     for (const m of refresh) {
-      parts.push(`<p><a href="#${model.messageAnchors.get(m.name)}"><code>${escapeHtml(m.name)}</code></a>: ${renderInline(m.summary ?? m.title ?? '')}</p>`);
+      parts.push(
+        `<p><a href="#${model.messageAnchors.get(m.name)}"><code>${escapeHtml(m.name)}</code></a>: ${renderInline(m.summary ?? m.title ?? '')}</p>`,
+      );
       parts.push(renderMarkdown(m.description));
     }
   }
-  const codes = [spec.description, ...spec.channels.map((c) => c.description)].map(closeCodesOf).find((list) => list.length > 0) ?? [];
+  const codes =
+    [spec.description, ...spec.channels.map((c) => c.description)].map(closeCodesOf).find((list) => list.length > 0) ??
+    [];
   if (codes.length > 0) {
     parts.push('<h3>Close codes</h3>');
     const rows = codes.map((c) => `<tr><td><code>${c.code}</code></td><td>${renderInline(c.meaning)}</td></tr>`);
     parts.push(`<table><thead><tr><th>Code</th><th>Meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   }
-  if (parts.length === 2) parts.push('<p class="muted">The document describes no servers, handshake or security schemes.</p>');
+  if (parts.length === 2)
+    parts.push('<p class="muted">The document describes no servers, handshake or security schemes.</p>');
   parts.push('</section>');
   return { html: parts.join('\n'), nav: { id: 'connecting', label: 'Connecting & auth' } };
 }

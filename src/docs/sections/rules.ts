@@ -13,7 +13,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function typeLink(model: DocsModel, type: string): string {
   const message = model.messageByType.get(type);
   const anchor = message !== undefined ? model.messageAnchors.get(message.name) : undefined;
-  return anchor !== undefined ? `<a href="#${anchor}"><code>${escapeHtml(type)}</code></a>` : `<code>${escapeHtml(type)}</code>`;
+  return anchor !== undefined
+    ? `<a href="#${anchor}"><code>${escapeHtml(type)}</code></a>`
+    : `<code>${escapeHtml(type)}</code>`;
 }
 
 function list(items: string[], conjunction: string): string {
@@ -48,7 +50,8 @@ export function lifecycleSection(model: DocsModel): { html: string; nav: NavEntr
         'nothing of the run follows its terminal event. In between, each event may be followed only by the events listed here.</p>',
     );
     if (lifecycle.pair !== undefined) {
-      const key = lifecycle.pair.key !== undefined ? ` with the same <code>${escapeHtml(lifecycle.pair.key)}</code>` : '';
+      const key =
+        lifecycle.pair.key !== undefined ? ` with the same <code>${escapeHtml(lifecycle.pair.key)}</code>` : '';
       parts.push(
         `<p>A tool call is a pair: every ${typeLink(model, lifecycle.pair.open)} is closed by exactly one ${typeLink(model, lifecycle.pair.close)}${key}, before the terminal event.</p>`,
       );
@@ -57,15 +60,24 @@ export function lifecycleSection(model: DocsModel): { html: string; nav: NavEntr
       `<div class="lifecycle-box">${lifecycleSvg(lifecycle)}</div>`,
       '<p class="muted">The drawing is generated from the rules: ● marks the start, a double border a terminal event, ' +
         'dashed blue arrows go back to an earlier state, the dashed frame is the tool pair.' +
-        (lifecycle.rule !== undefined ? ` Source: rule <a href="#${escapeHtml(ruleAnchor(lifecycle.rule))}"><code>${escapeHtml(lifecycle.rule)}</code></a>.` : '') +
+        (lifecycle.rule !== undefined
+          ? ` Source: rule <a href="#${escapeHtml(ruleAnchor(lifecycle.rule))}"><code>${escapeHtml(lifecycle.rule)}</code></a>.`
+          : '') +
         '</p>',
     );
     const rows = lifecycle.states.map((state) => {
       const next = lifecycle.edges.filter((e) => e.from === state).map((e) => typeLink(model, e.to));
-      const role = state === lifecycle.start ? ' <span class="badge both">start</span>' : lifecycle.terminals.includes(state) ? ' <span class="badge both">terminal</span>' : '';
+      const role =
+        state === lifecycle.start
+          ? ' <span class="badge both">start</span>'
+          : lifecycle.terminals.includes(state)
+            ? ' <span class="badge both">terminal</span>'
+            : '';
       return `<tr data-state="${escapeHtml(state)}"><td>${typeLink(model, state)}${role}</td><td>${next.length > 0 ? next.join(', ') : '<span class="muted">nothing</span>'}</td></tr>`;
     });
-    parts.push(`<table class="transitions"><thead><tr><th>After</th><th>May come next</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+    parts.push(
+      `<table class="transitions"><thead><tr><th>After</th><th>May come next</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
   }
   parts.push('</section>');
   return { html: parts.join('\n'), nav: { id: 'lifecycle', label: 'Lifecycle' } };
@@ -87,7 +99,8 @@ function ruleHtml(rule: RuleDoc): string {
   const params = Object.entries(rule.params)
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${paramHtml(v)}</dd>`)
     .join('');
-  const severity = rule.severity === 'warning' ? '<span class="badge warn">warning</span>' : '<span class="badge bad">error</span>';
+  const severity =
+    rule.severity === 'warning' ? '<span class="badge warn">warning</span>' : '<span class="badge bad">error</span>';
   return [
     `<div class="rule" id="${escapeHtml(ruleAnchor(rule.id))}">`,
     `<h4><a class="anchor" href="#${escapeHtml(ruleAnchor(rule.id))}">#</a> <code>${escapeHtml(rule.id)}</code> ${severity}</h4>`,
@@ -120,7 +133,9 @@ export function rulesSection(model: DocsModel, anchors: AnchorIds): { html: stri
     for (const family of families) {
       const id = anchors.take(`rules-${family.family.replace(/[^A-Za-z0-9_.-]+/g, '_')}`);
       const title = family.title ?? family.family;
-      parts.push(`<h3 id="${id}">${renderInline(title)} <span class="muted">(<code>${escapeHtml(family.family)}</code>, ${escapeHtml(family.file)})</span></h3>`);
+      parts.push(
+        `<h3 id="${id}">${renderInline(title)} <span class="muted">(<code>${escapeHtml(family.family)}</code>, ${escapeHtml(family.file)})</span></h3>`,
+      );
       parts.push(renderMarkdown(family.description));
       for (const rule of family.rules) parts.push(ruleHtml(rule));
       children.push({ id, label: title });
@@ -135,7 +150,8 @@ function profileUsers(rules: RulesDoc | undefined): Map<string, string[]> {
   const users = new Map<string, string[]>();
   for (const rule of rules?.families.flatMap((f) => f.rules) ?? []) {
     for (const value of Object.values(rule.params)) {
-      if (isRecord(value) && typeof value.profile === 'string') users.set(value.profile, [...(users.get(value.profile) ?? []), rule.id]);
+      if (isRecord(value) && typeof value.profile === 'string')
+        users.set(value.profile, [...(users.get(value.profile) ?? []), rule.id]);
     }
   }
   return users;
@@ -161,14 +177,19 @@ export function profilesSection(model: DocsModel): { html: string; nav: NavEntry
     for (const p of profiles.profiles) for (const v of p.values) if (!keys.includes(v.key)) keys.push(v.key);
     const users = profileUsers(model.rules);
     const head = profiles.profiles
-      .map((p) => `<th><code>${escapeHtml(p.name)}</code>${p.name === profiles.defaultProfile ? ' <span class="badge ok">default</span>' : ''}</th>`)
+      .map(
+        (p) =>
+          `<th><code>${escapeHtml(p.name)}</code>${p.name === profiles.defaultProfile ? ' <span class="badge ok">default</span>' : ''}</th>`,
+      )
       .join('');
     const rows = keys.map((key) => {
       const cells = profiles.profiles.map((p) => {
         const v = p.values.find((x) => x.key === key);
         return `<td class="mono">${v === undefined ? '—' : escapeHtml(String(v.value))}</td>`;
       });
-      const usedBy = (users.get(key) ?? []).map((id) => `<a href="#${escapeHtml(ruleAnchor(id))}"><code>${escapeHtml(id)}</code></a>`).join(', ');
+      const usedBy = (users.get(key) ?? [])
+        .map((id) => `<a href="#${escapeHtml(ruleAnchor(id))}"><code>${escapeHtml(id)}</code></a>`)
+        .join(', ');
       return `<tr data-key="${escapeHtml(key)}"><td><code>${escapeHtml(key)}</code></td>${cells.join('')}<td>${usedBy}</td></tr>`;
     });
     const descriptions = profiles.profiles.map((p) => `<td>${renderInline(p.description ?? '')}</td>`).join('');

@@ -30,7 +30,9 @@ export const correlationChecks: CheckKind[] = [
     vars: [],
     validateParams(params) {
       const start = loadProtocol().startType;
-      return params.event_type === start ? undefined : `event_type must be ${start} (the engine links runs to starts by it)`;
+      return params.event_type === start
+        ? undefined
+        : `event_type must be ${start} (the engine links runs to starts by it)`;
     },
     create({ params, report }) {
       return {

@@ -554,8 +554,7 @@ export class Tab {
     this.session.cancel(run.fillTimer);
     this.runs.delete(run.id);
     this.finished.set(run.id, run);
-    if (this.finished.size > MAX_FINISHED_REMEMBERED)
-      this.finished.delete(this.finished.keys().next().value as string);
+    if (this.finished.size > MAX_FINISHED_REMEMBERED) this.finished.delete(this.finished.keys().next().value as string);
     const own = run.own;
     if (own === undefined || own.settled) return;
     const counters = this.session.counters;

@@ -1,5 +1,13 @@
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, mergeExactlyOnce, sleep, startTestStack, type Msg } from './helpers';
+import {
+  afterEachCheck,
+  connectAs,
+  expectCompleteRun,
+  mergeExactlyOnce,
+  sleep,
+  startTestStack,
+  type Msg,
+} from './helpers';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

@@ -37,9 +37,15 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'netra-registry-diff-'));
   writeFileSync(path.join(dir, 'v1.yaml'), doc('1.0.0', '', ', level: { type: string, enum: [low, high] }'));
   // Compatible: an optional field on the closed client message (the newer server reads old data).
-  writeFileSync(path.join(dir, 'v2.yaml'), doc('1.1.0', ', note: { type: string }', ', level: { type: string, enum: [low, high] }'));
+  writeFileSync(
+    path.join(dir, 'v2.yaml'),
+    doc('1.1.0', ', note: { type: string }', ', level: { type: string, enum: [low, high] }'),
+  );
   // Incompatible: a new enum value in a server message (an older client cannot read it).
-  writeFileSync(path.join(dir, 'v3.yaml'), doc('1.2.0', ', note: { type: string }', ', level: { type: string, enum: [low, high, max] }'));
+  writeFileSync(
+    path.join(dir, 'v3.yaml'),
+    doc('1.2.0', ', note: { type: string }', ', level: { type: string, enum: [low, high, max] }'),
+  );
   writeFileSync(path.join(dir, 'broken.yaml'), 'asyncapi: 3.0.0\ninfo: { title: x }\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,9 +57,17 @@ describe('registry diff', () => {
     const out = JSON.parse(r.stdout) as { compatible: boolean; changes: Record<string, unknown>[] };
     expect(out.compatible).toBe(true);
     expect(out.changes).toContainEqual(
-      expect.objectContaining({ message: 'ping', path: '/properties/note', kind: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', breaking: false, detail: expect.any(String) }),
+      expect.objectContaining({
+        message: 'ping',
+        path: '/properties/note',
+        kind: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+        breaking: false,
+        detail: expect.any(String),
+      }),
     );
-    expect(out.changes).toContainEqual(expect.objectContaining({ message: null, path: '/info/version', kind: 'SPEC_VERSION_CHANGED', breaking: false }));
+    expect(out.changes).toContainEqual(
+      expect.objectContaining({ message: null, path: '/info/version', kind: 'SPEC_VERSION_CHANGED', breaking: false }),
+    );
   }, 60_000);
 
   it('exits 1 on an incompatible change, naming it; --mode judges every message by that mode', () => {
@@ -65,7 +79,9 @@ describe('registry diff', () => {
     expect(backward.status).toBe(0);
     const full = cli('v1.yaml', 'v2.yaml', '--mode', 'FULL', '--json');
     expect(full.status).toBe(1);
-    expect(JSON.parse(full.stdout).changes).toContainEqual(expect.objectContaining({ kind: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', breaking: true }));
+    expect(JSON.parse(full.stdout).changes).toContainEqual(
+      expect.objectContaining({ kind: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', breaking: true }),
+    );
   }, 90_000);
 
   it('exits 2 on bad input, with one line naming the problem', () => {

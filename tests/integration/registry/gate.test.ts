@@ -16,14 +16,31 @@ const spec = (): string => path.join(dir, 'asyncapi.yaml');
 const registryDir = (): string => path.join(dir, 'schemas');
 
 function run(cmd: string, args: string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  const result = spawnSync(cmd, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 const cli = (...args: string[]): ReturnType<typeof run> => run(process.execPath, [CLI, ...args]);
 const git = (...args: string[]): ReturnType<typeof run> => run('git', args);
 
 /** Edits the spec as YAML data (round-tripping keeps it a valid, readable document). */
-function edit(change: (doc: { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }> }; info: { version: string } }) => void): void {
+function edit(
+  change: (doc: {
+    components: {
+      schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }>;
+    };
+    info: { version: string };
+  }) => void,
+): void {
   const doc = YAML.parse(readFileSync(spec(), 'utf8'));
   change(doc);
   writeFileSync(spec(), YAML.stringify(doc, { lineWidth: 0 }));
@@ -71,15 +88,22 @@ describe('registry check as a CI gate', () => {
 
     const github = cli('registry', 'check', '--format', 'github');
     expect(github.status).toBe(1);
-    expect(github.stdout).toContain(`::error file=asyncapi.yaml,line=${line},title=ENUM_ARRAY_EXTENDED::agent_completed payload /properties/status/enum`);
+    expect(github.stdout).toContain(
+      `::error file=asyncapi.yaml,line=${line},title=ENUM_ARRAY_EXTENDED::agent_completed payload /properties/status/enum`,
+    );
 
     const junit = cli('registry', 'check', '--format', 'junit');
     expect(junit.stdout).toContain('<testcase classname="registry.check" name="agent_completed">');
     expect(junit.stdout).toMatch(/<failure message="2 problem\(s\)">ENUM_ARRAY_EXTENDED/);
 
-    const json = JSON.parse(cli('registry', 'check', '--json').stdout) as { ok: boolean; changes: { kind: string; breaking: boolean; message: string }[] };
+    const json = JSON.parse(cli('registry', 'check', '--json').stdout) as {
+      ok: boolean;
+      changes: { kind: string; breaking: boolean; message: string }[];
+    };
     expect(json.ok).toBe(false);
-    expect(json.changes).toContainEqual(expect.objectContaining({ kind: 'ENUM_ARRAY_EXTENDED', breaking: true, message: 'agent_completed' }));
+    expect(json.changes).toContainEqual(
+      expect.objectContaining({ kind: 'ENUM_ARRAY_EXTENDED', breaking: true, message: 'agent_completed' }),
+    );
 
     const refused = cli('registry', 'register');
     expect(refused.status).toBe(1);
@@ -110,7 +134,10 @@ describe('registry check as a CI gate', () => {
     expect(text.stdout).toContain('run `netra-contracts registry register` to record them');
 
     const registered = await registerSpec({ spec: spec(), registryDir: registryDir(), date: '2026-01-02' });
-    expect(registered.registered.map((r) => `${r.message} v${r.version}`)).toEqual(['start_agent v2', 'agent_error v2']);
+    expect(registered.registered.map((r) => `${r.message} v${r.version}`)).toEqual([
+      'start_agent v2',
+      'agent_error v2',
+    ]);
     expect(cli('registry', 'check').status).toBe(0);
 
     const history = registryHistory(registryDir(), 'agent_error');
@@ -118,7 +145,9 @@ describe('registry check as a CI gate', () => {
       [1, 'initial', '1.0.0', '2026-01-01'],
       [2, 'compatible', '1.1.0', '2026-01-02'],
     ]);
-    expect(cli('registry', 'log', 'agent_error').stdout).toContain('PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL /properties/retry_after_ms');
+    expect(cli('registry', 'log', 'agent_error').stdout).toContain(
+      'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL /properties/retry_after_ms',
+    );
   }, 120_000);
 
   it('accepts a breaking change with --force --reason, records the reason, and checks later changes from there', async () => {
@@ -130,11 +159,23 @@ describe('registry check as a CI gate', () => {
     expect(noReason.status).toBe(2);
     expect(noReason.stderr).toContain('FORCE_NEEDS_REASON');
 
-    const forced = await registerSpec({ spec: spec(), registryDir: registryDir(), force: true, reason: 'every client since 1.4 reads up to 8000', date: '2026-01-03' });
+    const forced = await registerSpec({
+      spec: spec(),
+      registryDir: registryDir(),
+      force: true,
+      reason: 'every client since 1.4 reads up to 8000',
+      date: '2026-01-03',
+    });
     expect(forced.forced.map((c) => c.kind)).toEqual(['MAX_LENGTH_INCREASED']);
     const registry = readRegistry(registryDir());
-    expect(registry.messages.agent_thinking.versions[1]).toMatchObject({ version: 2, forced_reason: 'every client since 1.4 reads up to 8000' });
-    expect(registry.forced?.[0]).toMatchObject({ reason: 'every client since 1.4 reads up to 8000', changes: ['agent_thinking MAX_LENGTH_INCREASED /properties/reasoning/maxLength'] });
+    expect(registry.messages.agent_thinking.versions[1]).toMatchObject({
+      version: 2,
+      forced_reason: 'every client since 1.4 reads up to 8000',
+    });
+    expect(registry.forced?.[0]).toMatchObject({
+      reason: 'every client since 1.4 reads up to 8000',
+      changes: ['agent_thinking MAX_LENGTH_INCREASED /properties/reasoning/maxLength'],
+    });
     // FORWARD_TRANSITIVE compares with every version since the forced one, so v1 no longer fails the gate.
     expect((await checkRegistry({ spec: spec(), registryDir: registryDir() })).ok).toBe(true);
   }, 120_000);
@@ -159,7 +200,10 @@ describe('registry check as a CI gate', () => {
     const empty = git('commit-tree', emptyTree, '-m', 'before the spec').stdout.trim();
     expect(empty).toMatch(/^[0-9a-f]{40}$/);
     const none = await checkRegistry({ spec: spec(), registryDir: registryDir(), against: `git:${empty}` });
-    expect(none.against).toEqual({ label: `git:${empty}:asyncapi.yaml`, missing: `asyncapi.yaml does not exist at ${empty}` });
+    expect(none.against).toEqual({
+      label: `git:${empty}:asyncapi.yaml`,
+      missing: `asyncapi.yaml does not exist at ${empty}`,
+    });
     const unknown = cli('registry', 'check', '--against', 'git:no-such-branch');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("netra-contracts: GIT_REF_UNKNOWN: git does not know the ref 'no-such-branch'");

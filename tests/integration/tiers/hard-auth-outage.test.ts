@@ -29,7 +29,14 @@ import {
 const VERIFIER_COOLDOWN_MS = 5_000;
 
 /** Connects until the provider accepts (each refusal is a real, recorded connection); returns the client and tries. */
-async function connectWhenAccepted(session: TestSession, wsUrl: string, authUrl: string, user: string, token: string, limitMs: number) {
+async function connectWhenAccepted(
+  session: TestSession,
+  wsUrl: string,
+  authUrl: string,
+  user: string,
+  token: string,
+  limitMs: number,
+) {
   const deadline = Date.now() + limitMs;
   const refusals: string[] = [];
   for (;;) {
@@ -69,7 +76,10 @@ describe('[hard] the auth service goes down and comes back', () => {
     await proxy.cut();
 
     // Clients cannot get tokens, and are told why.
-    await expect(fetchDevToken(stack.authUrl, 'kim', { timeoutMs: 2_000 })).rejects.toMatchObject({ name: 'AuthError', code: 'AUTH_UNAVAILABLE' });
+    await expect(fetchDevToken(stack.authUrl, 'kim', { timeoutMs: 2_000 })).rejects.toMatchObject({
+      name: 'AuthError',
+      code: 'AUTH_UNAVAILABLE',
+    });
 
     // The open socket keeps working: the run in flight completes, and a new run on it completes too.
     expect(await ivy.waitForTerminal(inFlight)).toMatchObject({ type: 'agent_completed', status: 'success' });
@@ -91,8 +101,17 @@ describe('[hard] the auth service goes down and comes back', () => {
     // A provider that starts during the outage has no keys at all: every new connection gets AUTH_UNAVAILABLE, even
     // one whose token the first provider would accept. (lee only ever uses this second provider: the rules engine
     // holds one server to "every connection of a user receives the user's runs", which two servers cannot do.)
-    fresh = await startProvider({ jwksUrl: jwksViaProxy, issuer: stack.auth.issuer, audience: stack.auth.audience, thinkMs: 20, toolMs: 20 });
-    const early = await connectUser(session, { wsUrl: fresh.url, authUrl: stack.authUrl }, 'lee', { token: leeToken, expect: 'refused' });
+    fresh = await startProvider({
+      jwksUrl: jwksViaProxy,
+      issuer: stack.auth.issuer,
+      audience: stack.auth.audience,
+      thinkMs: 20,
+      toolMs: 20,
+    });
+    const early = await connectUser(session, { wsUrl: fresh.url, authUrl: stack.authUrl }, 'lee', {
+      token: leeToken,
+      expect: 'refused',
+    });
     expect(early.frames.map((f) => f.error_code)).toEqual(['AUTH_UNAVAILABLE']);
     expect(early.closeInfo?.code).toBe(1008);
 
@@ -101,10 +120,24 @@ describe('[hard] the auth service goes down and comes back', () => {
 
     // Recovery: tokens can be fetched again, the unseen key verifies, the fresh provider gets its keys.
     const leeTokens = await fetchDevToken(stack.authUrl, 'lee');
-    const back = await connectWhenAccepted(session, stack.wsUrl, stack.authUrl, 'kim', unseenKeyToken, 3 * VERIFIER_COOLDOWN_MS);
+    const back = await connectWhenAccepted(
+      session,
+      stack.wsUrl,
+      stack.authUrl,
+      'kim',
+      unseenKeyToken,
+      3 * VERIFIER_COOLDOWN_MS,
+    );
     expect(back.refusals.every((code) => code === 'AUTH_UNAVAILABLE')).toBe(true);
     await back.client.waitForTerminal(await back.client.startRun('kim-1', MINIMAL_REQUEST));
-    const freshBack = await connectWhenAccepted(session, fresh.url, stack.authUrl, 'lee', leeTokens.access_token, 3 * VERIFIER_COOLDOWN_MS);
+    const freshBack = await connectWhenAccepted(
+      session,
+      fresh.url,
+      stack.authUrl,
+      'lee',
+      leeTokens.access_token,
+      3 * VERIFIER_COOLDOWN_MS,
+    );
     await freshBack.client.waitForTerminal(await freshBack.client.startRun('lee-1', MINIMAL_REQUEST));
 
     // ivy's socket was never interrupted.

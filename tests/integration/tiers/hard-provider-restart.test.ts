@@ -39,13 +39,20 @@ describe('[hard] the provider is stopped mid-run and started again on the same p
 
     // alice and bob start long runs; bob drops before the restart, alice is still there when it happens.
     const [alice, bob] = await Promise.all([connectUser(session, stack, 'alice'), connectUser(session, stack, 'bob')]);
-    const [aliceRun, bobRun] = await Promise.all([alice.startRun('alice-1', MULTI_TOOL_REQUEST), bob.startRun('bob-1', MULTI_TOOL_REQUEST)]);
+    const [aliceRun, bobRun] = await Promise.all([
+      alice.startRun('alice-1', MULTI_TOOL_REQUEST),
+      bob.startRun('bob-1', MULTI_TOOL_REQUEST),
+    ]);
     await bob.waitFor((m) => m.type === 'tool_executing');
     await bob.drop();
     await alice.waitFor((m) => m.type === 'tool_completed');
 
     await stack.stopProvider();
-    expect(await alice.waitForTerminal(aliceRun)).toMatchObject({ type: 'agent_error', code: 'PROVIDER_RESTARTED', retryable: true });
+    expect(await alice.waitForTerminal(aliceRun)).toMatchObject({
+      type: 'agent_error',
+      code: 'PROVIDER_RESTARTED',
+      retryable: true,
+    });
     expect(await alice.closed).toMatchObject({ code: 1001, by: 'server' });
 
     await stack.startProvider();
@@ -56,15 +63,25 @@ describe('[hard] the provider is stopped mid-run and started again on the same p
     ]);
     bob2.resume(bobRun);
     carol2.resume(carolRun);
-    expect(await bob2.waitForTerminal(bobRun)).toMatchObject({ type: 'agent_error', code: 'PROVIDER_RESTARTED', retryable: true });
+    expect(await bob2.waitForTerminal(bobRun)).toMatchObject({
+      type: 'agent_error',
+      code: 'PROVIDER_RESTARTED',
+      retryable: true,
+    });
     expect(await carol2.waitForTerminal(carolRun)).toMatchObject({ type: 'agent_completed', status: 'success' });
 
-    for (const [client, runId] of [[alice, aliceRun], [bob, bobRun], [carol, carolRun]] as const) {
+    for (const [client, runId] of [
+      [alice, aliceRun],
+      [bob, bobRun],
+      [carol, carolRun],
+    ] as const) {
       expect(client.ledger.complete(runId)).toBe(true);
       expect(client.ledger.repeats).toBe(0);
     }
     // The request was retryable: alice sends it again and it completes on the new provider.
-    expect(await alice2.waitForTerminal(await alice2.startRun('alice-2', MULTI_TOOL_REQUEST))).toMatchObject({ type: 'agent_completed' });
+    expect(await alice2.waitForTerminal(await alice2.startRun('alice-2', MULTI_TOOL_REQUEST))).toMatchObject({
+      type: 'agent_completed',
+    });
     await expectNoViolations(session);
   }, 90_000);
 });
@@ -99,7 +116,13 @@ describe('[hard] the provider crashes (SIGKILL) mid-run and a new process starts
     expect(await dana.closed).toMatchObject({ code: 1006, by: 'server' });
     expect(dana.ledger.complete(danaRun)).toBe(false);
 
-    const second = await spawnServe({ port: first.wsPort, authPort: first.authPort, eventLog, thinkMs: 20, toolMs: 20 });
+    const second = await spawnServe({
+      port: first.wsPort,
+      authPort: first.authPort,
+      eventLog,
+      thinkMs: 20,
+      toolMs: 20,
+    });
     expect(second.wsUrl).toBe(first.wsUrl);
     // The new process has new signing keys: clients get fresh tokens from it, as after any auth restart.
     const [dana2, eli2] = await Promise.all([
@@ -108,12 +131,21 @@ describe('[hard] the provider crashes (SIGKILL) mid-run and a new process starts
     ]);
     dana2.resume(danaRun);
     eli2.resume(eliRun);
-    expect(await dana2.waitForTerminal(danaRun)).toMatchObject({ type: 'agent_error', code: 'PROVIDER_RESTARTED', retryable: true });
+    expect(await dana2.waitForTerminal(danaRun)).toMatchObject({
+      type: 'agent_error',
+      code: 'PROVIDER_RESTARTED',
+      retryable: true,
+    });
     // The tool call the crash interrupted was closed, not left dangling.
-    const closedCall = dana.ledger.events(danaRun).find((e) => e.type === 'tool_completed' && e.tool_call_id === open.tool_call_id);
+    const closedCall = dana.ledger
+      .events(danaRun)
+      .find((e) => e.type === 'tool_completed' && e.tool_call_id === open.tool_call_id);
     expect(closedCall).toMatchObject({ status: 'error' });
     expect(await eli2.waitForTerminal(eliRun)).toMatchObject({ type: 'agent_completed', status: 'success' });
-    for (const [client, runId] of [[dana, danaRun], [eli, eliRun]] as const) {
+    for (const [client, runId] of [
+      [dana, danaRun],
+      [eli, eliRun],
+    ] as const) {
       expect(client.ledger.complete(runId)).toBe(true);
       expect(client.ledger.repeats).toBe(0);
     }

@@ -46,7 +46,10 @@ describe('[hard] a slow model', () => {
     // same session, and only for that (the profile is the only thing that changed).
     expect(recorded).toBeDefined();
     const tight = { ...profile('ci'), name: 'tight', silence_ms: THINK_MS / 2 };
-    const report = verifySessionText(recorded!.toText(), 'hard-slow-model.session.jsonl', { rules: loadRules(), profile: tight });
+    const report = verifySessionText(recorded!.toText(), 'hard-slow-model.session.jsonl', {
+      rules: loadRules(),
+      profile: tight,
+    });
     expect(report.violations.length).toBeGreaterThanOrEqual(5);
     expect([...new Set(report.violations.map((v) => v.rule))]).toEqual(['timing.no-silence']);
   });

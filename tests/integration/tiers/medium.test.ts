@@ -31,14 +31,19 @@ describe('[medium] 2 to 5 users at once', () => {
     const adaTab = await connectUser(session, stack, 'ada');
 
     const started = await Promise.all(
-      clients.flatMap((c, i) => [c.startRun(`m5-${i}-a`, MULTI_TOOL_REQUEST), c.startRun(`m5-${i}-b`, FORECAST_REQUEST)]),
+      clients.flatMap((c, i) => [
+        c.startRun(`m5-${i}-a`, MULTI_TOOL_REQUEST),
+        c.startRun(`m5-${i}-b`, FORECAST_REQUEST),
+      ]),
     );
     const terminals = await Promise.all(started.map((runId, k) => clients[Math.floor(k / 2)].waitForTerminal(runId)));
     expect(terminals.map((t) => t.type)).toEqual(started.map(() => 'agent_completed'));
     for (const runId of started.slice(0, 2)) await adaTab.waitForTerminal(runId);
 
     // Isolation as the scenario defines it: each connection saw exactly the runs its own user started.
-    clients.forEach((c, i) => expect([...c.ledger.runs.keys()].sort()).toEqual([started[2 * i], started[2 * i + 1]].sort()));
+    clients.forEach((c, i) =>
+      expect([...c.ledger.runs.keys()].sort()).toEqual([started[2 * i], started[2 * i + 1]].sort()),
+    );
     expect([...adaTab.ledger.runs.keys()].sort()).toEqual(started.slice(0, 2).sort());
     // Ordering was really exercised: two runs of one connection interleaved, so per-run seq order is not trivial.
     const interleaved = clients.some((c) => {
@@ -52,7 +57,13 @@ describe('[medium] 2 to 5 users at once', () => {
   it('[medium] an auth failure and recovery: each bad token is refused with its code and close 1008, then a good token works', async () => {
     const session = createTestSession('medium-auth-failure-recovery');
     const now = Math.floor(Date.now() / 1000);
-    const base = { sub: 'fay', iss: stack.auth.issuer, aud: stack.auth.audience, token_type: 'access', permissions: ['chat'] };
+    const base = {
+      sub: 'fay',
+      iss: stack.auth.issuer,
+      aud: stack.auth.audience,
+      token_type: 'access',
+      permissions: ['chat'],
+    };
     const good = await stack.auth.issueTokens('fay');
     const tampered = `${good.access_token.slice(0, -4)}${good.access_token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     const cases: { token?: string; code: string }[] = [
@@ -60,11 +71,22 @@ describe('[medium] 2 to 5 users at once', () => {
       { token: tampered, code: 'TOKEN_INVALID' },
       { token: await stack.auth.signForTesting({ ...base, iat: now - 600, exp: now - 300 }), code: 'TOKEN_EXPIRED' },
       { token: good.refresh_token, code: 'TOKEN_WRONG_TYPE' },
-      { token: (await stack.auth.issueTokens('fay', { permissions: ['read'] })).access_token, code: 'PERMISSION_DENIED' },
-      { token: await stack.auth.signForTesting({ ...base, aud: 'someone-else', iat: now, exp: now + 300 }), code: 'TOKEN_INVALID' },
+      {
+        token: (await stack.auth.issueTokens('fay', { permissions: ['read'] })).access_token,
+        code: 'PERMISSION_DENIED',
+      },
+      {
+        token: await stack.auth.signForTesting({ ...base, aud: 'someone-else', iat: now, exp: now + 300 }),
+        code: 'TOKEN_INVALID',
+      },
     ];
     for (const { token, code } of cases) {
-      const refused = await connectUser(session, stack, 'fay', token === undefined ? { via: 'none', expect: 'refused' } : { token, expect: 'refused' });
+      const refused = await connectUser(
+        session,
+        stack,
+        'fay',
+        token === undefined ? { via: 'none', expect: 'refused' } : { token, expect: 'refused' },
+      );
       expect(refused.frames.map((f) => [f.type, f.error_code])).toEqual([['error_message', code]]);
       expect(refused.closeInfo).toMatchObject({ code: 1008, by: 'server' });
     }
@@ -77,12 +99,16 @@ describe('[medium] 2 to 5 users at once', () => {
     // An auth_refresh with a broken token is refused but keeps the connection; one for another user closes it 1008.
     let from = fay.mark();
     fay.send({ type: 'auth_refresh', token: tampered, request_id: 'refresh-bad' });
-    expect(await fay.waitFor((m) => m.type === 'error_message', { from })).toMatchObject({ error_code: 'TOKEN_INVALID' });
+    expect(await fay.waitFor((m) => m.type === 'error_message', { from })).toMatchObject({
+      error_code: 'TOKEN_INVALID',
+    });
     const stillWorks = await fay.startRun('fay-2', MINIMAL_REQUEST);
     await fay.waitForTerminal(stillWorks);
     from = fay.mark();
     fay.send({ type: 'auth_refresh', token: (await stack.auth.issueTokens('mallory')).access_token });
-    expect(await fay.waitFor((m) => m.type === 'error_message', { from })).toMatchObject({ error_code: 'AUTH_USER_MISMATCH' });
+    expect(await fay.waitFor((m) => m.type === 'error_message', { from })).toMatchObject({
+      error_code: 'AUTH_USER_MISMATCH',
+    });
     expect(await fay.closed).toMatchObject({ code: 1008, by: 'server' });
 
     // ... and fay comes back on a new connection with her own token.
@@ -105,8 +131,14 @@ describe('[medium] token refresh mid-run', () => {
 
   it('[medium] auth_refresh with a refreshed token keeps the connection past the first token; without it TOKEN_EXPIRED, then resume recovers', async () => {
     const session = createTestSession('medium-token-refresh');
-    const [gus, hal] = await Promise.all([connectUser(session, stack, 'gus', { ttlS: 2 }), connectUser(session, stack, 'hal', { ttlS: 2 })]);
-    const [gusRun, halRun] = await Promise.all([gus.startRun('gus-1', MULTI_TOOL_REQUEST), hal.startRun('hal-1', MULTI_TOOL_REQUEST)]);
+    const [gus, hal] = await Promise.all([
+      connectUser(session, stack, 'gus', { ttlS: 2 }),
+      connectUser(session, stack, 'hal', { ttlS: 2 }),
+    ]);
+    const [gusRun, halRun] = await Promise.all([
+      gus.startRun('gus-1', MULTI_TOOL_REQUEST),
+      hal.startRun('hal-1', MULTI_TOOL_REQUEST),
+    ]);
 
     // gus refreshes through the auth service (POST /auth/refresh, single-use refresh token) and tells the socket.
     await sleep(500);
@@ -114,7 +146,9 @@ describe('[medium] token refresh mid-run', () => {
     gus.send({ type: 'auth_refresh', token: fresh.access_token });
 
     // hal does not: his connection ends with TOKEN_EXPIRED and 1008 while his run goes on.
-    expect(await hal.waitFor((m) => m.type === 'error_message', { what: 'TOKEN_EXPIRED' })).toMatchObject({ error_code: 'TOKEN_EXPIRED' });
+    expect(await hal.waitFor((m) => m.type === 'error_message', { what: 'TOKEN_EXPIRED' })).toMatchObject({
+      error_code: 'TOKEN_EXPIRED',
+    });
     expect(await hal.closed).toMatchObject({ code: 1008, by: 'server' });
     expect(hal.ledger.complete(halRun)).toBe(false);
 

@@ -1,12 +1,6 @@
 // A real AgentIO, as the provider implements it minus sockets and latency: it records what the agent does and runs
 // the tools with executeTool on the run's workload. Options make it behave like a provider under cancel or chaos.
-import {
-  executeTool,
-  resolveWorkload,
-  type AgentIO,
-  type AgentRequest,
-  type ToolOutcome,
-} from '../../../src/agents';
+import { executeTool, resolveWorkload, type AgentIO, type AgentRequest, type ToolOutcome } from '../../../src/agents';
 
 export type RecordedStep =
   | { kind: 'think'; reasoning: string }

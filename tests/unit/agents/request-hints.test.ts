@@ -1,8 +1,4 @@
-import {
-  asksForForecast,
-  growthFromRequest,
-  horizonsFromRequest,
-} from '../../../src/agents/request-hints';
+import { asksForForecast, growthFromRequest, horizonsFromRequest } from '../../../src/agents/request-hints';
 import { formatCount, formatPercent, formatUsd, toCents } from '../../../src/agents/pricing/money';
 
 describe('growthFromRequest', () => {

@@ -226,7 +226,9 @@ describe('contract.json and message schemas (in process)', () => {
         heartbeat_interval_ms: 15000,
       },
     });
-    expect(Object.keys(contract.channel?.close_codes ?? {})).toEqual(expect.arrayContaining(['1000', '1001', '1008', '1013']));
+    expect(Object.keys(contract.channel?.close_codes ?? {})).toEqual(
+      expect.arrayContaining(['1000', '1001', '1008', '1013']),
+    );
     expect(contract.spec).toBe('Netra Agent WebSocket@1.0.0');
     expect(contract.protocol_version).toBe('1.0');
     expect(contract.messages[0]).toEqual({ name: 'start_agent', type: 'start_agent', direction: 'receive', run: null });

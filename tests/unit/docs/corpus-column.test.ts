@@ -21,7 +21,10 @@ describe('docsColumn (corpus table)', () => {
       { path: 'broken.yml', file: path.join(out, 'broken.yml'), expectInvalid: true },
     ];
     const cells = await docsColumn.run(documents);
-    expect(cells.get('ours/asyncapi.yaml')).toEqual({ status: 'ok', text: expect.stringMatching(/^13 files, \d+ KB$/) });
+    expect(cells.get('ours/asyncapi.yaml')).toEqual({
+      status: 'ok',
+      text: expect.stringMatching(/^13 files, \d+ KB$/),
+    });
     expect(cells.has('broken.yml')).toBe(false);
     const html = readFileSync(path.join(out, 'docs', 'index.html'), 'utf8');
     expect(html).toContain('sent by the application');

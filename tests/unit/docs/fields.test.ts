@@ -83,7 +83,10 @@ describe('deriveFields', () => {
         Node: {
           type: 'object',
           title: 'Node',
-          properties: { name: { type: 'string', minLength: 1 }, children: { type: 'array', items: { $ref: '#/$defs/Node' } } },
+          properties: {
+            name: { type: 'string', minLength: 1 },
+            children: { type: 'array', items: { $ref: '#/$defs/Node' } },
+          },
         },
       },
     });
@@ -95,17 +98,18 @@ describe('deriveFields', () => {
   });
 
   it('stops a property that refers back to the payload itself', () => {
-    const table = deriveFields({ type: 'object', title: 'Self', properties: { parent: { $ref: '#' }, id: { type: 'integer' } } });
+    const table = deriveFields({
+      type: 'object',
+      title: 'Self',
+      properties: { parent: { $ref: '#' }, id: { type: 'integer' } },
+    });
     expect(table.rows.map((r) => r.path)).toEqual(['parent', 'id']);
     expect(table.rows[0].note).toMatch(/recursive: same shape as the payload/);
   });
 
   it('merges allOf into one shape', () => {
     const table = deriveFields({
-      allOf: [
-        { type: 'object', required: ['a'], properties: { a: { type: 'string' } } },
-        { $ref: '#/$defs/B' },
-      ],
+      allOf: [{ type: 'object', required: ['a'], properties: { a: { type: 'string' } } }, { $ref: '#/$defs/B' }],
       $defs: { B: { type: 'object', required: ['b'], properties: { b: { type: 'integer', minimum: 1 } } } },
     });
     expect(table.rows.map((r) => `${r.path}${r.required ? '*' : ''}`)).toEqual(['a*', 'b*']);
@@ -124,8 +128,15 @@ describe('deriveFields', () => {
       'variant:one of · option 2 of 2: Pong:0',
       'field:pong:1',
     ]);
-    const nested = deriveFields({ type: 'object', properties: { v: { anyOf: [{ type: 'string' }, { type: 'null' }] } } });
-    expect(nested.rows.map((r) => `${r.kind}:${r.type}`)).toEqual(['field:any of 2 options', 'variant:string', 'variant:null']);
+    const nested = deriveFields({
+      type: 'object',
+      properties: { v: { anyOf: [{ type: 'string' }, { type: 'null' }] } },
+    });
+    expect(nested.rows.map((r) => `${r.kind}:${r.type}`)).toEqual([
+      'field:any of 2 options',
+      'variant:string',
+      'variant:null',
+    ]);
   });
 
   it('describes a scalar payload and array-of-array items', () => {
@@ -134,7 +145,12 @@ describe('deriveFields', () => {
     ]);
     const grid = deriveFields({
       type: 'object',
-      properties: { grid: { type: 'array', items: { type: 'array', items: { type: 'object', properties: { v: { type: 'number' } } } } } },
+      properties: {
+        grid: {
+          type: 'array',
+          items: { type: 'array', items: { type: 'object', properties: { v: { type: 'number' } } } },
+        },
+      },
     });
     expect(grid.rows.map((r) => r.path)).toEqual(['grid', 'grid[]', 'grid[][].v']);
   });
@@ -146,14 +162,20 @@ describe('deriveFields', () => {
     expect(Math.max(...deep.rows.map((r) => r.depth))).toBe(4);
     expect(deep.rows[deep.rows.length - 1].note).toMatch(/deeper fields not shown/);
 
-    const wide = { type: 'object', properties: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, { type: 'string' }])) };
+    const wide = {
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, { type: 'string' }])),
+    };
     const capped = deriveFields(wide, { maxRows: 10 });
     expect(capped.rows).toHaveLength(10);
     expect(capped.omittedRows).toBe(40);
   });
 
   it('shortens long enums', () => {
-    const table = deriveFields({ type: 'object', properties: { c: { enum: Array.from({ length: 30 }, (_, i) => `v${i}`) } } }, { maxEnumValues: 3 });
+    const table = deriveFields(
+      { type: 'object', properties: { c: { enum: Array.from({ length: 30 }, (_, i) => `v${i}`) } } },
+      { maxEnumValues: 3 },
+    );
     expect(keys(table.rows[0])).toEqual(['enum "v0", "v1", "v2", … (+27 more)']);
     expect(table.rows[0].type).toBe('string');
   });

@@ -50,7 +50,11 @@ function writeSessions(dir: string): void {
   // Sorted first, but recorded against another contract: never an example source.
   writeFileSync(
     path.join(dir, 'a-other.session.jsonl'),
-    jsonl([header('Some Other API@1.0.0', 'other'), open, { kind: 'frame', t: 1, conn: 'c1', dir: 's2c', msg: started('run_other000') }]),
+    jsonl([
+      header('Some Other API@1.0.0', 'other'),
+      open,
+      { kind: 'frame', t: 1, conn: 'c1', dir: 's2c', msg: started('run_other000') },
+    ]),
   );
   writeFileSync(
     path.join(dir, 'b-happy.session.jsonl'),
@@ -58,9 +62,21 @@ function writeSessions(dir: string): void {
       header('Netra Agent WebSocket@1.0.0', 'happy'),
       open,
       // line 3: a negative frame (unknown field on a closed message): not an example
-      { kind: 'frame', t: 2, conn: 'c1', dir: 'c2s', msg: { type: 'start_agent', request_id: 'req-1', user_request: 'x', content: 'y' } },
+      {
+        kind: 'frame',
+        t: 2,
+        conn: 'c1',
+        dir: 'c2s',
+        msg: { type: 'start_agent', request_id: 'req-1', user_request: 'x', content: 'y' },
+      },
       // line 4: the first valid start_agent
-      { kind: 'frame', t: 3, conn: 'c1', dir: 'c2s', msg: { type: 'start_agent', request_id: 'req-1', user_request: 'Optimise my AI costs.' } },
+      {
+        kind: 'frame',
+        t: 3,
+        conn: 'c1',
+        dir: 'c2s',
+        msg: { type: 'start_agent', request_id: 'req-1', user_request: 'Optimise my AI costs.' },
+      },
       // line 5
       { kind: 'frame', t: 4, conn: 'c1', dir: 's2c', msg: started('run_happy0001') },
       // line 6: a token the recorder redacted still makes a valid example
@@ -70,7 +86,11 @@ function writeSessions(dir: string): void {
   );
   writeFileSync(
     path.join(dir, 'c-later.session.jsonl'),
-    jsonl([header('Netra Agent WebSocket@1.0.0', 'later'), open, { kind: 'frame', t: 1, conn: 'c1', dir: 's2c', msg: started('run_later0001') }]),
+    jsonl([
+      header('Netra Agent WebSocket@1.0.0', 'later'),
+      open,
+      { kind: 'frame', t: 1, conn: 'c1', dir: 's2c', msg: started('run_later0001') },
+    ]),
   );
 }
 
@@ -81,7 +101,12 @@ function section(html: string, id: string): string {
 
 describe('generateDocs on asyncapi.yaml', () => {
   it('is byte-identical from run to run and writes exactly its files', async () => {
-    const options = { spec, rulesDir: path.join(ROOT, 'contracts'), registryDir: path.join(work, 'no-registry'), projectRoot: ROOT };
+    const options = {
+      spec,
+      rulesDir: path.join(ROOT, 'contracts'),
+      registryDir: path.join(work, 'no-registry'),
+      projectRoot: ROOT,
+    };
     const a = await generateDocs(options);
     const b = await generateDocs(options);
     expect([...a.files.keys()]).toEqual(['index.html', ...spec.messages.map((m) => `schemas/${m.name}.json`)]);
@@ -103,13 +128,17 @@ describe('generateDocs on asyncapi.yaml', () => {
       expect(Object.keys(schema.properties)).toContain('type');
       for (const field of Object.keys(schema.properties)) expect(part).toContain(`data-field="${field}"`);
     }
-    expect(section(html, 'msg-agent_completed')).toContain('data-field="result.recommendations[].estimated_monthly_savings_usd"');
+    expect(section(html, 'msg-agent_completed')).toContain(
+      'data-field="result.recommendations[].estimated_monthly_savings_usd"',
+    );
     expect(section(html, 'msg-agent_started')).toContain('<span class="badge send">server → client</span>');
     expect(section(html, 'msg-start_agent')).toContain('<span class="badge receive">client → server</span>');
   });
 
   it('loads nothing from outside the page: strict CSP whose hashes match the inline style and script', async () => {
-    const html = (await generateDocs({ spec, rulesDir: path.join(ROOT, 'contracts'), projectRoot: ROOT })).files.get('index.html') as string;
+    const html = (await generateDocs({ spec, rulesDir: path.join(ROOT, 'contracts'), projectRoot: ROOT })).files.get(
+      'index.html',
+    ) as string;
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] as string;
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] as string;
     const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
@@ -124,22 +153,37 @@ describe('generateDocs on asyncapi.yaml', () => {
   });
 
   it('draws the lifecycle from the rules and lists rules and timing profiles', async () => {
-    const html = (await generateDocs({ spec, rulesDir: path.join(ROOT, 'contracts'), projectRoot: ROOT })).files.get('index.html') as string;
+    const html = (await generateDocs({ spec, rulesDir: path.join(ROOT, 'contracts'), projectRoot: ROOT })).files.get(
+      'index.html',
+    ) as string;
     expect(html).toContain('<svg class="lifecycle"');
     expect(html).toContain('data-from="tool_executing" data-to="tool_completed"');
     expect(html).toContain('id="rule-order.allowed-transitions"');
-    expect(html).toMatch(/<tr data-key="first_event_ms"><td><code>first_event_ms<\/code><\/td><td class="mono">100<\/td>/);
+    expect(html).toMatch(
+      /<tr data-key="first_event_ms"><td><code>first_event_ms<\/code><\/td><td class="mono">100<\/td>/,
+    );
   });
 
   it('degrades gracefully when sessions, rules and registry do not exist', async () => {
     const missing = path.join(work, 'missing');
-    const site = await generateDocs({ spec, sessionsDir: missing, rulesDir: missing, registryDir: missing, projectRoot: work });
+    const site = await generateDocs({
+      spec,
+      sessionsDir: missing,
+      rulesDir: missing,
+      registryDir: missing,
+      projectRoot: work,
+    });
     const html = site.files.get('index.html') as string;
     expect(html).toContain('No lifecycle rules');
     expect(html).toContain('No rules in <code>missing</code>');
     expect(html).toContain('No schema registry yet');
     expect(html).toContain('No recorded sessions in <code>missing</code> yet');
-    expect(site.stats).toMatchObject({ recordedExamples: 0, documentExamples: spec.messages.length, rules: 0, lifecycle: false });
+    expect(site.stats).toMatchObject({
+      recordedExamples: 0,
+      documentExamples: spec.messages.length,
+      rules: 0,
+      lifecycle: false,
+    });
   });
 
   it('refuses rules or profiles that exist but are malformed, with the rules engine’s typed errors (exit 2)', async () => {
@@ -149,7 +193,10 @@ describe('generateDocs on asyncapi.yaml', () => {
     await expect(generateDocs({ spec, rulesDir: dir })).rejects.toMatchObject({ code: 'RULES_INVALID', exitCode: 2 });
     rmSync(path.join(dir, 'rules'), { recursive: true });
     writeFileSync(path.join(dir, 'profiles.yaml'), 'profiles: { local: { first_event_ms: fast } }\n');
-    await expect(generateDocs({ spec, rulesDir: dir })).rejects.toMatchObject({ code: 'PROFILES_INVALID', exitCode: 2 });
+    await expect(generateDocs({ spec, rulesDir: dir })).rejects.toMatchObject({
+      code: 'PROFILES_INVALID',
+      exitCode: 2,
+    });
   });
 });
 
@@ -165,9 +212,13 @@ describe('examples from recorded sessions', () => {
   });
 
   it('takes the first valid frame of each type, in sorted files, skipping other contracts and invalid frames', () => {
-    expect(section(html, 'msg-start_agent')).toContain('Recorded in <code>sessions/b-happy.session.jsonl</code> line 4, scenario <code>happy</code>.');
+    expect(section(html, 'msg-start_agent')).toContain(
+      'Recorded in <code>sessions/b-happy.session.jsonl</code> line 4, scenario <code>happy</code>.',
+    );
     expect(section(html, 'msg-start_agent')).toContain('Optimise my AI costs.');
-    expect(section(html, 'msg-agent_started')).toContain('Recorded in <code>sessions/b-happy.session.jsonl</code> line 5');
+    expect(section(html, 'msg-agent_started')).toContain(
+      'Recorded in <code>sessions/b-happy.session.jsonl</code> line 5',
+    );
     expect(section(html, 'msg-agent_started')).toContain('run_happy0001');
     expect(html).not.toContain('run_other000');
     expect(html).not.toContain('run_later0001');
@@ -199,7 +250,10 @@ describe('changelog from the schema registry', () => {
     expect(text).toContain(anchor);
     const next = text
       .replace('version: 1.0.0', 'version: 1.1.0')
-      .replace(/(    AgentStarted:[\s\S]*?\n      properties:\n)/, '$1        queue_position:\n          type: integer\n          description: Runs ahead of this one.\n');
+      .replace(
+        /(    AgentStarted:[\s\S]*?\n      properties:\n)/,
+        '$1        queue_position:\n          type: integer\n          description: Runs ahead of this one.\n',
+      );
     const nextFile = path.join(work, 'asyncapi-next.yaml');
     writeFileSync(nextFile, next);
     await registerSpec({ spec: nextFile, registryDir: registry, date: '2026-11-25' });
@@ -212,12 +266,16 @@ describe('changelog from the schema registry', () => {
     };
     expect(site.stats.changelogVersions).toBe(spec.messages.length + 1);
     expect(block('agent_started')).toContain('mode <code>FORWARD_TRANSITIVE</code>');
-    expect(block('agent_started')).toMatch(/<h4>v2 <span class="badge ok">compatible<\/span> <span class="muted">2026-11-25 · spec <code>1.1.0<\/code>/);
+    expect(block('agent_started')).toMatch(
+      /<h4>v2 <span class="badge ok">compatible<\/span> <span class="muted">2026-11-25 · spec <code>1.1.0<\/code>/,
+    );
     expect(block('agent_started')).toContain('<code>/properties/queue_position</code>');
     expect(block('agent_started')).toMatch(/<h4>v1 <span class="badge both">first version<\/span>/);
     expect(block('start_agent')).not.toContain('<h4>v2');
     // Messages in the spec's order.
-    expect(html.indexOf('data-message="connection_established">')).toBeLessThan(html.indexOf('data-message="agent_started">'));
+    expect(html.indexOf('data-message="connection_established">')).toBeLessThan(
+      html.indexOf('data-message="agent_started">'),
+    );
   });
 });
 
@@ -273,7 +331,11 @@ components:
 
 describe('closeCodesOf', () => {
   it('reads the close codes paragraph of a description', () => {
-    expect(closeCodesOf('Intro.\n\n**Close codes.** 1000 normal; 1001 server draining (reconnect and `resume`); 1008 policy.')).toEqual([
+    expect(
+      closeCodesOf(
+        'Intro.\n\n**Close codes.** 1000 normal; 1001 server draining (reconnect and `resume`); 1008 policy.',
+      ),
+    ).toEqual([
       { code: 1000, meaning: 'normal' },
       { code: 1001, meaning: 'server draining (reconnect and `resume`)' },
       { code: 1008, meaning: 'policy' },

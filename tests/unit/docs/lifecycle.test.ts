@@ -5,7 +5,9 @@ import { readRulesDoc } from '../../../src/docs/inputs/rules';
 const ROOT = path.resolve(__dirname, '../../..');
 
 function edgesOf(svg: string): string[] {
-  return [...svg.matchAll(/<path class="lc-edge lc-(\w+)" data-from="([^"]+)" data-to="([^"]+)"/g)].map((m) => `${m[2]}->${m[3]}:${m[1]}`);
+  return [...svg.matchAll(/<path class="lc-edge lc-(\w+)" data-from="([^"]+)" data-to="([^"]+)"/g)].map(
+    (m) => `${m[2]}->${m[3]}:${m[1]}`,
+  );
 }
 
 describe('lifecycle drawn from a transitions table', () => {
@@ -59,7 +61,12 @@ describe('lifecycle drawn from a transitions table', () => {
   it('changes with the table: a new transition is a new edge, a removed one is gone', () => {
     const before = edgesOf(lifecycleSvg(lifecycleFromTable(table)));
     const after = edgesOf(
-      lifecycleSvg(lifecycleFromTable({ ...table, transitions: { ...table.transitions, call: ['result', 'failed'], open: ['work'] } })),
+      lifecycleSvg(
+        lifecycleFromTable({
+          ...table,
+          transitions: { ...table.transitions, call: ['result', 'failed'], open: ['work'] },
+        }),
+      ),
     );
     expect(after).toContain('call->failed:forward');
     expect(after).not.toContain('open->done:forward');
@@ -68,7 +75,8 @@ describe('lifecycle drawn from a transitions table', () => {
 
   it('places states left to right by their longest path from the start, terminals last', () => {
     const svg = lifecycleSvg(lifecycleFromTable(table));
-    const x = (state: string): number => Number(new RegExp(`data-state="${state}"><rect x="([\\d.-]+)"`).exec(svg)?.[1]);
+    const x = (state: string): number =>
+      Number(new RegExp(`data-state="${state}"><rect x="([\\d.-]+)"`).exec(svg)?.[1]);
     expect(x('open')).toBeLessThan(x('work'));
     expect(x('work')).toBeLessThan(x('call'));
     expect(x('call')).toBeLessThan(x('result'));
@@ -97,7 +105,11 @@ describe('lifecycle drawn from a transitions table', () => {
     const transitions = order?.params.transitions as Record<string, string[]>;
     const expected = Object.entries(transitions).flatMap(([from, next]) => next.map((to) => `${from}->${to}`));
     const svg = lifecycleSvg(doc.lifecycle as NonNullable<typeof doc.lifecycle>);
-    expect(edgesOf(svg).map((e) => e.replace(/:\w+$/, '')).sort()).toEqual(expected.sort());
+    expect(
+      edgesOf(svg)
+        .map((e) => e.replace(/:\w+$/, ''))
+        .sort(),
+    ).toEqual(expected.sort());
     expect(doc.lifecycle?.pair).toEqual({ open: 'tool_executing', close: 'tool_completed', key: 'tool_call_id' });
   });
 });

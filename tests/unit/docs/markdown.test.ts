@@ -28,7 +28,9 @@ describe('renderMarkdown', () => {
     expect(renderInline('[spec](https://www.asyncapi.com/docs)')).toBe(
       '<a href="https://www.asyncapi.com/docs" rel="noopener noreferrer">spec</a>',
     );
-    expect(renderInline('[schema](schemas/a.json)')).toBe('<a href="schemas/a.json" rel="noopener noreferrer">schema</a>');
+    expect(renderInline('[schema](schemas/a.json)')).toBe(
+      '<a href="schemas/a.json" rel="noopener noreferrer">schema</a>',
+    );
     expect(renderInline('[x](javascript:alert(1))')).not.toContain('href');
     expect(renderInline('[x](data:text/html;base64,AAAA)')).toBe('x');
     expect(renderInline('[x](//evil.example/a)')).toBe('x');
@@ -41,7 +43,9 @@ describe('renderMarkdown', () => {
   });
 
   it('renders fenced code escaped and headings as bold lines', () => {
-    expect(renderMarkdown('# Title\n```\n<a>&\n```')).toBe('<p><strong>Title</strong></p>\n<pre><code>&lt;a&gt;&amp;</code></pre>');
+    expect(renderMarkdown('# Title\n```\n<a>&\n```')).toBe(
+      '<p><strong>Title</strong></p>\n<pre><code>&lt;a&gt;&amp;</code></pre>',
+    );
   });
 
   it('joins an indented continuation line to its list item', () => {

@@ -59,10 +59,20 @@ describe('loadProtocol', () => {
   it.each([
     ['missing file', undefined, 'CONTRACT_MISSING'],
     ['not JSON', 'not json', 'CONTRACT_INVALID'],
-    ['no run protocol', { title: 'T', version: '1', channel: { address: '/', limits: LIMITS }, messages: [] }, 'CONTRACT_INVALID'],
+    [
+      'no run protocol',
+      { title: 'T', version: '1', channel: { address: '/', limits: LIMITS }, messages: [] },
+      'CONTRACT_INVALID',
+    ],
     [
       'a missing limit',
-      { title: 'T', version: '1', channel: { address: '/', limits: {} }, messages: [], run: { events: [], start: 'a', terminals: [] } },
+      {
+        title: 'T',
+        version: '1',
+        channel: { address: '/', limits: {} },
+        messages: [],
+        run: { events: [], start: 'a', terminals: [] },
+      },
       'CONTRACT_INVALID',
     ],
   ])('refuses %s with a typed error, never a default', (name, body, code) => {

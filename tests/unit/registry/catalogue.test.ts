@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { changeKindNames, changeKinds, isChangeKind, renderRulesMarkdown, type ChangeKind } from '../../../src/registry';
+import {
+  changeKindNames,
+  changeKinds,
+  isChangeKind,
+  renderRulesMarkdown,
+  type ChangeKind,
+} from '../../../src/registry';
 import { schemaCases } from './kinds/all-cases';
 import { documentCases } from './document-cases';
 

@@ -58,7 +58,8 @@ describe.each(documentCases.map((c) => [`${c.kind} at ${c.path}`, c] as const))(
     for (const mode of compatibilityModes) {
       const backward = mode.startsWith('BACKWARD') || mode.startsWith('FULL');
       const forward = mode.startsWith('FORWARD') || mode.startsWith('FULL');
-      const expected = (backward && ['backward', 'both'].includes(c.breaks)) || (forward && ['forward', 'both'].includes(c.breaks));
+      const expected =
+        (backward && ['backward', 'both'].includes(c.breaks)) || (forward && ['forward', 'both'].includes(c.breaks));
       expect(isBreaking(c.kind, mode)).toBe(expected);
     }
   });
@@ -75,26 +76,44 @@ describe('judging', () => {
 
   it('judges a message by its direction: a new server message breaks FORWARD_TRANSITIVE, a new client message does not', () => {
     const sent = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(added('send'))));
-    const received = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(added('receive'))));
-    expect(sent.changes.find((c) => c.kind === 'MESSAGE_ADDED')).toMatchObject({ breaking: true, mode: 'FORWARD_TRANSITIVE' });
+    const received = diffDocuments(
+      documentModelFromSpec(specOf(base())),
+      documentModelFromSpec(specOf(added('receive'))),
+    );
+    expect(sent.changes.find((c) => c.kind === 'MESSAGE_ADDED')).toMatchObject({
+      breaking: true,
+      mode: 'FORWARD_TRANSITIVE',
+    });
     expect(sent.compatible).toBe(false);
-    expect(received.changes.find((c) => c.kind === 'MESSAGE_ADDED')).toMatchObject({ breaking: false, mode: 'BACKWARD_TRANSITIVE' });
+    expect(received.changes.find((c) => c.kind === 'MESSAGE_ADDED')).toMatchObject({
+      breaking: false,
+      mode: 'BACKWARD_TRANSITIVE',
+    });
     expect(received.compatible).toBe(true);
   });
 
   it("with role 'client', send and receive swap", () => {
-    const sent = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(added('send'))), { role: 'client' });
-    expect(sent.changes.find((c) => c.kind === 'MESSAGE_ADDED')).toMatchObject({ breaking: false, mode: 'BACKWARD_TRANSITIVE' });
+    const sent = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(added('send'))), {
+      role: 'client',
+    });
+    expect(sent.changes.find((c) => c.kind === 'MESSAGE_ADDED')).toMatchObject({
+      breaking: false,
+      mode: 'BACKWARD_TRANSITIVE',
+    });
   });
 
   it('--mode judges every change, message or document, by that mode', () => {
     const d = added('receive');
     d.servers.prod.security.push('jwt');
-    const report = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), { mode: 'FULL' });
+    const report = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), {
+      mode: 'FULL',
+    });
     expect(report.changes.every((c) => c.mode === 'FULL')).toBe(true);
     expect(report.changes.find((c) => c.kind === 'SERVER_SECURITY_ADDED')?.breaking).toBe(true);
     expect(report.changes.find((c) => c.kind === 'MESSAGE_ADDED')?.breaking).toBe(true);
-    const none = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), { mode: 'NONE' });
+    const none = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), {
+      mode: 'NONE',
+    });
     expect(none.compatible).toBe(true);
   });
 
@@ -103,18 +122,27 @@ describe('judging', () => {
     d.servers.prod.security.push('jwt');
     const report = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)));
     expect(report.changes).toHaveLength(1);
-    expect(report.changes[0]).toMatchObject({ kind: 'SERVER_SECURITY_ADDED', mode: 'BACKWARD_TRANSITIVE', breaking: false });
-    const strict = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), { documentMode: 'FULL_TRANSITIVE' });
+    expect(report.changes[0]).toMatchObject({
+      kind: 'SERVER_SECURITY_ADDED',
+      mode: 'BACKWARD_TRANSITIVE',
+      breaking: false,
+    });
+    const strict = diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), {
+      documentMode: 'FULL_TRANSITIVE',
+    });
     expect(strict.compatible).toBe(false);
   });
 
   it('uses per-message overrides', () => {
     const d = base();
-    d.messages.ping.payload = { ...tagged('ping'), properties: { ...(tagged('ping').properties as object), seq: { type: 'number' } } };
+    d.messages.ping.payload = {
+      ...tagged('ping'),
+      properties: { ...(tagged('ping').properties as object), seq: { type: 'number' } },
+    };
     const judged = (modes?: Record<string, 'NONE'>): boolean =>
-      diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), { messageModes: modes }).compatible;
+      diffDocuments(documentModelFromSpec(specOf(base())), documentModelFromSpec(specOf(d)), { messageModes: modes })
+        .compatible;
     expect(judged()).toBe(false); // TYPE_EXTENDED on a FORWARD_TRANSITIVE message
     expect(judged({ ping: 'NONE' })).toBe(true);
   });
 });
-

@@ -15,7 +15,11 @@ describe('diffSchemas: no change', () => {
 
   it('sees a schema moved into $defs (components) and referenced as the same schema', () => {
     const inline = { type: 'object', properties: { s: status, t: status } };
-    const referenced = { type: 'object', properties: { s: { $ref: '#/$defs/Status' }, t: { $ref: '#/$defs/Status' } }, $defs: { Status: status } };
+    const referenced = {
+      type: 'object',
+      properties: { s: { $ref: '#/$defs/Status' }, t: { $ref: '#/$defs/Status' } },
+      $defs: { Status: status },
+    };
     expect(diffSchemas(inline, referenced)).toEqual([]);
     expect(diffSchemas(referenced, inline)).toEqual([]);
   });
@@ -24,17 +28,28 @@ describe('diffSchemas: no change', () => {
     const oldRoot = { components: { schemas: { S: { type: 'integer' } } } };
     const newRoot = { components: { schemas: { S: { type: 'number' } } } };
     const schema = { type: 'object', properties: { n: { $ref: '#/components/schemas/S' } } };
-    expect(diffSchemas(schema, schema, { oldRoot, newRoot }).map((c) => [c.kind, c.path])).toEqual([['TYPE_EXTENDED', '/properties/n/type']]);
+    expect(diffSchemas(schema, schema, { oldRoot, newRoot }).map((c) => [c.kind, c.path])).toEqual([
+      ['TYPE_EXTENDED', '/properties/n/type'],
+    ]);
   });
 
   it('flattens an allOf composition that changes nothing', () => {
     const flat = { type: 'object', required: ['a'], properties: { a: { type: 'string' }, b: { type: 'integer' } } };
-    const composed = { allOf: [{ type: 'object', required: ['a'], properties: { a: { type: 'string' } } }, { properties: { b: { type: 'integer' } } }] };
+    const composed = {
+      allOf: [
+        { type: 'object', required: ['a'], properties: { a: { type: 'string' } } },
+        { properties: { b: { type: 'integer' } } },
+      ],
+    };
     expect(diffSchemas(flat, composed)).toEqual([]);
   });
 
   it('sees constraints moved from beside a oneOf into every branch as no change', () => {
-    const before = { type: 'object', required: ['kind'], oneOf: [{ properties: { kind: { const: 'a' } } }, { properties: { kind: { const: 'b' } } }] };
+    const before = {
+      type: 'object',
+      required: ['kind'],
+      oneOf: [{ properties: { kind: { const: 'a' } } }, { properties: { kind: { const: 'b' } } }],
+    };
     const after = {
       type: 'object',
       oneOf: [
@@ -46,7 +61,12 @@ describe('diffSchemas: no change', () => {
   });
 
   it('matches reordered oneOf branches by their discriminator', () => {
-    const a = { oneOf: [{ properties: { t: { const: 'x' } }, required: ['t'] }, { properties: { t: { const: 'y' } }, required: ['t'] }] };
+    const a = {
+      oneOf: [
+        { properties: { t: { const: 'x' } }, required: ['t'] },
+        { properties: { t: { const: 'y' } }, required: ['t'] },
+      ],
+    };
     const b = { oneOf: [a.oneOf[1], a.oneOf[0]] };
     expect(diffSchemas(a, b)).toEqual([]);
   });
@@ -56,16 +76,33 @@ describe('diffSchemas: no change', () => {
   });
 
   it('reports an edited branch inside it, not as a branch removed and added', () => {
-    const a = { oneOf: [{ type: 'object', properties: { t: { const: 'x' }, v: { type: 'string' } }, required: ['t'] }, { type: 'string' }] };
-    const b = { oneOf: [{ type: 'object', properties: { t: { const: 'x' }, v: { type: 'string', maxLength: 3 } }, required: ['t'] }, { type: 'string' }] };
-    expect(diffSchemas(a, b).map((c) => [c.kind, c.path])).toEqual([['MAX_LENGTH_ADDED', '/oneOf/0/properties/v/maxLength']]);
+    const a = {
+      oneOf: [
+        { type: 'object', properties: { t: { const: 'x' }, v: { type: 'string' } }, required: ['t'] },
+        { type: 'string' },
+      ],
+    };
+    const b = {
+      oneOf: [
+        { type: 'object', properties: { t: { const: 'x' }, v: { type: 'string', maxLength: 3 } }, required: ['t'] },
+        { type: 'string' },
+      ],
+    };
+    expect(diffSchemas(a, b).map((c) => [c.kind, c.path])).toEqual([
+      ['MAX_LENGTH_ADDED', '/oneOf/0/properties/v/maxLength'],
+    ]);
   });
 });
 
 describe('diffSchemas: cycles', () => {
   const tree = (leaf: unknown): unknown => ({
     $ref: '#/$defs/Node',
-    $defs: { Node: { type: 'object', properties: { value: leaf, children: { type: 'array', items: { $ref: '#/$defs/Node' } } } } },
+    $defs: {
+      Node: {
+        type: 'object',
+        properties: { value: leaf, children: { type: 'array', items: { $ref: '#/$defs/Node' } } },
+      },
+    },
   });
 
   it('terminates on recursive schemas and reports a change once, where it is', () => {
@@ -97,7 +134,29 @@ describe('diffSchemas: robustness', () => {
       tie('schema'),
     ),
     schema: fc.dictionary(
-      fc.constantFrom('type', 'properties', 'required', 'items', 'oneOf', 'anyOf', 'allOf', 'enum', 'const', 'maxLength', 'minimum', 'additionalProperties', '$ref', 'not', 'if', 'then', 'x-a', 'description', 'prefixItems', 'patternProperties', 'dependencies'),
+      fc.constantFrom(
+        'type',
+        'properties',
+        'required',
+        'items',
+        'oneOf',
+        'anyOf',
+        'allOf',
+        'enum',
+        'const',
+        'maxLength',
+        'minimum',
+        'additionalProperties',
+        '$ref',
+        'not',
+        'if',
+        'then',
+        'x-a',
+        'description',
+        'prefixItems',
+        'patternProperties',
+        'dependencies',
+      ),
       tie('value'),
       { maxKeys: 5 },
     ),
@@ -130,14 +189,23 @@ describe('diffSchemas: robustness', () => {
 
 describe('canonical form and fingerprints', () => {
   it('sorts keys and set-like arrays, keeps everything else', () => {
-    expect(canonicalJson({ type: ['string', 'null'], required: ['b', 'a'], enum: ['z', 'y'], properties: { required: { type: 'string' } } })).toBe(
+    expect(
+      canonicalJson({
+        type: ['string', 'null'],
+        required: ['b', 'a'],
+        enum: ['z', 'y'],
+        properties: { required: { type: 'string' } },
+      }),
+    ).toBe(
       '{"enum":["z","y"],"properties":{"required":{"type":"string"}},"required":["a","b"],"type":["null","string"]}',
     );
   });
 
   it('fingerprints the full clean form, annotations included', () => {
     expect(fingerprint({ type: 'string' })).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(fingerprint({ type: 'string', description: 'a' })).not.toBe(fingerprint({ type: 'string', description: 'b' }));
+    expect(fingerprint({ type: 'string', description: 'a' })).not.toBe(
+      fingerprint({ type: 'string', description: 'b' }),
+    );
   });
 });
 

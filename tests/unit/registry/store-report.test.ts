@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { formatReport, parseFormat, parseMode, readRegistry, RegistryError, type ReportInput } from '../../../src/registry';
+import {
+  formatReport,
+  parseFormat,
+  parseMode,
+  readRegistry,
+  RegistryError,
+  type ReportInput,
+} from '../../../src/registry';
 import { writeRegistry, type Registry } from '../../../src/registry/store';
 import type { JudgedChange } from '../../../src/registry';
 
@@ -16,13 +23,23 @@ const registry: Registry = {
   role: 'server',
   document_compatibility: 'BACKWARD_TRANSITIVE',
   messages: {
-    zeta: { direction: 'send', compatibility: 'FORWARD_TRANSITIVE', versions: [{ version: 1, fingerprint: `sha256:${'a'.repeat(64)}`, spec_version: '1.0', date: '2026-01-01' }] },
+    zeta: {
+      direction: 'send',
+      compatibility: 'FORWARD_TRANSITIVE',
+      versions: [{ version: 1, fingerprint: `sha256:${'a'.repeat(64)}`, spec_version: '1.0', date: '2026-01-01' }],
+    },
     alpha: {
       direction: 'receive',
       compatibility: 'NONE',
       versions: [
         { version: 1, fingerprint: `sha256:${'b'.repeat(64)}`, spec_version: '1.0', date: '2026-01-01' },
-        { version: 2, fingerprint: `sha256:${'c'.repeat(64)}`, spec_version: '2.0', date: '2026-02-01', forced_reason: 'why: because' },
+        {
+          version: 2,
+          fingerprint: `sha256:${'c'.repeat(64)}`,
+          spec_version: '2.0',
+          date: '2026-02-01',
+          forced_reason: 'why: because',
+        },
       ],
       removed: { spec_version: '3.0', date: '2026-03-01', reason: 'gone' },
     },
@@ -46,7 +63,7 @@ describe('registry.yaml', () => {
     writeRegistry(dir, registry);
     const first = readFileSync(path.join(dir, 'registry.yaml'), 'utf8');
     expect(first.indexOf('alpha:')).toBeLessThan(first.indexOf('zeta:'));
-    expect(first).toContain("spec_version: \"1.0\"");
+    expect(first).toContain('spec_version: "1.0"');
     const read = readRegistry(dir);
     expect(read).toEqual(registry);
     writeRegistry(dir, read);
@@ -56,14 +73,24 @@ describe('registry.yaml', () => {
   it('says what is wrong, and where, with a malformed registry', () => {
     expectInvalid('format: 2\nmessages: {}\n', 'format');
     expectInvalid('format: 1\nmessages:\n  a:\n    direction: sideways\n', 'messages.a.direction');
-    expectInvalid('format: 1\nmessages:\n  a:\n    direction: send\n    compatibility: SOMETIMES\n    versions: [{version: 1, fingerprint: "sha256:' + 'a'.repeat(64) + '", spec_version: "1", date: "2026-01-01"}]\n', "'SOMETIMES' is not a compatibility mode");
-    expectInvalid('format: 1\nmessages:\n  a:\n    direction: send\n    compatibility: NONE\n    versions: [{version: 2, fingerprint: x, spec_version: "1", date: d}]\n', 'messages.a.versions[0].version: must be 1');
+    expectInvalid(
+      'format: 1\nmessages:\n  a:\n    direction: send\n    compatibility: SOMETIMES\n    versions: [{version: 1, fingerprint: "sha256:' +
+        'a'.repeat(64) +
+        '", spec_version: "1", date: "2026-01-01"}]\n',
+      "'SOMETIMES' is not a compatibility mode",
+    );
+    expectInvalid(
+      'format: 1\nmessages:\n  a:\n    direction: send\n    compatibility: NONE\n    versions: [{version: 2, fingerprint: x, spec_version: "1", date: d}]\n',
+      'messages.a.versions[0].version: must be 1',
+    );
     expectInvalid(': : :\n  - [', 'not valid YAML');
   });
 
   it('reports a missing registry as REGISTRY_NOT_FOUND (exit 2)', () => {
     mkdirSync(path.join(dir, 'empty'));
-    expect(() => readRegistry(path.join(dir, 'empty'))).toThrow(expect.objectContaining({ code: 'REGISTRY_NOT_FOUND', exitCode: 2 }));
+    expect(() => readRegistry(path.join(dir, 'empty'))).toThrow(
+      expect.objectContaining({ code: 'REGISTRY_NOT_FOUND', exitCode: 2 }),
+    );
   });
 });
 
@@ -92,12 +119,23 @@ describe('reports', () => {
     file: 'specs/a,b.yaml',
     ok: false,
     compatible: false,
-    changes: [change, { ...change, kind: 'DESCRIPTION_CHANGED', path: '/description', breaking: false, breaks: 'none', detail: 'reworded' }],
+    changes: [
+      change,
+      {
+        ...change,
+        kind: 'DESCRIPTION_CHANGED',
+        path: '/description',
+        breaking: false,
+        breaks: 'none',
+        detail: 'reworded',
+      },
+    ],
     drift: [],
     integrity: [],
     notes: [],
     subjects: ['agent_completed', 'resume'],
-    lineOf: (docPath, pointer) => (docPath === '/components/messages/agent_completed' && pointer === '/properties/status/enum' ? 42 : 7),
+    lineOf: (docPath, pointer) =>
+      docPath === '/components/messages/agent_completed' && pointer === '/properties/status/enum' ? 42 : 7,
     docPathOf: (m) => `/components/messages/${m}`,
     json: { compatible: false },
   };
@@ -114,7 +152,9 @@ describe('reports', () => {
   it('github: one ::error per breaking change, with escaped properties and data', () => {
     const lines = formatReport(input, 'github').trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^::error file=specs\/a%2Cb\.yaml,line=42,title=ENUM_ARRAY_EXTENDED::agent_completed payload \/properties\/status\/enum: added "paused", 100%25 <new>\./);
+    expect(lines[0]).toMatch(
+      /^::error file=specs\/a%2Cb\.yaml,line=42,title=ENUM_ARRAY_EXTENDED::agent_completed payload \/properties\/status\/enum: added "paused", 100%25 <new>\./,
+    );
   });
 
   it('junit: one test case per message, the document and failures escaped', () => {

@@ -51,7 +51,11 @@ test('connections were reset, and no lost start was given up', () => {
 
 test('every event of every run arrived exactly once; replays counted as redelivered, never as duplicates', () => {
   expect(report.events.expected).toBeGreaterThan(0);
-  expect({ missing: report.events.missing, delivered: report.events.delivered, duplicates: report.events.duplicates }).toEqual({
+  expect({
+    missing: report.events.missing,
+    delivered: report.events.delivered,
+    duplicates: report.events.duplicates,
+  }).toEqual({
     missing: 0,
     delivered: report.events.expected,
     duplicates: 0,

@@ -49,7 +49,12 @@ const variants: {
   },
   {
     name: 'behind $ref',
-    wrap: (s) => ({ type: 'object', required: ['outer'], properties: { outer: { $ref: '#/$defs/Inner' } }, $defs: { Inner: s } }),
+    wrap: (s) => ({
+      type: 'object',
+      required: ['outer'],
+      properties: { outer: { $ref: '#/$defs/Inner' } },
+      $defs: { Inner: s },
+    }),
     prefix: '/properties/outer',
     data: (v) => ({ outer: v }),
   },
@@ -64,13 +69,16 @@ describe.each(schemaCases.map((c) => [label(c), c] as const))('%s', (_name, c) =
     expect(changeKinds[c.kind].breaks).toBe(c.breaks);
   });
 
-  it.each(variants.filter((v) => !(c.rootOnly === true && v.name !== 'root')))('is reported $name, and nothing else', (v) => {
-    const changes = diffSchemas(v.wrap(c.old), v.wrap(c.new));
-    const expected = [c.kind, ...(c.extra ?? [])].sort();
-    expect(changes.map((x) => x.kind).sort()).toEqual(expected);
-    expect(changes.find((x) => x.kind === c.kind)?.path).toBe(v.prefix + c.path);
-    for (const x of changes) expect(x.detail.length).toBeGreaterThan(0);
-  });
+  it.each(variants.filter((v) => !(c.rootOnly === true && v.name !== 'root')))(
+    'is reported $name, and nothing else',
+    (v) => {
+      const changes = diffSchemas(v.wrap(c.old), v.wrap(c.new));
+      const expected = [c.kind, ...(c.extra ?? [])].sort();
+      expect(changes.map((x) => x.kind).sort()).toEqual(expected);
+      expect(changes.find((x) => x.kind === c.kind)?.path).toBe(v.prefix + c.path);
+      for (const x of changes) expect(x.detail.length).toBeGreaterThan(0);
+    },
+  );
 
   it('reversed, is reported as its mirror and breaks the other way', () => {
     const forward: SchemaChange[] = diffSchemas(c.old, c.new);
@@ -106,7 +114,9 @@ describe.each(schemaCases.map((c) => [label(c), c] as const))('%s', (_name, c) =
     for (const mode of compatibilityModes) {
       const backward = mode.startsWith('BACKWARD') || mode.startsWith('FULL');
       const forward = mode.startsWith('FORWARD') || mode.startsWith('FULL');
-      const expected = (backward && (breaks === 'backward' || breaks === 'both')) || (forward && (breaks === 'forward' || breaks === 'both'));
+      const expected =
+        (backward && (breaks === 'backward' || breaks === 'both')) ||
+        (forward && (breaks === 'forward' || breaks === 'both'));
       expect(isBreaking(c.kind, mode)).toBe(expected);
     }
   });
@@ -126,12 +136,19 @@ describe('schema kind coverage', () => {
       const cases = schemaCases.filter((c) => c.kind === kind);
       const mirrored = schemaCases.filter((c) => c.mirror === kind && c.extra === undefined);
       if (cases.some((c) => c.conservative === true) || mirrored.some((c) => c.conservative === true)) continue;
-      const backward = [...cases.flatMap((c) => c.witnesses?.backward ?? []), ...mirrored.flatMap((c) => c.witnesses?.forward ?? [])];
-      const forward = [...cases.flatMap((c) => c.witnesses?.forward ?? []), ...mirrored.flatMap((c) => c.witnesses?.backward ?? [])];
-      if ((rule.breaks === 'backward' || rule.breaks === 'both') && backward.length === 0) missing.push(`${kind} backward`);
-      if ((rule.breaks === 'forward' || rule.breaks === 'both') && forward.length === 0) missing.push(`${kind} forward`);
+      const backward = [
+        ...cases.flatMap((c) => c.witnesses?.backward ?? []),
+        ...mirrored.flatMap((c) => c.witnesses?.forward ?? []),
+      ];
+      const forward = [
+        ...cases.flatMap((c) => c.witnesses?.forward ?? []),
+        ...mirrored.flatMap((c) => c.witnesses?.backward ?? []),
+      ];
+      if ((rule.breaks === 'backward' || rule.breaks === 'both') && backward.length === 0)
+        missing.push(`${kind} backward`);
+      if ((rule.breaks === 'forward' || rule.breaks === 'both') && forward.length === 0)
+        missing.push(`${kind} forward`);
     }
     expect(missing).toEqual([]);
   });
-
 });
