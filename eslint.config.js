@@ -66,12 +66,12 @@ module.exports = tseslint.config(
     languageOptions: { parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },
     plugins: { 'import-x': importX, boundaries },
     settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
       'import/resolver': { typescript: { project: 'tsconfig.json' } },
       'boundaries/elements': Object.keys(LAYERS).map((layer) => ({
         type: layer,
         pattern: `src/${layer}`,
-        mode: 'folder',
       })),
       'boundaries/include': ['src/**/*.ts'],
     },
@@ -94,6 +94,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-dynamic-delete': 'off',
     },
   },
   {
@@ -102,6 +103,7 @@ module.exports = tseslint.config(
   },
   {
     files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -1,4 +1,4 @@
-import { formatCount, formatDollars, formatPercent, formatUsd, toCents } from './pricing/money';
+import { formatCount, formatDollars, formatPercent, formatUsd } from './pricing/money';
 import type { CostAnalysis } from './tools/cost-analyzer';
 import type { ForecastHorizon, SpendForecast } from './tools/spend-forecaster';
 import type { AgentAnswer, Workload } from './types';

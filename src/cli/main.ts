@@ -22,7 +22,7 @@ type Register = (program: Command) => void;
 function loadRegister(module: string): Register {
   // Loaded on demand: each command pulls in its own capability (parser, ajv, ws, jose...), and loading all of them
   // costs most of a second before any work starts.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   return (require(`./commands/${module}`) as { register: Register }).register;
 }
 

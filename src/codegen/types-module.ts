@@ -169,7 +169,7 @@ export async function typesModule(spec: Spec): Promise<string> {
       ? { title: 'AnyMessage', tsType: 'never', $defs: defs }
       : { title: 'AnyMessage', anyOf: allNames.map((n) => ({ $ref: `#/$defs/${n}` })), $defs: defs };
   // Loaded on first use: it pulls in prettier, which importing the codegen module (say, for createAjv) must not.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { compile } = require('json-schema-to-typescript') as typeof import('json-schema-to-typescript');
   let code: string;
   try {

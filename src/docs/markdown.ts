@@ -13,6 +13,7 @@ import { escapeHtml } from './escape';
  * isSafeHref('javascript:alert(1)');       // false
  */
 export function isSafeHref(url: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what an href must not hold
   if (url === '' || /[\s\u0000-\u001f\u007f\\]/.test(url) || url.startsWith('//')) return false;
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
   return scheme === null || /^https?$/i.test(scheme[1]);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'fs';
-import path from 'path';
 import YAML from 'yaml';
 import { RulesError } from './errors';
 import type { Profile, ProfileSet } from './types';

@@ -1,11 +1,10 @@
 import { loadProtocol } from '../protocol';
-import { createWriteStream, mkdirSync, readFileSync } from 'fs';
+import { createWriteStream, mkdirSync } from 'fs';
 import path from 'path';
 import { performance } from 'perf_hooks';
 import { SessionError } from './errors';
 import { REDACTED, redactClientMessage, redactTokens } from './redact';
 import type { Direction } from './types';
-import { projectPath } from '../util/paths';
 
 /** What the caller says about the session; `spec` defaults to `<title>@<version>` of `generated/contract.json`. */
 export interface SessionHeaderInput {

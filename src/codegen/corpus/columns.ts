@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { CorpusCell, CorpusColumn, CorpusDocument } from './model';
+import type { CorpusCell, CorpusColumn } from './model';
 
 type TypeScript = typeof import('typescript');
 
@@ -14,7 +14,7 @@ export const tscColumn: CorpusColumn = {
     const generated = documents.filter((d) => d.outDir !== undefined);
     if (generated.length === 0) return cells;
     // Loaded lazily: TypeScript is a dev dependency and only this development command needs it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const ts = require('typescript') as TypeScript;
     const roots = generated.flatMap((d) => [
       path.join(d.outDir as string, 'types.ts'),
@@ -144,7 +144,6 @@ export const examplesColumn: CorpusColumn = {
       if (d.spec === undefined || d.outDir === undefined) continue;
       let generated: GeneratedValidators;
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         generated = require(path.join(d.outDir, 'validators', 'index.js')) as GeneratedValidators;
       } catch (err) {
         cells.set(d.path, {

@@ -31,7 +31,7 @@ export interface RecordedExamples {
 }
 
 /** Stops the scan of a file once nothing more is wanted from it. */
-class StopScan {}
+class StopScan extends Error {}
 
 function valueAt(root: unknown, pointer: string): unknown {
   let node = root;

@@ -6,7 +6,7 @@ export const orderChecks: CheckKind[] = [
     kind: 'first_event_type',
     family: 'order',
     vars: [],
-    create({ params, protocol, report }) {
+    create({ params, report }) {
       const startType: string = params.type;
       return {
         runEventFirst(f, run) {
@@ -78,7 +78,7 @@ export const orderChecks: CheckKind[] = [
       }
       return undefined;
     },
-    create({ params, protocol, report }) {
+    create({ params, report }) {
       const start: string = params.start;
       const terminals = new Set<string>(params.terminals);
       const allowed = new Map<string, Set<string>>(

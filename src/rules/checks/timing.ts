@@ -6,7 +6,7 @@ export const timingChecks: CheckKind[] = [
     kind: 'first_event_within',
     family: 'timing',
     vars: ['limit_ms', 'elapsed_ms'],
-    create({ params, protocol, report }) {
+    create({ params, report }) {
       const limit: number = params.limit_ms;
       return {
         runEventFirst(f, run) {
@@ -52,7 +52,7 @@ export const timingChecks: CheckKind[] = [
     kind: 'max_silence',
     family: 'timing',
     vars: ['limit_ms', 'elapsed_ms'],
-    create({ params, protocol, report }) {
+    create({ params, report }) {
       const limit: number = params.limit_ms;
       return {
         runEventFirst(f, run) {

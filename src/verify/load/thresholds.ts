@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import YAML from 'yaml';
 import { LoadError } from './errors';
 import type { LoadReport, ThresholdOutcome } from './report';

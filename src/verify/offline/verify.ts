@@ -1,13 +1,10 @@
 import { loadProtocol } from '../../protocol';
-import { readFileSync } from 'fs';
-import path from 'path';
 import { readSessionText, SessionError, visitSessionText, type SessionHeader } from '../../sessions';
 import { createChecker } from '../../rules/checker';
 import { loadRules } from '../../rules/load';
 import { loadProfiles } from '../../rules/profiles';
 import type { CheckerStats, MessageValidators, Profile, RuleDef, RuleSet, Violation } from '../../rules/types';
 import { loadGeneratedValidators } from '../../protocol/validators';
-import { projectPath } from '../../util/paths';
 
 export interface VerifyOptions {
   /** Timing profile name (default: the profiles file's default). */

@@ -58,7 +58,7 @@ describe('netra-contracts verify', () => {
     const { code, stdout } = await run(['verify', NEGATIVE('isolation.no-foreign-run')]);
     expect(code).toBe(1);
     expect(stdout).toMatch(
-      /isolation\.no-foreign-run\.session\.jsonl:21  isolation\.no-foreign-run  conn alice-tab1 of alice got agent_thinking/,
+      /isolation\.no-foreign-run\.session\.jsonl:21 {2}isolation\.no-foreign-run {2}conn alice-tab1 of alice got agent_thinking/,
     );
     expect(stdout).toMatch(/\n {4}conn alice-tab1: \{"type":"agent_thinking"/);
   }, 60_000);

@@ -112,7 +112,7 @@ describe('loadSpecFromString diagnostics', () => {
     const err = await specError(loadSpec(path.join(os.tmpdir(), 'netra-no-such-file.yaml')));
     expect(err.code).toBe('SPEC_UNREADABLE');
     expect(err.exitCode).toBe(2);
-    expect(err.message).toMatch(/netra-no-such-file\.yaml:1:1  unreadable  cannot read the document \(ENOENT\)/);
+    expect(err.message).toMatch(/netra-no-such-file\.yaml:1:1 {2}unreadable {2}cannot read the document \(ENOENT\)/);
   });
 
   it('refuses a remote $ref without fetching it, pointing at the line that holds it', async () => {

@@ -196,7 +196,7 @@ components:
     expect(JSON.stringify(JSON.parse(await readFile(path.join(out, 'schemas', 'ping.json'), 'utf8')))).not.toContain(
       'x-internal',
     );
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const v = require(path.join(out, 'validators', 'index.js'));
     expect(v.validateServerMessage({ value: 1, children: [{ value: 2, children: [{ value: 3 }] }] }).ok).toBe(true);
     expect(

@@ -251,7 +251,7 @@ describe('changelog from the schema registry', () => {
     const next = text
       .replace('version: 1.0.0', 'version: 1.1.0')
       .replace(
-        /(    AgentStarted:[\s\S]*?\n      properties:\n)/,
+        /( {4}AgentStarted:[\s\S]*?\n {6}properties:\n)/,
         '$1        queue_position:\n          type: integer\n          description: Runs ahead of this one.\n',
       );
     const nextFile = path.join(work, 'asyncapi-next.yaml');

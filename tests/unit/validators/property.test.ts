@@ -120,14 +120,13 @@ describe('generated standalone validators agree with ajv compiling the same sche
   });
 
   it('the fast string-length and date-time helpers equal ajv and ajv-formats on any string', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fast = require('../../../generated/validators/runtime.js') as {
       ucs2length(s: string): number;
       dateTime: { validate(s: string): boolean };
     };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const ajvLength = require('ajv/dist/runtime/ucs2length').default as (s: string) => number;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const ajvDateTime = require('ajv-formats/dist/formats').fullFormats['date-time'] as {
       validate(s: string): boolean;
     };
