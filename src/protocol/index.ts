@@ -6,5 +6,6 @@
 export { CONTRACT_FILE, loadProtocol } from './contract';
 export { ProtocolError } from './errors';
 export type { ProtocolErrorCode } from './errors';
-export { loadGeneratedValidators } from './validators';
+export { generatedValidators, loadGeneratedValidators } from './validators';
+export type { GeneratedValidatorsModule } from './validators';
 export type { ChannelLimits, MessageValidators, Protocol, RunEventLike, SchemaError, ValidationResult } from './types';
