@@ -409,7 +409,7 @@ export interface AgentCompleted {
    */
   timestamp: string;
   /**
-   * `success`: a full answer. `partial`: some tools failed and the answer says so. `cancelled`: the user cancelled the run.
+   * `success`: a full answer (at least three recommendations). `partial`: an incomplete answer that says why (some tools failed, or fewer than three changes were found). `cancelled`: the user cancelled the run.
    */
   status: 'success' | 'partial' | 'cancelled';
   /**

@@ -206,12 +206,13 @@ def answer_text(workload, spend_cents, recs):
 # ---- the run ------------------------------------------------------------------------------------------------
 
 async def run_budget_advisor(run, request, think_ms, tool_ms, jitter):
-    """Streams one run. `run.emit(type, **fields)` sends an event (raises RunOver once the run has ended);
-    `run.call(tool, parameters)` opens a tool call and returns its id; `run.found` keeps what is known so far
-    (for a cancelled run's answer)."""
+    """Streams one run. `run.think`, `run.call` (returns the tool call's id), `run.done`, `run.fail` and
+    `run.complete` send its events (they raise RunOver once the run has ended); `run.paced()` waits while the user
+    is over the fan-out budget; `run.found` keeps what is known so far (for a cancelled run's answer)."""
 
     async def pause(ms):
         await asyncio.sleep(max(0.0, ms * (1 + random.uniform(-jitter, jitter))) / 1000)
+        await run.paced()
 
     workload = request.get("context") or SAMPLE_WORKLOAD
     models = [item["model"] for item in workload["workload"]]

@@ -99,9 +99,10 @@ class Contract:
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return node
 
-    def limit(self, name, default=None):
-        value = self.limits.get(name, default)
-        if value is None:
+    def limit(self, name, required=True):
+        """A channel limit from x-netra-limits (None when absent and not required: that limit is then off)."""
+        value = self.limits.get(name)
+        if value is None and required:
             raise SystemExit(f"asyncapi.yaml: x-netra-limits has no {name}")
         return value
 

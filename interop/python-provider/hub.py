@@ -67,6 +67,10 @@ class Run:
                 self.task.cancel()
         self.hub.publish(self, msg, text)
 
+    async def paced(self):
+        """Waits while the user's fan-out budget is spent (called by the agent between steps)."""
+        await self.hub.pace(self.user)
+
     def think(self, reasoning):
         self._steps += 1
         self.emit("agent_thinking", reasoning=reasoning[:4000], step_number=self._steps)
@@ -118,11 +122,13 @@ class Run:
 
 
 class Hub:
-    def __init__(self, contract, log, self_check=False, retain_s=600, event_log=None):
+    def __init__(self, contract, log, self_check=False, retain_s=600, event_log=None, fanout_bytes_per_s=None):
         self.contract = contract
         self.log = log
         self.self_check = self_check
         self.retain_s = retain_s
+        self.fanout_rate = fanout_bytes_per_s
+        self.budget = {}  # user -> [bytes the user may still be sent, when last refilled]
         self.conns = {}  # user -> set of open, authenticated connections
         self.runs = {}  # run_id -> Run (in flight, or ended less than retain_s ago)
         self.requests = {}  # (user, request_id) -> run_id
@@ -147,6 +153,28 @@ class Hub:
     def all_conns(self):
         return [c for conns in self.conns.values() for c in conns]
 
+    # ---- per-user fan-out pacing: a token bucket of bytes (one second's worth) per user ------------------------
+
+    def spend(self, user, nbytes):
+        """Counts bytes queued for one of the user's connections (live events and replays alike)."""
+        if self.fanout_rate:
+            self._refill(user)[0] -= nbytes
+
+    def _refill(self, user):
+        now = time.monotonic()
+        bucket = self.budget.setdefault(user, [float(self.fanout_rate), now])
+        bucket[0] = min(float(self.fanout_rate), bucket[0] + (now - bucket[1]) * self.fanout_rate)
+        bucket[1] = now
+        return bucket
+
+    async def pace(self, user):
+        """A user over the budget waits until it is back in credit; other users are not slowed."""
+        while self.fanout_rate:
+            deficit = -self._refill(user)[0]
+            if deficit <= 0:
+                return
+            await asyncio.sleep(min(deficit / self.fanout_rate, 1.0))
+
     def publish(self, run, msg, text):
         if self._log_file is not None:
             self._log_file.write(text + "\n")
@@ -169,6 +197,8 @@ class Hub:
     def purge(self):
         """Forgets runs that ended more than retain_s ago (their resume is then FORBIDDEN, like an unknown run)."""
         horizon = time.time() - self.retain_s
+        now = time.monotonic()
+        self.budget = {u: b for u, b in self.budget.items() if u in self.conns or now - b[1] < 60}
         gone = {rid for rid, r in self.runs.items() if r.ended and r.ended_at < horizon}
         if not gone:
             return

@@ -21,6 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # leave no __pycache__ in the repository
 
 import websockets.exceptions  # noqa: E402
 import websockets.legacy.server  # noqa: E402
@@ -32,8 +33,8 @@ from hub import Hub  # noqa: E402
 
 # "frames over 1 MiB close it with 1009" (channel description; x-netra-limits has no key for it).
 HARD_FRAME_LIMIT = 1 << 20
-# Frames queued for one connection before it counts as a slow consumer (close 1013; it can resume).
-MAX_QUEUED_FRAMES = 5000
+# Unsent bytes one connection may hold when the spec names no max_send_buffer_bytes.
+DEFAULT_SEND_BUFFER = 4 << 20
 _JWT_LIKE = re.compile(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -83,6 +84,7 @@ class Conn:
         self.user = user
         self.deadline = deadline
         self.queue = asyncio.Queue()
+        self.queued_bytes = 0  # in self.queue, not yet handed to the socket
         self.closing = None
         self.sent = {}  # run_id -> seqs queued on this connection
         self.claimed = {}  # run_id -> last_seq of its resume (the client has 1..last_seq)
@@ -95,18 +97,30 @@ class Conn:
     # ---- sending ----
 
     def send(self, msg):
-        if self.closing is None:
-            self._queue(dumps(msg))
+        """A connection message (connection_established, error_message); run events come through deliver()."""
+        if self.closing is not None:
+            return
+        if self.server.args.self_check:
+            errors = self.server.contract.server_errors(msg)
+            if errors:
+                self.server.log("error", "self_check_failed", type=msg.get("type"), errors=errors[:3])
+        text = dumps(msg)
+        self._queue(text, len(text.encode("utf-8")))
 
-    def _queue(self, text):
-        if self.queue.qsize() >= MAX_QUEUED_FRAMES:
-            self.server.log("warn", "slow_consumer", conn=self.id, user=self.user)
+    def _queue(self, text, nbytes):
+        """Queues a frame, or closes the connection with 1013 when its unsent data would pass the send buffer."""
+        transport = self.ws.transport
+        unsent = self.queued_bytes + (transport.get_write_buffer_size() if transport is not None else 0)
+        if unsent + nbytes > self.server.send_buffer:
+            self.server.log("warn", "slow_consumer", conn=self.id, user=self.user, unsent_bytes=unsent)
             self.closing = (1013, "slow consumer: reconnect and resume")
             self.server.hub.detach(self)
             self.writer.cancel()
             asyncio.create_task(self.ws.close(1013, "slow consumer: reconnect and resume"))
-            return
-        self.queue.put_nowait(text)
+            return False
+        self.queued_bytes += nbytes
+        self.queue.put_nowait((text, nbytes))
+        return True
 
     def deliver(self, run_id, seq, text):
         """A run event, unless this connection already has it (sent here, or claimed by its resume)."""
@@ -115,7 +129,9 @@ class Conn:
         sent = self.sent.setdefault(run_id, set())
         if seq not in sent:
             sent.add(seq)
-            self._queue(text)
+            nbytes = len(text.encode("utf-8"))
+            if self._queue(text, nbytes):
+                self.server.hub.spend(self.user, nbytes)
 
     def replay(self, run, last_seq):
         """resume: exactly the events after last_seq this connection does not have, in seq order; live events
@@ -157,7 +173,9 @@ class Conn:
                 if item is CLOSE:
                     await self.ws.close(*self.closing)
                     return
-                await self.ws.send(item)
+                text, nbytes = item
+                self.queued_bytes -= nbytes
+                await self.ws.send(text)
         except websockets.exceptions.ConnectionClosed:
             pass
 
@@ -197,12 +215,17 @@ class Provider:
         self.contract = contract
         self.verifier = verifier
         self.log = log
-        self.hub = Hub(contract, log, self_check=args.self_check, retain_s=args.retain_s, event_log=args.event_log)
+        self.hub = Hub(contract, log, self_check=args.self_check, retain_s=args.retain_s, event_log=args.event_log,
+                       fanout_bytes_per_s=contract.limit("max_fanout_bytes_per_user_per_second", required=False))
         self.max_frame = contract.limit("max_client_frame_bytes")
         self.max_depth = contract.limit("max_json_depth")
         self.rate = float(contract.limit("client_frames_per_second"))
         self.burst = int(contract.limit("client_frames_burst"))
         self.heartbeat_ms = args.heartbeat_ms or contract.limit("heartbeat_interval_ms")
+        # Per-user limits (absent from the spec: off).
+        self.max_conns = contract.limit("max_connections_per_user", required=False)
+        self.max_runs = contract.limit("max_concurrent_runs_per_user", required=False)
+        self.send_buffer = contract.limit("max_send_buffer_bytes", required=False) or DEFAULT_SEND_BUFFER
         self.draining = False
         self.handlers = set()
         self.handlers_done = asyncio.Event()
@@ -247,6 +270,17 @@ class Provider:
                 await ws.send(dumps({"type": "error_message", "error_code": err.code, "error_message": err.message,
                                      "timestamp": timestamp()}))
                 await ws.close(1008, err.code)
+            except websockets.exceptions.ConnectionClosed:
+                pass
+            return
+        if self.max_conns is not None and len(self.hub.conns.get(claims.sub, ())) >= self.max_conns:
+            # Checked and counted in one step (no await until hub.attach below); open connections are untouched.
+            self.log("info", "too_many_connections", conn=conn_id, user=claims.sub)
+            try:
+                await ws.send(dumps({"type": "error_message", "error_code": "TOO_MANY_CONNECTIONS",
+                                     "error_message": f"At most {self.max_conns} connections per user are open at "
+                                                      "once; close one first.", "timestamp": timestamp()}))
+                await ws.close(1008, "TOO_MANY_CONNECTIONS")
             except websockets.exceptions.ConnectionClosed:
                 pass
             return
@@ -366,8 +400,8 @@ class Provider:
         if thread_id is not None and self.hub.threads.get(thread_id, user) != user:
             conn.error("FORBIDDEN", "This thread cannot be used.", request_id=request_id)
             return
-        if len(self.hub.active_runs(user)) >= self.args.max_runs_per_user:
-            conn.error("TOO_MANY_RUNS", f"At most {self.args.max_runs_per_user} runs at once; wait for one to end.",
+        if self.max_runs is not None and len(self.hub.active_runs(user)) >= self.max_runs:
+            conn.error("TOO_MANY_RUNS", f"At most {self.max_runs} runs at once; wait for one to end.",
                        request_id=request_id)
             return
         run = self.hub.new_run(user, request_id, thread_id, AGENT_NAME)
@@ -497,7 +531,8 @@ def parse_args(argv):
     p.add_argument("--jitter", type=float, default=0.25)
     p.add_argument("--heartbeat-ms", type=int, default=0, help="ping interval (default: the spec's)")
     p.add_argument("--retain-s", type=float, default=600.0, help="how long ended runs stay resumable")
-    p.add_argument("--max-runs-per-user", type=int, default=20)
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one of the spec's x-netra-limits, e.g. max_connections_per_user=2 (repeatable)")
     p.add_argument("--run-timeout-s", type=float, default=40.0)
     p.add_argument("--grace-s", type=float, default=0.0, help="on SIGTERM, time runs in flight get to finish")
     p.add_argument("--event-log", help="durable event log (JSON lines): runs survive a restart")
@@ -513,6 +548,11 @@ async def main(argv):
     lib.addHandler(_LibraryLogs(log))
     lib.propagate = False
     contract = Contract(args.spec)
+    for item in args.limit:
+        name, _, value = item.partition("=")
+        if name not in contract.limits or not value.isdigit():
+            raise SystemExit(f"provider: --limit {item}: expected NAME=INTEGER with NAME one of {sorted(contract.limits)}")
+        contract.limits[name] = int(value)
     verifier = TokenVerifier(read_secret(args), args.issuer, args.audience, args.leeway_s, contract.is_user_id)
     provider = Provider(args, contract, verifier, log)
     heartbeat_s = provider.heartbeat_ms / 1000

@@ -375,7 +375,14 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
       ),
     ).toBe(true);
     expect(carla.frames.some((f) => f.run_id === daveRun && f.type !== 'error_message')).toBe(false);
-    await dave.waitForTerminal(daveRun);
+    const daveEnd = await dave.waitForTerminal(daveRun);
+
+    // Threads belong to the user who created them: carla may continue hers, not dave's.
+    const answer = await carla.start('py-thread-foreign', { thread_id: daveEnd.thread_id as string });
+    expect(answer).toMatchObject({ type: 'error_message', error_code: 'FORBIDDEN', request_id: 'py-thread-foreign' });
+    const own = await carla.start('py-thread-own', { thread_id: end.thread_id as string });
+    expect(own).toMatchObject({ type: 'agent_started', thread_id: end.thread_id });
+    await carla.waitForTerminal(own.run_id as string);
     await expectNoViolations(session);
   }, 30_000);
 
@@ -560,6 +567,40 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     await expectNoViolations(session);
   }, 30_000);
 
+  it('[medium] per-user limits from x-netra-limits: the eleventh run at once gets TOO_MANY_RUNS with its request_id', async () => {
+    const session = createTestSession('interop-python-too-many-runs');
+    const tess = await connect(session, py, 'tess');
+    const answers = await Promise.all(range(11).map((n) => tess.start(`py-many-${n}`)));
+    const refused = answers.filter((a) => a.type === 'error_message');
+    expect(refused).toEqual([expect.objectContaining({ error_code: 'TOO_MANY_RUNS' })]);
+    expect(answers.filter((a) => a.type === 'agent_started')).toHaveLength(10);
+    await Promise.all(answers.filter((a) => a.type === 'agent_started').map((a) => tess.waitForTerminal(a.run_id as string)));
+    // Once they ended, the user may start again.
+    expectValuableAnswer(await tess.waitForTerminal(await tess.startRun('py-many-again')));
+    await expectNoViolations(session);
+  }, 30_000);
+
+  it('[medium] a sixth connection of a user gets TOO_MANY_CONNECTIONS and close 1008; the five open ones are untouched', async () => {
+    const session = createTestSession('interop-python-too-many-connections');
+    const tabs = [];
+    for (let i = 0; i < 5; i++) tabs.push(await connect(session, py, 'uma'));
+    const sixth = await connectUser(session, py.target, 'uma', { token: await token('uma'), expect: 'refused' });
+    expect({ frames: sixth.frames.map((f) => [f.type, f.error_code]), close: sixth.closeInfo?.code }).toEqual({
+      frames: [['error_message', 'TOO_MANY_CONNECTIONS']],
+      close: 1008,
+    });
+    const runId = await tabs[0].startRun('py-uma-1');
+    const ends = await Promise.all(tabs.map((t) => t.waitForTerminal(runId)));
+    ends.forEach(expectValuableAnswer);
+    expect(tabs.every((t) => t.isOpen)).toBe(true);
+    // Known rule gap, reported: asyncapi.yaml (since d09fdce) closes an over-limit connection with
+    // TOO_MANY_CONNECTIONS + 1008, but protocol.auth-failure-closes-1008 only accepts a 1008 after one of its
+    // auth_codes, which do not include TOO_MANY_CONNECTIONS. It flags exactly that close and nothing else.
+    // When the rule learns the code, this becomes `await expectNoViolations(session)`.
+    const violations = await session.finish();
+    expect(violations.map((v) => `${v.rule} ${v.conn}`)).toEqual([`protocol.auth-failure-closes-1008 ${sixth.id}`]);
+  }, 30_000);
+
   it('provider logs are JSON lines with no token and no secret in them', () => {
     const lines = py.stderr().trim().split('\n');
     expect(lines.length).toBeGreaterThan(10);
@@ -624,6 +665,26 @@ describe('interop: tokens that expire or are refreshed while connected, drain, r
     expect(await zoe.closed).toMatchObject({ code: 1008, by: 'server' });
     await expectNoViolations(session);
     expect(await slow.stop()).toBe(0);
+  }, 40_000);
+
+  it('[medium] fan-out pacing: a user with many tabs and runs is slowed to the byte budget, another user is not', async () => {
+    // 20 kB/s per user instead of the spec's 2 MiB/s, so that pacing shows within a few runs.
+    const paced = await startPython(['--think-ms', '20', '--tool-ms', '25', '--limit', 'max_fanout_bytes_per_user_per_second=20000']);
+    const session = createTestSession('interop-python-pacing');
+    const greedy = await Promise.all(range(3).map(() => connect(session, paced, 'greg')));
+    const modest = await connect(session, paced, 'mona');
+    const t0 = Date.now();
+    const greedyRuns = await Promise.all(range(3).map((n) => greedy[n - 1].startRun(`py-greg-${n}`)));
+    const monaRun = await modest.startRun('py-mona-1');
+    expectValuableAnswer(await modest.waitForTerminal(monaRun));
+    const monaMs = Date.now() - t0;
+    await Promise.all(greedyRuns.flatMap((runId) => greedy.map((tab) => tab.waitForTerminal(runId, 20_000))));
+    const gregMs = Date.now() - t0;
+    // 3 runs x 3 tabs x ~7 kB is ~3 s of budget; unpaced, all of it takes ~0.3 s.
+    expect(gregMs).toBeGreaterThan(1_500);
+    expect(monaMs).toBeLessThan(gregMs / 2);
+    await expectNoViolations(session);
+    expect(await paced.stop()).toBe(0);
   }, 40_000);
 
   it('[hard] SIGTERM drains (PROVIDER_RESTARTED, 1001, exit 0); with --event-log a restarted provider replays ended runs, and after a crash ends the run in flight', async () => {
