@@ -27,6 +27,7 @@ const config: Config = {
     project('stress', ['tests/stress/**/*.test.ts']),
     project('browser', ['tests/browser/**/*.test.ts']),
     project('corpus', ['tests/corpus/**/*.test.ts']),
+    project('interop', ['tests/interop/**/*.test.ts']),
   ],
 };
 
