@@ -122,6 +122,114 @@ function canonicalKeyword(key: string, value: unknown, guard: WalkGuard): unknow
   return sortData(value, guard);
 }
 
+/** Canonical texts already built, by object: one map for schemas, one for data (the same object reads differently). */
+export interface CanonicalTextCache {
+  schema: WeakMap<object, string>;
+  data: WeakMap<object, string>;
+}
+
+/**
+ * A cache for canonicalText; keep one per set of objects that do not change while it lives (one diff).
+ *
+ * @example
+ * const cache = canonicalTextCache();
+ */
+export function canonicalTextCache(): CanonicalTextCache {
+  return { schema: new WeakMap(), data: new WeakMap() };
+}
+
+/**
+ * The same text as `canonicalJson(schema)`, built bottom-up with every subtree's text cached, so that asking for the
+ * text of a schema and then of each of its subschemas (as the diff does, level by level) costs one walk in all.
+ *
+ * @throws RegistryError `SCHEMA_TOO_DEEP` / `SCHEMA_TOO_LARGE` / `SCHEMA_CYCLIC` (see canonicalSchema).
+ * @example
+ * canonicalText({ required: ['b', 'a'] }, canonicalTextCache()); // '{"required":["a","b"]}'
+ */
+export function canonicalText(schema: unknown, cache: CanonicalTextCache): string {
+  return schemaText(schema, cache, new WalkGuard());
+}
+
+/**
+ * Sorted keys in the order an object built by inserting them in sorted order enumerates them (what JSON.stringify of
+ * the canonical form writes): array-index-like keys first, numerically, then the others as sorted.
+ */
+function canonicalKeyOrder(record: object): string[] {
+  const keys = Object.keys(record).sort();
+  const isIndex = (k: string): boolean => /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 4294967295;
+  if (!keys.some(isIndex)) return keys;
+  const indexes = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indexes, ...keys.filter((k) => !isIndex(k))];
+}
+
+function schemaText(schema: unknown, cache: CanonicalTextCache, guard: WalkGuard): string {
+  if (!isRecord(schema)) return dataText(schema, cache, guard);
+  const cached = cache.schema.get(schema);
+  if (cached !== undefined) return cached;
+  guard.enter(schema);
+  const parts: string[] = [];
+  for (const key of canonicalKeyOrder(schema)) {
+    const value = schema[key];
+    if (value === undefined || typeof value === 'function') continue;
+    const text = keywordText(key, value, cache, guard);
+    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  guard.leave(schema);
+  const out = `{${parts.join(',')}}`;
+  cache.schema.set(schema, out);
+  return out;
+}
+
+function keywordText(key: string, value: unknown, cache: CanonicalTextCache, guard: WalkGuard): string | undefined {
+  if ((key === 'required' || key === 'type') && Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'string')) return JSON.stringify([...new Set(value as string[])].sort());
+    return dataText(value, cache, guard);
+  }
+  if (SUBSCHEMA_ARRAY.has(key) && Array.isArray(value)) {
+    guard.enter(value);
+    const out = `[${value.map((item) => (item === undefined ? 'null' : schemaText(item, cache, guard))).join(',')}]`;
+    guard.leave(value);
+    return out;
+  }
+  if (SUBSCHEMA.has(key)) return value === undefined ? undefined : schemaText(value, cache, guard);
+  if (SUBSCHEMA_MAP.has(key) && isRecord(value)) {
+    guard.enter(value);
+    const parts: string[] = [];
+    for (const name of canonicalKeyOrder(value)) {
+      const item = value[name];
+      if (item === undefined) continue;
+      const text = Array.isArray(item) ? dataText(item, cache, guard) : schemaText(item, cache, guard);
+      parts.push(`${JSON.stringify(name)}:${text}`);
+    }
+    guard.leave(value);
+    return `{${parts.join(',')}}`;
+  }
+  return dataText(value, cache, guard);
+}
+
+function dataText(value: unknown, cache: CanonicalTextCache, guard: WalkGuard): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'undefined';
+  const cached = cache.data.get(value);
+  if (cached !== undefined) return cached;
+  guard.enter(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : dataText(item, cache, guard))).join(',')}]`;
+  } else {
+    const parts: string[] = [];
+    const record = value as Record<string, unknown>;
+    for (const key of canonicalKeyOrder(record)) {
+      const item = record[key];
+      if (item === undefined || typeof item === 'function') continue;
+      parts.push(`${JSON.stringify(key)}:${dataText(item, cache, guard)}`);
+    }
+    out = `{${parts.join(',')}}`;
+  }
+  guard.leave(value);
+  cache.data.set(value, out);
+  return out;
+}
+
 /**
  * Canonical JSON text of a schema: compact (`pretty` false, what the fingerprint hashes) or 2-space indented with a
  * final newline (`pretty` true, what `schemas/<message>/v<N>.json` holds).

@@ -27,12 +27,12 @@ const BREAKS_TEXT = { none: 'nothing', backward: 'BACKWARD', forward: 'FORWARD',
 
 const PREAMBLE = `# Schema registry: compatibility rules
 
-Generated from \`src/registry/kinds.ts\` by \`netra-contracts registry rules --write\`; do not edit by hand.
+Generated from \`src/registry/diff/kinds.ts\` by \`netra-contracts registry rules --write\`; do not edit by hand.
 
 Every difference \`netra-contracts registry diff\` / \`check\` finds has exactly one **kind** below, and every kind has
 one fixed rule saying which compatibility direction it breaks. Nothing is ever "unclassified": what the diff cannot
-analyse precisely (\`not\`, a changed \`if\`, \`pattern\`, unknown keywords, unknown document fields) has a named
-kind that is conservatively breaking in both directions.
+analyse precisely (a changed \`if\`, \`pattern\`, overlapping \`patternProperties\`, unknown keywords, unknown
+document fields, schemas past the work limit) has a named kind that is conservatively breaking in both directions.
 
 ## Commands
 
@@ -87,6 +87,33 @@ breaking for a FORWARD_TRANSITIVE server message and fine for a BACKWARD_TRANSIT
   compare as a one-branch union.
 - Exclusive bounds: \`maximum\` and \`exclusiveMaximum\` (draft-04 boolean or numeric) form one effective bound.
 - \`format\` is treated as an assertion (this project validates formats).
+- \`false\` subschemas: a property or tuple position whose schema is \`false\`, added to or removed from a closed
+  content model, changes nothing (no instance could hold it before, none can now).
+- Tuples: after \`prefixItems\` (or draft-07 array \`items\`) the rest of the array is \`items\` (\`additionalItems\`),
+  or, when that is absent, \`unevaluatedItems\`: a 2020-12 tuple closed with \`unevaluatedItems: false\` is closed.
+- \`not\`: the schema under \`not\` is compared like any subschema and the direction flipped (it narrowed: the whole
+  widened); changes inside it both ways are NOT_CHANGED.
+- \`patternProperties\`: a pattern on one side only is judged by the content model the names it matches fell under
+  (open, closed, partially open) and by what it adds to declared properties whose names it matches.
+- Every walk is bounded: \`$ref\` chains (cycles included, used or not) end after 64 hops as an unresolved reference,
+  nesting past 200 levels or work past 50,000 subschema comparisons is one SCHEMA_COMPARISON_LIMIT_REACHED.
+
+## The instance check
+
+For every message whose payload changed, \`registry diff\` and \`check\` test the verdict on real data: a small,
+deterministic generator draws boundary instances and near misses from both schemas (bounds, lengths, tuple ends,
+optional, extra and pattern-named properties, every union branch, enum/const/examples), and ajv validates each under
+the old and the new schema. When the diff found no break in a direction the message's mode checks and an instance
+proves one (valid under the old schema and refused by the new: BACKWARD; the other way round: FORWARD), the report
+holds INSTANCE_CHECK_DISAGREES_BACKWARD / _FORWARD with that instance, breaking like any other change.
+
+## Tolerant reader
+
+A channel that declares \`x-netra-tolerant-reader: true\` promises that clients ignore server message types they do
+not know. A server-to-client message added on channels that made that promise in the *old* document (the clients
+that lag were built against it; the registry records it as \`tolerant_reader: true\` in its surface) is
+MESSAGE_ADDED_TO_TOLERANT_READER, breaking nothing. Without the promise it is MESSAGE_ADDED (breaking FORWARD);
+removing a message, or adding a client-to-server message, is judged as before.
 
 ## Registering
 

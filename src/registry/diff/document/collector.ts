@@ -39,6 +39,13 @@ const DOC_KEYS = new Set([
  * same({ a: 1, b: 2 }, { b: 2, a: 1 }); // true
  */
 export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  // The same text in the same key order is the same value; only a difference needs the canonical form.
+  try {
+    if (JSON.stringify(a) === JSON.stringify(b)) return true;
+  } catch {
+    // a cyclic value: the canonical form names the problem
+  }
   return canonicalJson(a) === canonicalJson(b);
 }
 

@@ -159,22 +159,32 @@ class Generator {
       Array.isArray(schema.required) ? schema.required.filter((r) => typeof r === 'string') : [],
     );
     const pools = new Map(properties.map(([name, s]) => [name, this.values(s, depth + 1)]));
+    for (const [pattern, s] of isRecord(schema.patternProperties) ? Object.entries(schema.patternProperties) : [])
+      pools.set(nameFor(pattern), this.values(s, depth + 1));
     const extra = this.values(schema.additionalProperties ?? schema.unevaluatedProperties, depth + 1);
-    const out: unknown[] = [];
-    for (let k = 0; k < 3; k++) {
-      const all: Schema = {};
-      const minimal: Schema = {};
-      for (const [name, pool] of pools) {
-        if (pool.length === 0) continue;
-        all[name] = pool[k % pool.length];
-        if (required.has(name)) minimal[name] = all[name];
-      }
-      for (const name of required) if (!(name in all)) minimal[name] = all[name] = k === 0 ? 'a' : k;
-      out.push(all, minimal);
-      if (extra.length > 0) out.push({ ...all, extra_field: extra[k % extra.length], 'x-extra': extra[0] });
+    const all: Schema = {};
+    const minimal: Schema = {};
+    for (const [name, pool] of pools) {
+      if (pool.length === 0) continue;
+      all[name] = pool[0];
+      if (required.has(name)) minimal[name] = pool[0];
+    }
+    for (const name of required) if (!(name in all)) minimal[name] = all[name] = 'a';
+    const out: unknown[] = [all, minimal];
+    if (extra.length > 0) out.push({ ...all, extra_field: extra[0], 'x-extra': extra[extra.length - 1] });
+    // One property at a time through its values, the others at their first value.
+    for (const [name, pool] of pools) {
+      for (const value of pool.slice(1)) out.push({ ...all, [name]: value });
+      if (out.length > MAX_CANDIDATES) break;
     }
     return out;
   }
+}
+
+/** A property name a `patternProperties` pattern probably matches: its literal start, then a letter. */
+function nameFor(pattern: string): string {
+  const literal = /^\^?([A-Za-z0-9_-]*)/.exec(pattern)?.[1] ?? '';
+  return `${literal}a`;
 }
 
 /** `const` / `enum`: the only values that can be valid (undefined when neither is there). */
@@ -206,9 +216,10 @@ function numbers(schema: Schema, integer: boolean): unknown[] {
   const lo = firstNumber(schema.minimum, schema.exclusiveMinimum);
   const hi = firstNumber(schema.maximum, schema.exclusiveMaximum);
   const step = typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : 0.5;
-  const out = [0, 1, -1, step, integer ? 2 : 1.5];
+  const out: number[] = [];
   for (const b of [lo, hi]) if (b !== undefined) out.push(b, b - step, b + step, b - 1, b + 1);
   if (lo !== undefined && hi !== undefined) out.push(Math.round((lo + hi) / 2));
+  out.push(0, 1, -1, step, integer ? 2 : 1.5);
   return out.filter((n) => Number.isFinite(n) && (!integer || Number.isInteger(n)));
 }
 

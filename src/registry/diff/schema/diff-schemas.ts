@@ -1,5 +1,6 @@
 // The one exported operation of the schema diff.
 import type { SchemaChange } from './context';
+import { RegistryError } from '../../errors';
 import { ComparisonLimitReached, DiffSession, SchemaDiffer } from './differ';
 import { SchemaReader } from './reader';
 
@@ -36,7 +37,8 @@ export function diffSchemas(oldSchema: unknown, newSchema: unknown, options: Dif
   try {
     differ.compare(oldSchema, newSchema, path);
   } catch (err) {
-    if (err instanceof ComparisonLimitReached) {
+    if (err instanceof ComparisonLimitReached || err instanceof RegistryError) {
+      // A work limit, or a schema too deep, too large or cyclic for the canonical form: named and conservative.
       differ.emit('SCHEMA_COMPARISON_LIMIT_REACHED', path, `${err.message}; the rest was not compared`);
     } else {
       // Last resort for malformed input nobody foresaw: a named, conservative change instead of a crash.

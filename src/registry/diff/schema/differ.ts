@@ -23,7 +23,7 @@ import { compareType, compareValues } from './types-values';
 export const MAX_DIFF_DEPTH = 200;
 
 /** How many subschema comparisons one `diffSchemas` call may make, trials included. */
-export const MAX_COMPARISONS = 200_000;
+export const MAX_COMPARISONS = 50_000;
 
 /** Thrown when a comparison runs out of work budget; `diffSchemas` turns it into SCHEMA_COMPARISON_LIMIT_REACHED. */
 export class ComparisonLimitReached extends Error {
@@ -107,7 +107,11 @@ export class SchemaDiffer implements DiffContext {
   }
 
   compare(oldNode: unknown, newNode: unknown, path: string, depth = 0): void {
-    if (depth > MAX_DIFF_DEPTH) return;
+    if (depth > MAX_DIFF_DEPTH) {
+      if (!this.same(this.oldReader.read(oldNode), this.newReader.read(newNode)))
+        this.emit('SCHEMA_COMPARISON_LIMIT_REACHED', path, `nested deeper than ${MAX_DIFF_DEPTH} levels; not compared`);
+      return;
+    }
     this.session.spend();
     const o = this.oldReader.read(oldNode);
     const n = this.newReader.read(newNode);

@@ -4,7 +4,7 @@
 // unresolved reference instead of a loop.
 import { parsePointer, resolvePointer } from '../../../util/json-pointer';
 import { isRecord } from '../../../util/records';
-import { canonicalJson } from '../canonical';
+import { canonicalText, canonicalTextCache } from '../canonical';
 import { intersectTypes, isAnnotationKey, isUnresolved, typeList, UnresolvedRef, type SchemaObject } from './model';
 
 /** How many `$ref` -> `$ref` hops one reference may take before it counts as unresolvable (a cycle). */
@@ -18,6 +18,7 @@ export class SchemaReader {
   private readonly resolved = new WeakMap<object, unknown>();
   private readonly normalised = new WeakMap<object, unknown>();
   private readonly canonical = new WeakMap<object, { text: string; hasRef: boolean }>();
+  private readonly texts = canonicalTextCache();
 
   private readonly identities = new WeakMap<object, object>();
   private readonly distributed = new WeakMap<object, SchemaObject>();
@@ -131,7 +132,7 @@ export class SchemaReader {
           const props = merged.properties as SchemaObject;
           for (const [name, schema] of Object.entries(value)) {
             if (!(name in props)) props[name] = schema;
-            else if (canonicalJson(props[name]) !== canonicalJson(schema))
+            else if (this.canonicalOf(props[name]).text !== this.canonicalOf(schema).text)
               props[name] = { allOf: [props[name], schema] };
           }
         } else if (key === 'required' && Array.isArray(value) && Array.isArray(merged.required)) {
@@ -140,7 +141,7 @@ export class SchemaReader {
           const both = intersectTypes(typeList(merged.type), typeList(value));
           if (both === undefined || both.length === 0) return node;
           merged.type = both.length === 1 ? both[0] : both;
-        } else if (canonicalJson(merged[key]) !== canonicalJson(value)) {
+        } else if (this.canonicalOf(merged[key]).text !== this.canonicalOf(value).text) {
           return node; // the same keyword with two different values: keep the allOf
         }
       }
@@ -174,7 +175,7 @@ export class SchemaReader {
     if (!isRecord(node) && !Array.isArray(node)) return { text: JSON.stringify(node) ?? 'null', hasRef: false };
     const cached = this.canonical.get(node as object);
     if (cached !== undefined) return cached;
-    const text = canonicalJson(node);
+    const text = canonicalText(node, this.texts);
     const out = { text, hasRef: text.includes('"$ref"') };
     this.canonical.set(node as object, out);
     return out;

@@ -152,3 +152,59 @@ describe('judging', () => {
     expect(judged({ ping: 'NONE' })).toBe(true);
   });
 });
+
+describe('tolerant reader (x-netra-tolerant-reader on the channel)', () => {
+  const tolerant = (d: DocInput): DocInput => {
+    d.channels.ch.raw = { ...d.channels.ch.raw, 'x-netra-tolerant-reader': true };
+    return d;
+  };
+  const withMessage = (d: DocInput, direction: 'send' | 'receive'): DocInput => {
+    d.messages.extra = { payload: tagged('extra') };
+    d.channels.ch.messages.push('extra');
+    d.operations.op = { action: direction, channel: 'ch', messages: ['extra'] };
+    return d;
+  };
+  const judge = (a: DocInput, b: DocInput, mode?: 'FORWARD'): ReturnType<typeof diffDocuments> =>
+    diffDocuments(documentModelFromSpec(specOf(a)), documentModelFromSpec(specOf(b)), mode ? { mode } : {});
+
+  it('a new server-to-client message is compatible under FORWARD when the old document promises it', () => {
+    const report = judge(tolerant(base()), withMessage(tolerant(base()), 'send'));
+    const added = report.changes.find((c) => c.message === 'extra')!;
+    expect(added).toMatchObject({
+      kind: 'MESSAGE_ADDED_TO_TOLERANT_READER',
+      breaking: false,
+      mode: 'FORWARD_TRANSITIVE',
+    });
+    expect(report.compatible).toBe(true);
+  });
+
+  it('and breaking when it does not (no promise, or a promise made only by the new document)', () => {
+    const none = judge(base(), withMessage(base(), 'send'));
+    expect(none.changes.find((c) => c.message === 'extra')).toMatchObject({ kind: 'MESSAGE_ADDED', breaking: true });
+    expect(none.compatible).toBe(false);
+    const promisedLate = judge(base(), withMessage(tolerant(base()), 'send'));
+    expect(promisedLate.changes.find((c) => c.message === 'extra')?.kind).toBe('MESSAGE_ADDED');
+  });
+
+  it('a new client-to-server message stays MESSAGE_ADDED (the server does not ignore unknown types)', () => {
+    const report = judge(tolerant(base()), withMessage(tolerant(base()), 'receive'), 'FORWARD');
+    expect(report.changes.find((c) => c.message === 'extra')).toMatchObject({ kind: 'MESSAGE_ADDED', breaking: true });
+  });
+
+  it('removing a server message stays MESSAGE_REMOVED, breaking', () => {
+    const report = judge(withMessage(tolerant(base()), 'send'), tolerant(base()));
+    expect(report.changes.find((c) => c.message === 'extra')).toMatchObject({
+      kind: 'MESSAGE_REMOVED',
+      breaking: true,
+    });
+  });
+
+  it('with role client, the tolerant side is the one the document calls receive', () => {
+    const sent = diffDocuments(
+      documentModelFromSpec(specOf(tolerant(base()))),
+      documentModelFromSpec(specOf(withMessage(tolerant(base()), 'receive'))),
+      { role: 'client' },
+    );
+    expect(sent.changes.find((c) => c.message === 'extra')?.kind).toBe('MESSAGE_ADDED_TO_TOLERANT_READER');
+  });
+});
