@@ -1,7 +1,7 @@
 // The one exported operation of the schema diff.
 import type { SchemaChange } from './context';
 import { RegistryError } from '../../errors';
-import { ComparisonLimitReached, DiffSession, SchemaDiffer } from './differ';
+import { DiffSession, SchemaDiffer } from './differ';
 import { SchemaReader } from './reader';
 
 export interface DiffSchemasOptions {
@@ -37,7 +37,7 @@ export function diffSchemas(oldSchema: unknown, newSchema: unknown, options: Dif
   try {
     differ.compare(oldSchema, newSchema, path);
   } catch (err) {
-    if (err instanceof ComparisonLimitReached || err instanceof RegistryError) {
+    if (err instanceof RegistryError) {
       // A work limit, or a schema too deep, too large or cyclic for the canonical form: named and conservative.
       differ.emit('SCHEMA_COMPARISON_LIMIT_REACHED', path, `${err.message}; the rest was not compared`);
     } else {

@@ -3,6 +3,7 @@
 // union branches are matched to each other, and every difference gets a kind from the catalogue (kinds.ts). This
 // file holds the walk; each keyword group compares its keywords in its own file.
 import { isRecord } from '../../../util/records';
+import { RegistryError } from '../../errors';
 import type { ChangeKind } from '../kinds';
 import { compareAnnotations } from './annotations';
 import { compareArray } from './arrays';
@@ -25,13 +26,6 @@ export const MAX_DIFF_DEPTH = 200;
 /** How many subschema comparisons one `diffSchemas` call may make, trials included. */
 export const MAX_COMPARISONS = 50_000;
 
-/** Thrown when a comparison runs out of work budget; `diffSchemas` turns it into SCHEMA_COMPARISON_LIMIT_REACHED. */
-export class ComparisonLimitReached extends Error {
-  constructor(limit: number) {
-    super(`more than ${limit} subschema comparisons`);
-  }
-}
-
 /** Shared by a differ and every trial differ it forks: the work budget and the memo of trial results. */
 export class DiffSession {
   private remaining: number;
@@ -41,8 +35,10 @@ export class DiffSession {
     this.remaining = limit;
   }
 
+  /** Counts one comparison; past the limit, throws RegistryError `SCHEMA_TOO_LARGE` (diffSchemas names it). */
   spend(): void {
-    if (--this.remaining < 0) throw new ComparisonLimitReached(this.limit);
+    if (--this.remaining < 0)
+      throw new RegistryError('SCHEMA_TOO_LARGE', `more than ${this.limit} subschema comparisons`);
   }
 
   /** The memo of trials between two readers (the same pair of objects may mean different things elsewhere). */
