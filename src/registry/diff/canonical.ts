@@ -21,6 +21,19 @@ const SUBSCHEMA = new Set([...SUBSCHEMA_KEYWORDS, 'items']);
 const SUBSCHEMA_ARRAY = new Set([...SUBSCHEMA_ARRAY_KEYWORDS, 'items']);
 const SUBSCHEMA_MAP = new Set([...SUBSCHEMA_MAP_KEYWORDS, 'dependencies']);
 
+/**
+ * Sets an own, enumerable property, even one named `__proto__` (plain assignment would set the prototype instead
+ * and lose the key).
+ *
+ * @example
+ * setOwn(out, '__proto__', 1); // Object.keys(out) includes '__proto__'
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** The objects on the path from the root to the value being walked, and its depth: the walks' guard. */
 class WalkGuard {
   private readonly open = new Set<object>();
@@ -65,7 +78,7 @@ function sortData(value: unknown, guard: WalkGuard): unknown {
   else {
     const record: Record<string, unknown> = {};
     const source = value as Record<string, unknown>;
-    for (const key of Object.keys(source).sort()) record[key] = sortData(source[key], guard);
+    for (const key of Object.keys(source).sort()) setOwn(record, key, sortData(source[key], guard));
     out = record;
   }
   guard.leave(value);
@@ -95,7 +108,7 @@ function canonical(schema: unknown, guard: WalkGuard): unknown {
   if (!isRecord(schema)) return sortData(schema, guard);
   guard.enter(schema);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(schema).sort()) out[key] = canonicalKeyword(key, schema[key], guard);
+  for (const key of Object.keys(schema).sort()) setOwn(out, key, canonicalKeyword(key, schema[key], guard));
   guard.leave(schema);
   return out;
 }
@@ -114,7 +127,7 @@ function canonicalKeyword(key: string, value: unknown, guard: WalkGuard): unknow
     const map: Record<string, unknown> = {};
     for (const name of Object.keys(value).sort()) {
       const item = value[name];
-      map[name] = Array.isArray(item) ? sortData(item, guard) : canonical(item, guard);
+      setOwn(map, name, Array.isArray(item) ? sortData(item, guard) : canonical(item, guard));
     }
     guard.leave(value);
     return map;

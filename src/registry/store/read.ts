@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import type { MessageDirection } from '../../asyncapi';
 import { isRecord } from '../../util/records';
+import { setOwn } from '../diff/canonical';
 import { compatibilityModes, DEFAULT_DOCUMENT_MODE, type CompatibilityMode } from '../diff/modes';
 import { RegistryError } from '../errors';
 import {
@@ -40,7 +41,7 @@ function stringMap<T>(
   const out: Record<string, T> = {};
   for (const [key, v] of Object.entries(value)) {
     if (!isRecord(v)) fail(file, `${where}.${key}`, 'must be a mapping');
-    out[key] = item(key, v);
+    setOwn(out, key, item(key, v));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { resolvePointer } from '../../../util/json-pointer';
 import { mulberry32, type Random } from '../../../util/prng';
 import { isRecord } from '../../../util/records';
+import { setOwn } from '../canonical';
 import { typeList } from '../schema/model';
 
 /** How deep generated values nest. */
@@ -166,10 +167,14 @@ class Generator {
     const minimal: Schema = {};
     for (const [name, pool] of pools) {
       if (pool.length === 0) continue;
-      all[name] = pool[0];
-      if (required.has(name)) minimal[name] = pool[0];
+      setOwn(all, name, pool[0]);
+      if (required.has(name)) setOwn(minimal, name, pool[0]);
     }
-    for (const name of required) if (!(name in all)) minimal[name] = all[name] = 'a';
+    for (const name of required) {
+      if (Object.hasOwn(all, name)) continue;
+      setOwn(all, name, 'a');
+      setOwn(minimal, name, 'a');
+    }
     const out: unknown[] = [all, minimal];
     if (extra.length > 0) out.push({ ...all, extra_field: extra[0], 'x-extra': extra[extra.length - 1] });
     // One property at a time through its values, the others at their first value.

@@ -4,6 +4,7 @@
 // file holds the walk; each keyword group compares its keywords in its own file.
 import { isRecord } from '../../../util/records';
 import { RegistryError } from '../../errors';
+import { setOwn } from '../canonical';
 import type { ChangeKind } from '../kinds';
 import { compareAnnotations } from './annotations';
 import { compareArray } from './arrays';
@@ -202,8 +203,7 @@ function pureAllOf(s: SchemaObject): SchemaObject {
   const rest: SchemaObject = {};
   for (const [key, value] of Object.entries(s)) {
     if (key === 'allOf') continue;
-    if (isAnnotationKey(key)) out[key] = value;
-    else rest[key] = value;
+    setOwn(isAnnotationKey(key) ? out : rest, key, value);
   }
   const branches = Array.isArray(s.allOf) ? (s.allOf as unknown[]) : [];
   out.allOf = Object.keys(rest).length > 0 ? [rest, ...branches] : branches;

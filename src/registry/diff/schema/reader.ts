@@ -4,7 +4,7 @@
 // unresolved reference instead of a loop.
 import { parsePointer, resolvePointer } from '../../../util/json-pointer';
 import { isRecord } from '../../../util/records';
-import { canonicalText, canonicalTextCache } from '../canonical';
+import { canonicalText, canonicalTextCache, setOwn } from '../canonical';
 import { intersectTypes, isAnnotationKey, isUnresolved, typeList, UnresolvedRef, type SchemaObject } from './model';
 
 /** How many `$ref` -> `$ref` hops one reference may take before it counts as unresolvable (a cycle). */
@@ -60,7 +60,7 @@ export class SchemaReader {
       if (siblings.length === 0) out = resolvedTarget;
       else {
         const rest: SchemaObject = {};
-        for (const k of siblings) rest[k] = node[k];
+        for (const k of siblings) setOwn(rest, k, node[k]);
         // Annotations next to a $ref override the target's; constraints next to it also apply (2019-09+ semantics).
         const meaningful = siblings.filter((k) => k !== '$defs' && k !== 'definitions');
         if (meaningful.length === 0) out = resolvedTarget;
@@ -123,17 +123,17 @@ export class SchemaReader {
           kept.push(...(value as unknown[]));
           continue;
         }
-        if (!(key in merged)) {
-          merged[key] = key === 'properties' && isRecord(value) ? { ...value } : value;
+        if (!Object.hasOwn(merged, key)) {
+          setOwn(merged, key, key === 'properties' && isRecord(value) ? { ...value } : value);
           continue;
         }
         if (isAnnotationKey(key)) continue; // the parent's (first) annotation wins
         if (key === 'properties' && isRecord(value) && isRecord(merged.properties)) {
           const props = merged.properties as SchemaObject;
           for (const [name, schema] of Object.entries(value)) {
-            if (!(name in props)) props[name] = schema;
+            if (!Object.hasOwn(props, name)) setOwn(props, name, schema);
             else if (this.canonicalOf(props[name]).text !== this.canonicalOf(schema).text)
-              props[name] = { allOf: [props[name], schema] };
+              setOwn(props, name, { allOf: [props[name], schema] });
           }
         } else if (key === 'required' && Array.isArray(value) && Array.isArray(merged.required)) {
           merged.required = [...new Set([...(merged.required as unknown[]), ...value])];
@@ -161,8 +161,7 @@ export class SchemaReader {
     const out: SchemaObject = {};
     for (const [key, value] of Object.entries(node)) {
       if (key === keyword) continue;
-      if (isAnnotationKey(key)) out[key] = value;
-      else parent[key] = value;
+      setOwn(isAnnotationKey(key) ? out : parent, key, value);
     }
     const branches = node[keyword] as unknown[];
     out[keyword] = Object.keys(parent).length === 0 ? branches : branches.map((b) => this.read({ allOf: [parent, b] }));

@@ -25,8 +25,9 @@ const code = EMITTERS.flatMap((folder) => sources(path.join(DIFF, folder))).map(
 }));
 const literals = new Map<string, string[]>();
 for (const { file, text } of code) {
-  for (const match of text.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)'/g)) {
-    literals.set(match[1], [...(literals.get(match[1]) ?? []), file]);
+  for (const match of text.matchAll(/(RegistryError\(\s*)?'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)'/g)) {
+    if (match[1] !== undefined) continue; // an error code, not a change kind
+    literals.set(match[2], [...(literals.get(match[2]) ?? []), file]);
   }
 }
 

@@ -110,6 +110,18 @@ describe('canonicalText', () => {
     }
   });
 
+  it('keeps a property named __proto__ (as an own key, in the canonical form and the text alike)', () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}}}') as unknown;
+    expect(canonicalJson(schema)).toBe('{"properties":{"__proto__":{"type":"string"}},"type":"object"}');
+    expect(canonicalText(schema, canonicalTextCache())).toBe(canonicalJson(schema));
+    const narrower = JSON.parse(
+      '{"type":"object","properties":{"__proto__":{"type":"string","maxLength":1}}}',
+    ) as unknown;
+    expect(diffSchemas(schema, narrower).map((c) => [c.kind, c.path])).toEqual([
+      ['MAX_LENGTH_ADDED', '/properties/__proto__/maxLength'],
+    ]);
+  });
+
   it('is the text canonicalJson gives, on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
