@@ -18,13 +18,22 @@ export type LineOf = (documentPath: string, schemaPointer?: string, schemaKey?: 
 /**
  * Returns a function giving the 1-based line of a document path (e.g. `/components/messages/x`) plus an optional
  * pointer inside that message's payload or headers schema. Unknown paths give the line of their deepest known
- * ancestor; an unreadable file gives line 1.
+ * ancestor; an unreadable file gives line 1. The file is read and parsed on the first call only, so a report that
+ * needs no line numbers (`--json`) costs nothing.
  *
  * @example
  * const lineOf = createLineLocator('asyncapi.yaml');
  * lineOf('/components/messages/agent_completed', '/properties/status', 'payload'); // 812
  */
 export function createLineLocator(file: string): LineOf {
+  let locate: LineOf | undefined;
+  return (documentPath, schemaPointer, schemaKey) => {
+    locate ??= buildLineLocator(file);
+    return locate(documentPath, schemaPointer, schemaKey);
+  };
+}
+
+function buildLineLocator(file: string): LineOf {
   let doc: YAML.Document.Parsed;
   const counter = new LineCounter();
   try {
