@@ -12,7 +12,10 @@ export type RegistryErrorCode =
   | 'INCOMPATIBLE_CHANGE'
   | 'FORCE_NEEDS_REASON'
   | 'UNKNOWN_MESSAGE'
-  | 'CORPUS_UNREADABLE';
+  | 'CORPUS_UNREADABLE'
+  | 'SCHEMA_TOO_DEEP'
+  | 'SCHEMA_TOO_LARGE'
+  | 'SCHEMA_CYCLIC';
 
 /**
  * An error of the schema registry. Bad input and usage exit 2; `INCOMPATIBLE_CHANGE` (a refused registration)
@@ -21,7 +24,7 @@ export type RegistryErrorCode =
  * @example
  * throw new RegistryError('REGISTRY_NOT_FOUND', 'schemas/registry.yaml does not exist; run `netra-contracts registry register`');
  */
-export class RegistryError extends NetraError {
+export class RegistryError extends NetraError<RegistryErrorCode> {
   /** Lines that explain the one-line message (e.g. each refused change); the CLI prints them before the message. */
   readonly details: string[];
 

@@ -1,0 +1,78 @@
+// Array keywords: `items` (one schema or a tuple), `maxItems`/`minItems`, `uniqueItems`, `contains` with its counts,
+// and `unevaluatedItems`.
+import type { CountKinds, DiffContext, SlotKinds } from './context';
+import { compareCount } from './counts';
+import { below, type SchemaObject } from './model';
+import { compareSlot } from './slots';
+import { asTuple, compareTuples, tupleOf } from './tuples';
+
+const ITEMS: SlotKinds = { narrowed: 'ITEMS_NARROWED', extended: 'ITEMS_EXTENDED' };
+const CONTAINS: SlotKinds = { narrowed: 'CONTAINS_NARROWED', extended: 'CONTAINS_EXTENDED' };
+const UNEVALUATED_ITEMS: SlotKinds = { narrowed: 'UNEVALUATED_ITEMS_NARROWED', extended: 'UNEVALUATED_ITEMS_EXTENDED' };
+const MAX_ITEMS: CountKinds = {
+  added: 'MAX_ITEMS_ADDED',
+  removed: 'MAX_ITEMS_REMOVED',
+  increased: 'MAX_ITEMS_INCREASED',
+  decreased: 'MAX_ITEMS_DECREASED',
+};
+const MIN_ITEMS: CountKinds = {
+  added: 'MIN_ITEMS_ADDED',
+  removed: 'MIN_ITEMS_REMOVED',
+  increased: 'MIN_ITEMS_INCREASED',
+  decreased: 'MIN_ITEMS_DECREASED',
+};
+const MAX_CONTAINS: CountKinds = {
+  added: 'MAX_CONTAINS_ADDED',
+  removed: 'MAX_CONTAINS_REMOVED',
+  increased: 'MAX_CONTAINS_INCREASED',
+  decreased: 'MAX_CONTAINS_DECREASED',
+};
+const MIN_CONTAINS: CountKinds = {
+  added: 'MIN_CONTAINS_ADDED',
+  removed: 'MIN_CONTAINS_REMOVED',
+  increased: 'MIN_CONTAINS_INCREASED',
+  decreased: 'MIN_CONTAINS_DECREASED',
+};
+
+/** Items and tuples; returns true when a tuple took `unevaluatedItems` as its rest (compared there already). */
+function compareItems(ctx: DiffContext, o: SchemaObject, n: SchemaObject, path: string, depth: number): boolean {
+  if (tupleOf(o) === undefined && tupleOf(n) === undefined) {
+    compareSlot(ctx, ITEMS, o.items, n.items, below(path, 'items'), depth, 'items');
+    return false;
+  }
+  const x = asTuple(o);
+  const y = asTuple(n);
+  compareTuples(ctx, x, y, path, depth);
+  return x.restIsUnevaluated || y.restIsUnevaluated;
+}
+
+/**
+ * Compares the array keywords of two schemas that both allow arrays.
+ *
+ * @example
+ * compareArray(ctx, { maxItems: 5 }, { maxItems: 3 }, '', 0); // MAX_ITEMS_DECREASED at /maxItems
+ */
+export function compareArray(ctx: DiffContext, o: SchemaObject, n: SchemaObject, path: string, depth: number): void {
+  const unevaluatedDone = compareItems(ctx, o, n, path, depth);
+  compareCount(ctx, MAX_ITEMS, 'maxItems', o, n, path);
+  compareCount(ctx, MIN_ITEMS, 'minItems', o, n, path);
+  const ou = o.uniqueItems === true;
+  const nu = n.uniqueItems === true;
+  if (ou !== nu)
+    ctx.emit(
+      nu ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED',
+      below(path, 'uniqueItems'),
+      `uniqueItems ${ou} -> ${nu}`,
+    );
+  // `contains` absent means no constraint, but `contains: {}` still demands a non-empty array.
+  const at = below(path, 'contains');
+  if (o.contains === undefined && n.contains !== undefined) ctx.emit('CONTAINS_NARROWED', at, 'contains added');
+  else if (o.contains !== undefined && n.contains === undefined) ctx.emit('CONTAINS_EXTENDED', at, 'contains removed');
+  else if (o.contains !== undefined) compareSlot(ctx, CONTAINS, o.contains, n.contains, at, depth, 'contains');
+  compareCount(ctx, MAX_CONTAINS, 'maxContains', o, n, path);
+  compareCount(ctx, MIN_CONTAINS, 'minContains', o, n, path);
+  if (!unevaluatedDone) {
+    const key = 'unevaluatedItems';
+    compareSlot(ctx, UNEVALUATED_ITEMS, o[key], n[key], below(path, key), depth, key);
+  }
+}
