@@ -29,5 +29,5 @@ describe('docsColumn (corpus table)', () => {
     const html = readFileSync(path.join(out, 'docs', 'index.html'), 'utf8');
     expect(html).toContain('sent by the application');
     expect(html).not.toContain('id="rules"'); // no rules were asked for: no rules section
-  });
+  }, 60_000);
 });

@@ -276,7 +276,7 @@ describe('changelog from the schema registry', () => {
     expect(html.indexOf('data-message="connection_established">')).toBeLessThan(
       html.indexOf('data-message="agent_started">'),
     );
-  });
+  }, 60_000);
 });
 
 describe('escaping of document text', () => {
