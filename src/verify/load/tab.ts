@@ -253,15 +253,12 @@ export class Tab {
     const gen = this.socket.gen;
     ctx.counters.received++;
     ctx.series.events++;
-    const done = this.runs.done(runId);
-    if (done !== undefined) {
-      // The tab holds every event of the run already: the rest of a replay it asked for (the run completed in the
-      // middle of it) is a redelivery; only the same seq twice on one connection is a duplicate.
-      this.countCopy(done, seq);
-      return;
-    }
     let run = this.runs.active(runId);
     if (run === undefined) {
+      const done = this.runs.done(runId);
+      // The tab holds every event of the run already: the rest of a replay it asked for (the run completed in the
+      // middle of it) is a redelivery; only the same seq twice on one connection is a duplicate.
+      if (done !== undefined) return this.countCopy(done, seq);
       run = new TabRun(runId, seq, gen);
       this.runs.follow(run);
       const own = this.current;
