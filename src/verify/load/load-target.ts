@@ -51,7 +51,7 @@ export function shorthandTarget(urls: readonly string[], authUrl: string | undef
       ? assertLoopbackUrl(authUrl, '--auth-url', ['http:', 'https:'])
       : assertLoopbackUrl(defaultAuthUrl(parsed[0]), '--auth-url', ['http:', 'https:']);
   const target: Target = {
-    name: 'url',
+    name: '--url',
     url: parsed[0].toString(),
     urls: parsed.map(String),
     remote: false,

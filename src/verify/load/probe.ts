@@ -26,7 +26,7 @@ export async function probeTarget(target: Target, user: string, opts: ProbeOptio
     token = (await target.auth.token({ user })).token;
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'AUTH_FAILED';
-    const hint = opts.authHint ?? `is the token source of target ${target.name} (${target.auth.kind}) reachable?`;
+    const hint = opts.authHint ?? `is the ${target.auth.kind} token source of target '${target.name}' reachable?`;
     throw new LoadError('TARGET_UNAVAILABLE', `cannot get a token (${code}: ${(err as Error).message}); ${hint}`, {
       cause: err,
     });

@@ -65,7 +65,7 @@ export interface LoadReport {
   auth: { tokens: number; refreshes: number };
   profile: string;
   mix: string;
-  /** `url` is the first of `urls`; `name` the targets-file entry (`url` for the --url shorthand, `embedded`). */
+  /** `url` is the first of `urls`; `name` the targets-file entry (`--url` for the shorthand, `embedded`). */
   target: { url: string; embedded: boolean; name: string; urls: string[]; auth: string };
   settings: { ramp_s: number; drop_every_s: number | null; seed: number; token_ttl_s: number; drain_s: number };
   thresholds: ThresholdOutcome[];

@@ -38,8 +38,9 @@ export interface WorkerOptions {
  */
 export async function runLoadWorkers(opts: LoadOptions, workers: WorkerOptions): Promise<LoadResult> {
   const settings = resolveSettings(opts);
-  // The workers check the target again; checking here first fails once, before any process starts.
-  applyTargetLimits(resolveTarget(opts).target, settings);
+  // The workers check the target again; checking here first fails once, before any process starts. (Without a
+  // target or --url here, the workers get one through targetArgs: the embedded provider of the caller.)
+  if (opts.target !== undefined || opts.url !== undefined) applyTargetLimits(resolveTarget(opts).target, settings);
   if (!Number.isInteger(workers.workers) || workers.workers < 1 || workers.workers > LOAD_LIMITS.maxWorkers)
     throw new LoadError('LOAD_USAGE', `--workers must be an integer from 1 to ${LOAD_LIMITS.maxWorkers}`);
   if (workers.workers > settings.users)
@@ -116,8 +117,14 @@ async function runWorkers(
   }
   const ticker = setInterval(() => opts.onTick?.(sumProgress([...latest.values()])), 1_000);
   const killer = setTimeout(() => children.forEach(({ child }) => child.kill('SIGKILL')), boundS * 1000);
+  // A worker that fails (exit 2: bad input, target unavailable) fails the run: the others stop now, not at the end.
+  const stopOthers = (code: number | null): void => {
+    if (code !== 0 && code !== 1) for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
+  };
   try {
-    const codes = await Promise.all(children.map(({ child }) => exitCode(child)));
+    const codes = await Promise.all(
+      children.map(({ child }) => exitCode(child).then((code) => (stopOthers(code), code))),
+    );
     codes.forEach((code, i) => {
       // 0: the shard passed its thresholds, 1: it broke one; either way its report is written and merged.
       if (code === 0 || code === 1) return;
@@ -131,11 +138,9 @@ async function runWorkers(
   return children.map((c) => c.file);
 }
 
+/** The exit code once the process ended AND its output was read to the end ('close', not 'exit'). */
 function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
 }
 
 function parseProgress(line: string): LoadProgress | undefined {
