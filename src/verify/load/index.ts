@@ -21,7 +21,7 @@ export type { Mix, RequestTemplate, Workload } from './mix';
 export { loadThresholds, parseThreshold, evaluateThresholds, metricValue, DEFAULT_THRESHOLDS_FILE } from './thresholds';
 export type { Threshold, ThresholdOperator, ThresholdSet } from './thresholds';
 export { assertLoopbackUrl, defaultAuthUrl, sourceAddressPool } from './target';
-export { resolveTarget, shorthandTarget, assertTargetAllowed, applyTargetLimits } from './load-target';
+export { resolveLoadTarget, loadShorthandTarget, assertTargetAllowed, applyTargetLimits } from './load-target';
 export { devTokenSource } from './dev-token-source';
 export { parseShard, shardUsers } from './shard';
 export type { Shard } from './shard';

@@ -20,9 +20,9 @@ export interface ResolvedTarget {
  * together or neither (LOAD_USAGE).
  *
  * @example
- * resolveTarget({ url: ['ws://127.0.0.1:8000/ws', 'ws://127.0.0.1:8100/ws'], users: 10, durationS: 5 }).target.urls;
+ * resolveLoadTarget({ url: ['ws://127.0.0.1:8000/ws', 'ws://127.0.0.1:8100/ws'], users: 10, durationS: 5 }).target.urls;
  */
-export function resolveTarget(opts: LoadOptions): ResolvedTarget {
+export function resolveLoadTarget(opts: LoadOptions): ResolvedTarget {
   const urls = opts.url === undefined ? [] : Array.isArray(opts.url) ? opts.url : [opts.url];
   if (opts.target !== undefined && (urls.length > 0 || opts.authUrl !== undefined))
     throw new LoadError('LOAD_USAGE', 'give either a target (--targets/--target) or --url/--auth-url, not both');
@@ -35,16 +35,16 @@ export function resolveTarget(opts: LoadOptions): ResolvedTarget {
       'LOAD_USAGE',
       'no target: give --url, or --targets FILE --target NAME (or run the embedded provider)',
     );
-  return shorthandTarget(urls, opts.authUrl);
+  return loadShorthandTarget(urls, opts.authUrl);
 }
 
 /**
  * `--url U [--url U2 ...] [--auth-url A]`: loopback URLs only, development tokens from the auth service.
  *
  * @example
- * shorthandTarget(['ws://127.0.0.1:8000/ws'], 'http://127.0.0.1:8001').target.auth.kind; // 'dev'
+ * loadShorthandTarget(['ws://127.0.0.1:8000/ws'], 'http://127.0.0.1:8001').target.auth.kind; // 'dev'
  */
-export function shorthandTarget(urls: readonly string[], authUrl: string | undefined): ResolvedTarget {
+export function loadShorthandTarget(urls: readonly string[], authUrl: string | undefined): ResolvedTarget {
   const parsed = urls.map((url) => assertLoopbackUrl(url, '--url'));
   const auth =
     authUrl !== undefined

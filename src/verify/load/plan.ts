@@ -2,7 +2,7 @@ import type { Profile } from '../../rules';
 import { loadProfiles } from '../../rules';
 import type { Target } from '../targets/types';
 import { assertConnectionsFit } from './fd-limit';
-import { applyTargetLimits, readCa, resolveTarget } from './load-target';
+import { applyTargetLimits, readCa, resolveLoadTarget } from './load-target';
 import { loadMix, type Mix } from './mix';
 import { resolveSettings, type LoadOptions, type LoadSettings } from './options';
 import { shardUsers } from './shard';
@@ -33,7 +33,7 @@ export interface LoadPlan {
  */
 export function planLoad(opts: LoadOptions): LoadPlan {
   const requested = resolveSettings(opts);
-  const { target, authHint } = resolveTarget(opts);
+  const { target, authHint } = resolveLoadTarget(opts);
   const settings = applyTargetLimits(target, requested);
   const mix = typeof opts.mix === 'object' ? opts.mix : loadMix(opts.mix);
   const profileName = opts.profile ?? target.profile ?? 'local';

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { projectPath } from '../../util/paths';
 import { isRecord } from '../../util/records';
 import { LoadError } from './errors';
-import { applyTargetLimits, resolveTarget } from './load-target';
+import { applyTargetLimits, resolveLoadTarget } from './load-target';
 import { mergeReports, readShardReport } from './merge';
 import { LOAD_LIMITS, resolveSettings, type LoadOptions, type LoadProgress } from './options';
 import { loadThresholds, parseThreshold } from './thresholds';
@@ -40,7 +40,7 @@ export async function runLoadWorkers(opts: LoadOptions, workers: WorkerOptions):
   const settings = resolveSettings(opts);
   // The workers check the target again; checking here first fails once, before any process starts. (Without a
   // target or --url here, the workers get one through targetArgs: the embedded provider of the caller.)
-  if (opts.target !== undefined || opts.url !== undefined) applyTargetLimits(resolveTarget(opts).target, settings);
+  if (opts.target !== undefined || opts.url !== undefined) applyTargetLimits(resolveLoadTarget(opts).target, settings);
   if (!Number.isInteger(workers.workers) || workers.workers < 1 || workers.workers > LOAD_LIMITS.maxWorkers)
     throw new LoadError('LOAD_USAGE', `--workers must be an integer from 1 to ${LOAD_LIMITS.maxWorkers}`);
   if (workers.workers > settings.users)

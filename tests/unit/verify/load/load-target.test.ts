@@ -2,9 +2,9 @@ import {
   applyTargetLimits,
   assertTargetAllowed,
   devTokenSource,
-  resolveTarget,
+  resolveLoadTarget,
   runLoad,
-  shorthandTarget,
+  loadShorthandTarget,
 } from '../../../../src/verify/load';
 import type { Target } from '../../../../src/verify/targets/types';
 
@@ -66,16 +66,16 @@ test("the target's limits are hard caps: more users or a longer run is refused, 
 });
 
 test('--url shorthand: loopback URLs with dev tokens; without --auth-url the probe explains which flag is missing', () => {
-  const { target: t, authHint } = shorthandTarget(['ws://127.0.0.1:8000/ws', 'ws://127.0.0.1:8100/ws'], undefined);
+  const { target: t, authHint } = loadShorthandTarget(['ws://127.0.0.1:8000/ws', 'ws://127.0.0.1:8100/ws'], undefined);
   expect(t.urls).toEqual(['ws://127.0.0.1:8000/ws', 'ws://127.0.0.1:8100/ws']);
   expect(t.auth.kind).toBe('dev');
   expect(authHint).toContain('--auth-url was not given');
   expect(authHint).toContain('http://127.0.0.1:8001');
-  expect(shorthandTarget(['ws://127.0.0.1:8000/ws'], 'http://127.0.0.1:9001').authHint).toBeUndefined();
-  expect(() => shorthandTarget(['ws://127.0.0.1:8000/ws', 'ws://192.0.2.1/ws'], undefined)).toThrow(
+  expect(loadShorthandTarget(['ws://127.0.0.1:8000/ws'], 'http://127.0.0.1:9001').authHint).toBeUndefined();
+  expect(() => loadShorthandTarget(['ws://127.0.0.1:8000/ws', 'ws://192.0.2.1/ws'], undefined)).toThrow(
     expect.objectContaining({ code: 'NOT_LOOPBACK' }),
   );
-  expect(() => resolveTarget({ target: target(), url: 'ws://127.0.0.1:1/ws', users: 1, durationS: 1 })).toThrow(
+  expect(() => resolveLoadTarget({ target: target(), url: 'ws://127.0.0.1:1/ws', users: 1, durationS: 1 })).toThrow(
     expect.objectContaining({ code: 'LOAD_USAGE', message: expect.stringContaining('not both') }),
   );
 });
