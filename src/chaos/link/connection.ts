@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { ChaosEvent, CloseReason } from '../events';
-import { deriveSeed, mulberry32, type Random } from '../random';
+import { deriveSeed, mulberry32, type Random } from '../../util/prng';
 import type { ResolvedToxic } from '../toxics';
 import { Pipe, type Direction } from './pipe';
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Random } from '../random';
+import type { Random } from '../../util/prng';
 import { appliesTo, type ResolvedToxic } from '../toxics';
 
 /** 'upstream' = client -> upstream server, 'downstream' = upstream server -> client. */

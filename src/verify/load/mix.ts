@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { validateClientMessage } from '../../../generated/validators';
-import { sampleWorkload, type Workload } from '../../agents';
+import { loadGeneratedValidators } from '../../protocol';
+import { projectPath } from '../../util/paths';
+import { isRecord } from '../../util/records';
 import { LoadError } from './errors';
 import type { Random } from './random';
-import { projectPath } from '../../util/paths';
 
 /**
  * `contracts/mixes` of this repository; `--mix NAME` (no slash, no extension) means `<dir>/NAME.yaml`.
@@ -22,6 +22,13 @@ export const DEFAULT_MIXES_DIR = projectPath('contracts', 'mixes');
  */
 export const DEFAULT_MIX = 'default';
 
+/**
+ * A `context` of `start_agent` (the spec's `Workload`: `{ workload: [{ model, requests_per_month, ... }] }`). The
+ * models are whatever the mix file names: the repository's mixes use the models of the spec's own `start_agent`
+ * example, never a provider's private price table, so they are valid for any provider that keeps the contract.
+ */
+export type Workload = Record<string, unknown>;
+
 /** One weighted request template of a mix. */
 export interface RequestTemplate {
   name: string;
@@ -29,7 +36,11 @@ export interface RequestTemplate {
   /** Texts to ask; one is picked per request. */
   userRequests: string[];
   agentName?: string;
-  /** `sample`: the user's own workload (sampleWorkload of the user id) in `context`; an object: that workload. */
+  /**
+   * `sample`: one of the mix's `workloads`, chosen per user with its volumes varied per user (no `context` at all
+   * when the mix has none: the spec's minimal request, where the provider uses a sample workload of its own); an
+   * object: that workload.
+   */
   workload?: 'sample' | Workload;
   /** Send cancel_run after this many events of the run arrived. */
   cancelAfterEvents?: number;
@@ -48,6 +59,8 @@ export interface Mix {
   secondTabShare: number;
   /** Share of connections that authenticate like a browser (`jwt.<token>` subprotocol) instead of a header. */
   subprotocolShare: number;
+  /** Workloads `workload: sample` draws from (the mix file's `workloads`). */
+  workloads: Workload[];
   requests: RequestTemplate[];
 }
 
@@ -87,7 +100,15 @@ export function loadMix(nameOrFile: string = DEFAULT_MIX): Mix {
   }
   const bad = (what: string): LoadError => new LoadError('MIX_INVALID', `${file}: ${what}`);
   if (!isRecord(doc)) throw bad('expected a mapping with "requests"');
-  const known = new Set(['name', 'description', 'think_ms', 'second_tab_share', 'subprotocol_share', 'requests']);
+  const known = new Set([
+    'name',
+    'description',
+    'think_ms',
+    'second_tab_share',
+    'subprotocol_share',
+    'workloads',
+    'requests',
+  ]);
   for (const key of Object.keys(doc)) if (!known.has(key)) throw bad(`unknown key "${key}"`);
   const name = doc.name ?? path.basename(file).replace(/\.ya?ml$/, '');
   if (typeof name !== 'string' || !NAME.test(name)) throw bad('name must be lower-case letters, digits, _ or -');
@@ -100,8 +121,9 @@ export function loadMix(nameOrFile: string = DEFAULT_MIX): Mix {
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad(`${key} must be a number from 0 to 1`);
     return value;
   };
+  const workloads = parseWorkloads(doc.workloads, bad);
   if (!Array.isArray(doc.requests) || doc.requests.length === 0) throw bad('requests must be a non-empty list');
-  const requests = doc.requests.map((raw, index) => parseTemplate(raw, index, bad));
+  const requests = doc.requests.map((raw, index) => parseTemplate(raw, index, workloads, bad));
   const names = new Set<string>();
   for (const template of requests) {
     if (names.has(template.name)) throw bad(`request name "${template.name}" is used twice`);
@@ -113,13 +135,29 @@ export function loadMix(nameOrFile: string = DEFAULT_MIX): Mix {
     thinkMs: { min: think.min as number, max: think.max as number },
     secondTabShare: share('second_tab_share'),
     subprotocolShare: share('subprotocol_share'),
+    workloads,
     requests,
   };
   if (typeof doc.description === 'string') mix.description = doc.description;
   return mix;
 }
 
-function parseTemplate(raw: unknown, index: number, bad: (what: string) => LoadError): RequestTemplate {
+function parseWorkloads(raw: unknown, bad: (what: string) => LoadError): Workload[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > 100)
+    throw bad('workloads must be a list of 1 to 100 Workload mappings');
+  return raw.map((workload, index) => {
+    if (!isRecord(workload)) throw bad(`workloads[${index}]: expected a Workload mapping ({ workload: [...] })`);
+    return workload;
+  });
+}
+
+function parseTemplate(
+  raw: unknown,
+  index: number,
+  workloads: readonly Workload[],
+  bad: (what: string) => LoadError,
+): RequestTemplate {
   const where = `requests[${index}]`;
   if (!isRecord(raw)) throw bad(`${where}: expected a mapping`);
   const known = new Set([
@@ -161,36 +199,67 @@ function parseTemplate(raw: unknown, index: number, bad: (what: string) => LoadE
       throw bad(`${at}: ${key} must be an integer from 1 to 1000`);
     template[field] = value as number;
   }
-  for (const text of template.userRequests) {
-    const checked = validateClientMessage(buildStartAgent(template, text, 'load-mix-check', 'req-check'));
-    if (!checked.ok) {
-      const first = checked.errors[0];
-      throw bad(
-        `${at}: its start_agent would be refused: ${first ? `${first.pointer || '/'} ${first.message}` : 'invalid'}`,
-      );
-    }
-  }
+  checkStarts(template, workloads, (why) => bad(`${at}: its start_agent would be refused: ${why}`));
   return template;
 }
 
+/** Turns the template into every start_agent it can send and validates each with the generated client validator. */
+function checkStarts(template: RequestTemplate, workloads: readonly Workload[], bad: (why: string) => LoadError): void {
+  const { client } = loadGeneratedValidators();
+  const contexts = template.workload === 'sample' && workloads.length > 0 ? workloads : [undefined];
+  for (const text of template.userRequests) {
+    for (const context of contexts) {
+      const checked = client(buildStartAgent(template, text, 'req-check', context));
+      if (!checked.ok) {
+        const first = checked.errors[0];
+        throw bad(first ? `${first.pointer || '/'} ${first.message}` : 'invalid');
+      }
+    }
+  }
+}
+
 /**
- * The `start_agent` a template sends for a user.
+ * The `start_agent` a template sends. `userWorkload` is the user's own workload (see {@link userWorkload}), sent for
+ * `workload: sample`.
  *
  * @example
- * buildStartAgent(template, 'Cut my costs', 'load-u1', 'u1-r1');
+ * buildStartAgent(template, 'Cut my costs', 'u1-r1', userWorkload(mix, random));
  * // { type: 'start_agent', request_id: 'u1-r1', user_request: 'Cut my costs', context: { workload: [...] } }
  */
 export function buildStartAgent(
   template: RequestTemplate,
   text: string,
-  userId: string,
   requestId: string,
+  userWorkload: Workload | undefined,
 ): Record<string, unknown> {
   const msg: Record<string, unknown> = { type: 'start_agent', request_id: requestId, user_request: text };
   if (template.agentName !== undefined) msg.agent_name = template.agentName;
-  if (template.workload === 'sample') msg.context = sampleWorkload(userId);
-  else if (template.workload !== undefined) msg.context = template.workload;
+  if (template.workload === 'sample') {
+    if (userWorkload !== undefined) msg.context = userWorkload;
+  } else if (template.workload !== undefined) msg.context = template.workload;
   return msg;
+}
+
+/**
+ * A user's own workload for `workload: sample`: one of the mix's workloads with every `requests_per_month` scaled by
+ * one factor in [0.5, 1.5], so users differ in volume but only ever name the models the mix file names. Undefined
+ * when the mix has no workloads.
+ *
+ * @example
+ * userWorkload(mix, Random.forUser(seed, 3)); // { workload: [{ model: 'gpt-4o', requests_per_month: 913422, ... }] }
+ */
+export function userWorkload(mix: Mix, random: Random): Workload | undefined {
+  if (mix.workloads.length === 0) return undefined;
+  const chosen = random.pick(mix.workloads);
+  const factor = random.between(0.5, 1.5);
+  const models = Array.isArray(chosen.workload) ? chosen.workload : [];
+  return {
+    ...chosen,
+    workload: models.map((model: unknown) => {
+      if (!isRecord(model) || typeof model.requests_per_month !== 'number') return model;
+      return { ...model, requests_per_month: Math.round(model.requests_per_month * factor) };
+    }),
+  };
 }
 
 /**
@@ -214,8 +283,4 @@ export function templatePicker(mix: Mix): (random: Random) => RequestTemplate {
 
 function isMs(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= 600_000;
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,39 +1,57 @@
 import WebSocket from 'ws';
-import { fetchDevToken } from '../auth';
+import type { Target } from '../targets/types';
 import { LoadError } from './errors';
 
+/** Options of {@link probeTarget}. */
+export interface ProbeOptions {
+  timeoutMs?: number;
+  /** Added to the error when no token could be had (e.g. which flag is missing). */
+  authHint?: string;
+  /** The target's CA bundle (wss:// with a private CA). */
+  ca?: Buffer;
+}
+
 /**
- * Before any load: one development token and one connection up to `connection_established`, so that a wrong URL or
- * a provider that is not running fails in seconds (LoadError TARGET_UNAVAILABLE, exit 2) instead of after the whole
- * duration.
+ * Before any load: one token from the target's token source and one connection to each of its URLs up to
+ * `connection_established`, so that a wrong URL, a provider that is not running or an auth service that is not where
+ * it was looked for fails in seconds (LoadError TARGET_UNAVAILABLE, exit 2) instead of after the whole duration.
  *
  * @example
- * await probeTarget('ws://127.0.0.1:8000/ws', 'http://127.0.0.1:8001', 'load-probe');
+ * await probeTarget(target, 'load-ab12-probe');
  */
-export async function probeTarget(wsUrl: string, authUrl: string, user: string, timeoutMs = 10_000): Promise<void> {
+export async function probeTarget(target: Target, user: string, opts: ProbeOptions = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   let token: string;
   try {
-    token = (await fetchDevToken(authUrl, user, { timeoutMs })).access_token;
+    token = (await target.auth.token({ user })).token;
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'AUTH_FAILED';
-    throw new LoadError(
-      'TARGET_UNAVAILABLE',
-      `cannot get a development token from ${authUrl} (${code}: ${(err as Error).message}); is 'netra-contracts serve' running?`,
-      {
-        cause: err,
-      },
-    );
+    const hint = opts.authHint ?? `is the ${target.auth.kind} token source of target '${target.name}' reachable?`;
+    throw new LoadError('TARGET_UNAVAILABLE', `cannot get a token (${code}: ${(err as Error).message}); ${hint}`, {
+      cause: err,
+    });
   }
-  await new Promise<void>((resolve, reject) => {
-    const ws = new WebSocket(wsUrl, {
-      headers: { Authorization: `Bearer ${token}` },
+  for (const url of target.urls) await probeUrl(url, token, target.headers, timeoutMs, opts.ca);
+}
+
+function probeUrl(
+  url: string,
+  token: string,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+  ca: Buffer | undefined,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const ws = new WebSocket(url, {
+      headers: { ...headers, Authorization: `Bearer ${token}` },
       handshakeTimeout: timeoutMs,
       perMessageDeflate: false,
+      ...(ca !== undefined ? { ca } : {}),
     });
     const fail = (why: string): void => {
       clearTimeout(timer);
       ws.terminate();
-      reject(new LoadError('TARGET_UNAVAILABLE', `cannot open a connection to ${wsUrl}: ${why}`));
+      reject(new LoadError('TARGET_UNAVAILABLE', `cannot open a connection to ${url}: ${why}`));
     };
     const timer = setTimeout(() => fail(`no connection_established within ${timeoutMs} ms`), timeoutMs);
     ws.once('message', (data: Buffer) => {

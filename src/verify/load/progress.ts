@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { LoadProgress } from './runner';
+import type { LoadProgress } from './options';
 
 /** Shows a load run's progress on a stream. */
 export interface ProgressDisplay {

@@ -1,38 +1,54 @@
-/** A small seeded PRNG (mulberry32): the same `--seed` picks the same requests, think times and drops. */
-export interface Random {
+import { deriveSeed, mulberry32 } from '../../util/prng';
+
+/**
+ * The load tool's view of the project's one seeded PRNG (util/prng mulberry32): the same `--seed` picks the same
+ * requests, think times and drops. Each virtual user has its own stream derived from the seed and its global index,
+ * so a user behaves the same whether it runs alone, in a shard or in a worker process.
+ *
+ * @example
+ * const random = Random.forUser(42, 7);
+ * random.between(500, 3000); // the same value for seed 42, user 7, every time
+ */
+export class Random {
   /** Uniform in [0, 1). */
-  next(): number;
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
+  }
+
+  /** The stream of the user with this global index (0-based) in a run seeded with `seed`. */
+  static forUser(seed: number, userIndex: number): Random {
+    return new Random(deriveSeed(seed, userIndex));
+  }
+
   /** Uniform in [min, max]. */
-  between(min: number, max: number): number;
+  between(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
   /** Exponentially distributed with this mean (the gaps of a Poisson process). */
-  exponential(mean: number): number;
+  exponential(mean: number): number {
+    return -Math.log(1 - this.next()) * mean;
+  }
+
   /** One element of a non-empty list. */
-  pick<T>(items: readonly T[]): T;
-  /** A new generator derived from this one (per virtual user, so users do not share a stream). */
-  fork(): Random;
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  /** True with probability p (never for p <= 0, without drawing). */
+  chance(p: number): boolean {
+    return p > 0 && this.next() < p;
+  }
 }
 
 /**
- * Creates a seeded random generator.
+ * A seeded generator (kept for callers of the previous API).
  *
  * @example
- * const random = createRandom(42);
- * random.between(500, 3000); // the same value for seed 42 every time
+ * createRandom(42).between(500, 3000);
  */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    between: (min, max) => min + (max - min) * next(),
-    exponential: (mean) => -Math.log(1 - next()) * mean,
-    pick: (items) => items[Math.floor(next() * items.length)],
-    fork: () => createRandom(Math.floor(next() * 4294967296)),
-  };
+  return new Random(seed);
 }

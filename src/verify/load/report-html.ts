@@ -26,16 +26,24 @@ interface Line {
  * writeFileSync('reports/load.html', renderHtmlReport(report));
  */
 export function renderHtmlReport(report: LoadReport): string {
+  return page([...summarySections(report), ...chartSections(report), ...detailSections(report)]);
+}
+
+/** Title, verdict, headline cards and the thresholds table. */
+function summarySections(report: LoadReport): string[] {
   const broken = report.thresholds.filter((t) => !t.ok);
   const verdict =
     broken.length === 0
       ? '<span class="ok">all thresholds passed</span>'
       : `<span class="bad">${broken.length} threshold(s) broken</span>`;
   const totalViolations = Object.values(report.violations).reduce((a, b) => a + b, 0);
-  const s = report.series;
-  const sections = [
+  const target =
+    report.target.urls !== undefined && report.target.urls.length > 1
+      ? report.target.urls.join(', ')
+      : report.target.url;
+  return [
     `<h1>Load report: ${report.users} users, ${report.duration_s} s, profile ${esc(report.profile)}, mix ${esc(report.mix)}</h1>`,
-    `<p class="sub">${esc(report.target.url)}${report.target.embedded ? ' (embedded provider)' : ''} &middot; ${verdict}</p>`,
+    `<p class="sub">${esc(target)}${report.target.embedded ? ' (embedded provider)' : ''} &middot; ${verdict}</p>`,
     cards([
       ['runs started', fmt(report.runs.started)],
       ['completed', fmt(report.runs.completed)],
@@ -61,6 +69,13 @@ export function renderHtmlReport(report: LoadReport): string {
         t.ok ? '<span class="ok">pass</span>' : '<span class="bad">FAIL</span>',
       ]),
     ),
+  ];
+}
+
+/** Latency over time, throughput, memory and the latency histograms. */
+function chartSections(report: LoadReport): string[] {
+  const s = report.series;
+  return [
     '<h2>First-event latency over time</h2>',
     lineChart(
       [
@@ -88,6 +103,12 @@ export function renderHtmlReport(report: LoadReport): string {
       report.histograms.completion_ms,
       report.completion_ms,
     )}</div>`,
+  ];
+}
+
+/** Violations, errors, how to read the page, and the raw figures. */
+function detailSections(report: LoadReport): string[] {
+  return [
     '<h2>Violations by rule</h2>',
     Object.keys(report.violations).length === 0
       ? '<p class="ok">No rule violation in any frame.</p>'
@@ -129,6 +150,9 @@ export function renderHtmlReport(report: LoadReport): string {
       ],
     ),
   ];
+}
+
+function page(sections: string[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>netra-contracts load report</title>
 <style>

@@ -1,4 +1,8 @@
-import type { LatencyBucket, LatencySummary } from './latency';
+import type { LoadEnvironment } from './environment';
+import type { LatencyBucket, LatencySnapshot, LatencySummary } from './latency';
+import type { LoadSeries } from './series';
+
+export type { LoadSeries } from './series';
 
 /** Outcome of one threshold of the profile, as written to the report. */
 export interface ThresholdOutcome {
@@ -7,25 +11,6 @@ export interface ThresholdOutcome {
   ok: boolean;
   /** The measured value (null when the run produced no data for it, which fails the threshold). */
   actual: number | null;
-}
-
-/** Per-second time series of a load run (index i covers second i..i+1 since the start). */
-export interface LoadSeries {
-  t_s: number[];
-  /** Run events received per second (all connections). */
-  events_per_s: number[];
-  runs_started: number[];
-  runs_ended: number[];
-  /** First-event latency of the runs started in that second, ms (null: none). */
-  first_event_p50_ms: (number | null)[];
-  first_event_p99_ms: (number | null)[];
-  completion_p99_ms: (number | null)[];
-  connections: number[];
-  runs_in_flight: number[];
-  /** Violations so far (cumulative). */
-  violations: number[];
-  /** The load tool's heap at the end of that second, MiB (bounded memory over a long run). */
-  heap_used_mb: number[];
 }
 
 /**
@@ -65,34 +50,40 @@ export interface LoadReport {
   delivery_ratio: number;
   connections: {
     opened: number;
+    /** Most connections open at once (after a merge: the sum of the shards' peaks, an upper bound). */
     peak: number;
     drops: number;
     server_closes: number;
     connect_failures: number;
     source_addresses: number;
+    /** Connections opened per URL of the target (several `--url`: users spread round-robin over them). */
+    per_url: Record<string, number>;
+    /** Reconnections that went to another URL than the connection before. */
+    reconnects_to_other_url: number;
   };
-  /** Development tokens fetched (one per user) and refreshes (single-use refresh tokens, then auth_refresh on every open tab). */
+  /** Tokens from the target's token source (one per user) and renewals (then auth_refresh on every open tab). */
   auth: { tokens: number; refreshes: number };
   profile: string;
   mix: string;
-  target: { url: string; embedded: boolean };
+  /** `url` is the first of `urls`; `name` the targets-file entry (`--url` for the shorthand, `embedded`). */
+  target: { url: string; embedded: boolean; name: string; urls: string[]; auth: string };
   settings: { ramp_s: number; drop_every_s: number | null; seed: number; token_ttl_s: number; drain_s: number };
   thresholds: ThresholdOutcome[];
   /** Samples of the first violations, for the HTML report and debugging. */
   violation_samples: { rule: string; conn: string; run_id?: string; message: string }[];
   /** The machine during the run; event_loop_delay_ms is the load tool's own (inflates measured latencies when high). */
-  environment: {
-    node: string;
-    cpus: number;
-    loadavg_start: number[];
-    loadavg_end: number[];
-    elapsed_s: number;
-    /** The load tool's own heap: bounded over a long run. */
-    heap_used_mb: { start: number; peak: number; end: number };
-    event_loop_delay_ms: { p50: number; p99: number; max: number };
-  };
+  environment: LoadEnvironment;
   histograms: { first_event_ms: LatencyBucket[]; completion_ms: LatencyBucket[] };
   series: LoadSeries;
+  /** Frames over all connections, both directions (the load tool's CPU per frame is environment.cpu_ms / received). */
+  frames: { received: number; sent: number };
+  /**
+   * Which users this report holds: the shards `indexes` (1-based) of `count` shards of a run of `users_total` users.
+   * A whole run is `{count: 1, indexes: [1]}`; `load merge` of every shard gives `indexes: [1, ..., count]`.
+   */
+  shard: { count: number; indexes: number[]; users_total: number };
+  /** The latency histograms in HdrHistogram's encoding, so that reports of shards merge exactly (`load merge`). */
+  latency_hdr: { first_event_ms: LatencySnapshot; completion_ms: LatencySnapshot };
 }
 
 /**

@@ -23,7 +23,7 @@ export function formatSummary(report: LoadReport, opts: { color?: boolean } = {}
   const c = report.connections;
   const out = [
     '',
-    `  load: ${report.users} users, ${report.duration_s} s, profile ${report.profile}, mix ${report.mix}, ${report.target.url}${report.target.embedded ? ' (embedded)' : ''}`,
+    `  load: ${report.users} users, ${report.duration_s} s, profile ${report.profile}, mix ${report.mix}, ${targetText(report)}`,
     '',
     line(
       'runs',
@@ -38,14 +38,14 @@ export function formatSummary(report: LoadReport, opts: { color?: boolean } = {}
     line('completion_ms', latency(report.completion_ms)),
     line(
       'connections',
-      `opened ${c.opened}  peak ${c.peak}  drops ${c.drops}  server closes ${c.server_closes}  connect failures ${c.connect_failures}  source addresses ${c.source_addresses}`,
+      `opened ${c.opened}  peak ${c.peak}  drops ${c.drops}  server closes ${c.server_closes}  connect failures ${c.connect_failures}  source addresses ${c.source_addresses}${Object.keys(c.per_url ?? {}).length > 1 ? `  per url ${Object.values(c.per_url).join('/')}  reconnects to another url ${c.reconnects_to_other_url}` : ''}`,
     ),
     line('auth', `tokens ${report.auth.tokens}  refreshes ${report.auth.refreshes}`),
     line('violations', totalViolations === 0 ? '0' : `${totalViolations}  (${counts(report.violations)})`),
     line('errors', counts(report.errors)),
     line(
       'load tool',
-      `event-loop lag p99 ${report.environment.event_loop_delay_ms.p99} ms, max ${report.environment.event_loop_delay_ms.max} ms; heap peak ${report.environment.heap_used_mb.peak} MiB; loadavg ${report.environment.loadavg_start[0]} -> ${report.environment.loadavg_end[0]}`,
+      `event-loop lag p99 ${report.environment.event_loop_delay_ms.p99} ms, max ${report.environment.event_loop_delay_ms.max} ms; heap peak ${report.environment.heap_used_mb.peak} MiB; cpu ${cpuPerFrame(report)}; loadavg ${report.environment.loadavg_start[0]} -> ${report.environment.loadavg_end[0]}`,
     ),
     '',
     '  thresholds:',
@@ -58,6 +58,23 @@ export function formatSummary(report: LoadReport, opts: { color?: boolean } = {}
     '',
   ];
   return `${out.join('\n')}\n`;
+}
+
+function targetText(report: LoadReport): string {
+  const urls = report.target.urls ?? [report.target.url];
+  const where = urls.length > 1 ? urls.join(' + ') : report.target.url;
+  const shards = report.shard?.count > 1 ? `, shards ${report.shard.indexes.join(',')} of ${report.shard.count}` : '';
+  const processes = report.environment.processes > 1 ? `, ${report.environment.processes} processes` : '';
+  return `${where}${report.target.embedded ? ' (embedded)' : ''}${shards}${processes}`;
+}
+
+function cpuPerFrame(report: LoadReport): string {
+  const cpu = report.environment.cpu_ms;
+  if (cpu === undefined || report.frames === undefined) return 'n/a';
+  const total = cpu.user + cpu.system;
+  // An embedded provider shares the process: its CPU is in the figure, so a per-frame cost would mislead.
+  if (report.target.embedded || report.frames.received === 0) return `${(total / 1000).toFixed(1)} s`;
+  return `${(total / 1000).toFixed(1)} s (${((total * 1000) / report.frames.received).toFixed(1)} us per frame received)`;
 }
 
 function latency(s: LatencySummary): string {

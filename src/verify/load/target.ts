@@ -3,8 +3,8 @@ import { isLoopbackHost } from '../../chaos';
 import { LoadError } from './errors';
 
 /**
- * Parses a URL and refuses anything whose host is not loopback (127.0.0.0/8, ::1, localhost): load, soak and chaos
- * traffic stays on this machine. Throws LoadError LOAD_USAGE (not a URL / wrong scheme) or NOT_LOOPBACK.
+ * Parses a URL and refuses anything whose host is not loopback (127.0.0.0/8, ::1, localhost): the `--url` shorthand
+ * stays on this machine (a remote target must be declared with `remote: true` in a targets file). Throws LoadError LOAD_USAGE (not a URL / wrong scheme) or NOT_LOOPBACK.
  *
  * @example
  * assertLoopbackUrl('ws://127.0.0.1:8000/ws', '--url');      // URL

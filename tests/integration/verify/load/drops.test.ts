@@ -1,22 +1,24 @@
-import { runLoad, type LoadReport } from '../../../../src/verify/load';
-import { quickMix } from './helpers';
+import type { LoadReport } from '../../../../src/verify/load';
+import { loadEmbedded, quickMix } from './helpers';
 
 // Random network drops every ~0.3 s per user while runs are under way: every tab reconnects and resumes from the
 // last seq it holds. Counting must stay exactly-once: nothing missing, nothing delivered twice.
 let report: LoadReport;
 
 beforeAll(async () => {
-  ({ report } = await runLoad({
-    users: 4,
-    durationS: 4,
-    rampS: 0,
-    drainS: 20,
-    profile: 'ci',
-    dropEveryS: 0.3,
-    // Longer runs (tool and think latency) so that drops land mid-run.
-    mix: quickMix({ requests: quickMix().requests.filter((r) => r.cancelAfterEvents === undefined) }),
-    embedded: { thinkMs: 25, toolMs: 25, jitter: 0 },
-  }));
+  ({ report } = await loadEmbedded(
+    {
+      users: 4,
+      durationS: 4,
+      rampS: 0,
+      drainS: 20,
+      profile: 'ci',
+      dropEveryS: 0.3,
+      // Longer runs (tool and think latency) so that drops land mid-run.
+      mix: quickMix({ requests: quickMix().requests.filter((r) => r.cancelAfterEvents === undefined) }),
+    },
+    { thinkMs: 25, toolMs: 25, jitter: 0 },
+  ));
 }, 60_000);
 
 test('drops happen, and every run still completes', () => {

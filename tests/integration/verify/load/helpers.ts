@@ -1,11 +1,26 @@
 // Shared by the load tests: a small mix built in code (one tab per user, so that runs end quickly and every kind of
 // request appears in a few seconds) and a report factory for the pure tests.
-import type { LoadReport, Mix } from '../../../../src/verify/load';
-import { loadMix } from '../../../../src/verify/load';
+import { startEmbeddedTarget } from '../../../../src/pipeline/embedded';
+import type { StackOptions } from '../../../../src/provider';
+import type { LoadOptions, LoadReport, LoadResult, Mix } from '../../../../src/verify/load';
+import { loadMix, runLoad } from '../../../../src/verify/load';
 
 /** The repository's ci mix with fast pauses and one tab per user. */
 export function quickMix(overrides: Partial<Mix> = {}): Mix {
   return { ...loadMix('ci'), thinkMs: { min: 20, max: 80 }, secondTabShare: 0, ...overrides };
+}
+
+/** A load against the embedded reference provider (auth service + provider on free loopback ports in this process). */
+export async function loadEmbedded(
+  opts: Omit<LoadOptions, 'target' | 'embedded' | 'url' | 'authUrl'>,
+  provider: StackOptions['provider'] = {},
+): Promise<LoadResult> {
+  const embedded = await startEmbeddedTarget({ provider });
+  try {
+    return await runLoad({ ...opts, target: embedded.target, embedded: true });
+  } finally {
+    await embedded.close();
+  }
 }
 
 /** A plausible report for tests of pure functions (thresholds, HTML). */
@@ -22,11 +37,26 @@ export function sampleReport(overrides: Partial<LoadReport> = {}): LoadReport {
     errors: {},
     warnings: {},
     delivery_ratio: 1,
-    connections: { opened: 6, peak: 5, drops: 1, server_closes: 0, connect_failures: 0, source_addresses: 6 },
+    connections: {
+      opened: 6,
+      peak: 5,
+      drops: 1,
+      server_closes: 0,
+      connect_failures: 0,
+      source_addresses: 6,
+      per_url: { 'ws://127.0.0.1:1/ws': 6 },
+      reconnects_to_other_url: 0,
+    },
     auth: { tokens: 5, refreshes: 0 },
     profile: 'ci',
     mix: 'ci',
-    target: { url: 'ws://127.0.0.1:1/ws', embedded: true },
+    target: {
+      url: 'ws://127.0.0.1:1/ws',
+      embedded: true,
+      name: 'embedded',
+      urls: ['ws://127.0.0.1:1/ws'],
+      auth: 'dev',
+    },
     settings: { ramp_s: 1, drop_every_s: null, seed: 1, token_ttl_s: 900, drain_s: 45 },
     thresholds: [],
     violation_samples: [],
@@ -38,6 +68,8 @@ export function sampleReport(overrides: Partial<LoadReport> = {}): LoadReport {
       elapsed_s: 5,
       heap_used_mb: { start: 10, peak: 20, end: 15 },
       event_loop_delay_ms: { p50: 0, p99: 1, max: 2 },
+      cpu_ms: { user: 100, system: 20 },
+      processes: 1,
     },
     histograms: {
       first_event_ms: [
@@ -58,6 +90,12 @@ export function sampleReport(overrides: Partial<LoadReport> = {}): LoadReport {
       runs_in_flight: [5, 4],
       violations: [0, 0],
       heap_used_mb: [20, 21],
+    },
+    frames: { received: 110, sent: 20 },
+    shard: { count: 1, indexes: [1], users_total: 5 },
+    latency_hdr: {
+      first_event_ms: { sum_ms: 30, max_ms: 12, hdr: '' },
+      completion_ms: { sum_ms: 2200, max_ms: 500, hdr: '' },
     },
     ...overrides,
   };

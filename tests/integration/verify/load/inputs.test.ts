@@ -42,12 +42,27 @@ test('runLoad refuses a non-loopback target, auth service included, before any t
   });
 });
 
-test('users and duration are capped', async () => {
-  await expect(runLoad({ users: 50_001, durationS: 1 })).rejects.toMatchObject({ code: 'LOAD_USAGE' });
-  await expect(runLoad({ users: 1, durationS: 3_601 })).rejects.toMatchObject({ code: 'LOAD_USAGE' });
-  await expect(runLoad({ users: 1, durationS: 10, rampS: 11 })).rejects.toMatchObject({ code: 'LOAD_USAGE' });
-  await expect(runLoad({ users: 1, durationS: 10, profile: 'nope' })).rejects.toMatchObject({
+test('users and duration are capped, before any traffic', async () => {
+  // Port 9 (discard): nothing listens, and nothing is ever sent there: every call fails validation first.
+  const url = 'ws://127.0.0.1:9/ws';
+  await expect(runLoad({ url, users: 50_001, durationS: 1 })).rejects.toMatchObject({
+    code: 'LOAD_USAGE',
+    message: expect.stringContaining('--users'),
+  });
+  await expect(runLoad({ url, users: 1, durationS: 3_601 })).rejects.toMatchObject({
+    code: 'LOAD_USAGE',
+    message: expect.stringContaining('--duration'),
+  });
+  await expect(runLoad({ url, users: 1, durationS: 10, rampS: 11 })).rejects.toMatchObject({
+    code: 'LOAD_USAGE',
+    message: expect.stringContaining('--ramp'),
+  });
+  await expect(runLoad({ url, users: 1, durationS: 10, profile: 'nope' })).rejects.toMatchObject({
     code: 'PROFILE_UNKNOWN',
+  });
+  await expect(runLoad({ users: 1, durationS: 10 })).rejects.toMatchObject({
+    code: 'LOAD_USAGE',
+    message: expect.stringContaining('no target'),
   });
 });
 

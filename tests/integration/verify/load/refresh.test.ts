@@ -1,21 +1,23 @@
-import { runLoad, type LoadReport } from '../../../../src/verify/load';
-import { quickMix } from './helpers';
+import type { LoadReport } from '../../../../src/verify/load';
+import { loadEmbedded, quickMix } from './helpers';
 
 // Tokens that live 5 s in a 5 s run (refreshed after 4 s): every user refreshes (single-use refresh token) and pushes the new access token
 // to its open tab with auth_refresh before the provider would close the connection with TOKEN_EXPIRED.
 let report: LoadReport;
 
 beforeAll(async () => {
-  ({ report } = await runLoad({
-    users: 3,
-    durationS: 5,
-    rampS: 0,
-    drainS: 20,
-    profile: 'ci',
-    tokenTtlS: 5,
-    mix: quickMix({ requests: quickMix().requests.filter((r) => r.dropAfterEvents === undefined) }),
-    embedded: { thinkMs: 10, toolMs: 10, jitter: 0 },
-  }));
+  ({ report } = await loadEmbedded(
+    {
+      users: 3,
+      durationS: 5,
+      rampS: 0,
+      drainS: 20,
+      profile: 'ci',
+      tokenTtlS: 5,
+      mix: quickMix({ requests: quickMix().requests.filter((r) => r.dropAfterEvents === undefined) }),
+    },
+    { thinkMs: 10, toolMs: 10, jitter: 0 },
+  ));
 }, 60_000);
 
 test('each user got its own token and refreshed it before expiry', () => {

@@ -1,20 +1,22 @@
-import { renderHtmlReport, runLoad, type LoadReport } from '../../../../src/verify/load';
-import { quickMix } from './helpers';
+import { renderHtmlReport, type LoadReport } from '../../../../src/verify/load';
+import { loadEmbedded, quickMix } from './helpers';
 
 // One short embedded run (auth service + provider on 127.0.0.1, free ports), shared by the assertions below.
 let report: LoadReport;
 let broken: { threshold: string }[];
 
 beforeAll(async () => {
-  ({ report, broken } = await runLoad({
-    users: 5,
-    durationS: 4,
-    rampS: 0.5,
-    drainS: 20,
-    profile: 'ci',
-    mix: quickMix(),
-    embedded: { thinkMs: 10, toolMs: 10, jitter: 0 },
-  }));
+  ({ report, broken } = await loadEmbedded(
+    {
+      users: 5,
+      durationS: 4,
+      rampS: 0.5,
+      drainS: 20,
+      profile: 'ci',
+      mix: quickMix(),
+    },
+    { thinkMs: 10, toolMs: 10, jitter: 0 },
+  ));
 }, 60_000);
 
 test('the report has the contract keys first, in order', () => {

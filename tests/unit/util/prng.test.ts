@@ -1,6 +1,6 @@
-import { deriveSeed, mulberry32 } from '../../../src/chaos/random';
+import { deriveSeed, hashSeed, mulberry32 } from '../../../src/util/prng';
 
-describe('mulberry32 / deriveSeed', () => {
+describe('mulberry32 / deriveSeed / hashSeed', () => {
   it('repeats the same sequence for the same seed and differs across seeds', () => {
     const take = (seed: number) => Array.from({ length: 20 }, mulberry32(seed));
     expect(take(42)).toEqual(take(42));
@@ -30,5 +30,14 @@ describe('mulberry32 / deriveSeed', () => {
         for (let label = 0; label < 5; label += 1) grid.add(deriveSeed(seed, conn, label));
     }
     expect(grid.size).toBe(20 * 50 * 5);
+  });
+});
+
+describe('hashSeed', () => {
+  it('is stable per name and differs across names', () => {
+    expect(hashSeed('alice')).toBe(hashSeed('alice'));
+    expect(hashSeed('alice')).not.toBe(hashSeed('bob'));
+    expect(Number.isInteger(hashSeed('é'))).toBe(true);
+    expect(hashSeed('')).toBe(0x811c9dc5);
   });
 });

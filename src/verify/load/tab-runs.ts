@@ -1,0 +1,121 @@
+import type { OwnRun } from './own-run';
+import { SeqSet } from './seq-set';
+import type { WheelTimer } from './timer-wheel';
+import type { TerminalOutcome } from './own-run';
+
+const MAX_FINISHED_REMEMBERED = 256;
+
+/**
+ * What one tab holds of one run (its own or another tab's of the same user): the seqs it holds, the last seq of the
+ * contiguous prefix (the `last_seq` of a resume), the terminal seq once seen, and what the current connection
+ * delivered (a seq twice on one connection, or at or below what the tab claimed in its resume, is a duplicate).
+ *
+ * @example
+ * const run = new TabRun('run_1', 1, socket.gen);
+ * run.firstOnConnection(socket.gen, 1) && run.hold(1);
+ * run.end; // 1
+ */
+export class TabRun {
+  readonly held = new SeqSet();
+  /** First seq this tab received of the run (1 for its own runs; later for a run it joined under way). */
+  base: number;
+  /** Highest seq with every seq from `base` up to it held: the `last_seq` of a resume. */
+  end: number;
+  terminalSeq: number | undefined;
+  /** How the run ended and agent_error.code, kept for a run the tab adopts as its own after the terminal event. */
+  terminalType: TerminalOutcome | undefined;
+  terminalCode: string | undefined;
+  own: OwnRun | undefined;
+  /** Waits for missing events after the terminal one (a resume replay still on its way). */
+  fillTimer: WheelTimer | undefined;
+  private connGen: number;
+  private readonly connSeen = new SeqSet();
+  private claimed = 0;
+
+  constructor(
+    readonly id: string,
+    firstSeq: number,
+    gen: number,
+  ) {
+    this.base = firstSeq;
+    this.end = firstSeq - 1;
+    this.connGen = gen;
+  }
+
+  /** A new connection of generation `gen` whose resume claimed every seq up to `claimed`. */
+  onConnection(gen: number, claimed: number): void {
+    this.connGen = gen;
+    this.connSeen.clear();
+    this.claimed = claimed;
+  }
+
+  /** Records that connection `gen` delivered `seq`; false (a duplicate) when it had already, or claimed it. */
+  firstOnConnection(gen: number, seq: number): boolean {
+    if (this.connGen !== gen) this.onConnection(gen, 0);
+    if (seq <= this.claimed) return false;
+    return this.connSeen.add(seq);
+  }
+
+  /** Holds a new seq and extends the contiguous prefix. */
+  hold(seq: number): void {
+    this.held.add(seq);
+    if (seq < this.base) this.base = seq;
+    while (this.held.has(this.end + 1)) this.end++;
+  }
+
+  /** Starts the prefix over from seq 1 (a run adopted after DUPLICATE_REQUEST is resumed from the beginning). */
+  restartFromOne(gen: number): void {
+    this.base = 1;
+    this.end = 0;
+    while (this.held.has(this.end + 1)) this.end++;
+    // What this connection delivered stays delivered: the server must not send it again.
+    if (this.connGen !== gen) this.onConnection(gen, 0);
+    else this.claimed = 0;
+  }
+
+  noteTerminal(seq: number, outcome: TerminalOutcome, code: string | undefined): void {
+    this.terminalSeq = seq;
+    this.terminalType = outcome;
+    this.terminalCode = code;
+  }
+}
+
+/**
+ * A tab's runs: those it follows now, and the newest few it is done with (their replays still in flight are
+ * redeliveries, not duplicates).
+ *
+ * @example
+ * const runs = new TabRuns();
+ * runs.follow(new TabRun('run_1', 1, gen));
+ * runs.finish(runs.active('run_1')!);
+ */
+export class TabRuns {
+  private readonly following = new Map<string, TabRun>();
+  private readonly finished = new Map<string, TabRun>();
+
+  active(runId: string): TabRun | undefined {
+    return this.following.get(runId);
+  }
+
+  done(runId: string): TabRun | undefined {
+    return this.finished.get(runId);
+  }
+
+  /** Runs followed now (resumed on every new connection). */
+  all(): IterableIterator<TabRun> {
+    return this.following.values();
+  }
+
+  follow(run: TabRun): void {
+    this.finished.delete(run.id);
+    this.following.set(run.id, run);
+  }
+
+  /** The tab is done with the run; false when it was not following it. */
+  finish(run: TabRun): boolean {
+    if (!this.following.delete(run.id)) return false;
+    this.finished.set(run.id, run);
+    if (this.finished.size > MAX_FINISHED_REMEMBERED) this.finished.delete(this.finished.keys().next().value as string);
+    return true;
+  }
+}
