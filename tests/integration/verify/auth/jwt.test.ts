@@ -178,6 +178,7 @@ describe('jwt strategy: every algorithm and every token kind, judged by a real v
       audience: 'netra-agent-ws',
       clockToleranceS: 5,
       tokenType: 'access' as const,
+      maxLifetimeS: 86_405,
       requiredPermission: 'chat',
     };
     for (const kind of TOKEN_KINDS) {
