@@ -45,7 +45,7 @@ const FOREIGN_ISSUER = 'https://issuer.netra-contracts.invalid';
  * Without a signer it makes `valid`, `expired` (a 1-second token waited out past the clock leeway),
  * `bad_signature`, `alg_none`, `malformed`, `missing_permission` (a token with only `profile`) and `wrong_type` (the
  * refresh token); `not_yet_valid`, `wrong_audience` and `wrong_issuer` need the signing key (a `signer`).
- * Refresh uses the single-use refresh token of the previous pair.
+ * Refresh uses the single-use refresh token of the previous pair, and asks for the lifetime that token was asked with.
  *
  * @example
  * const auth = createDevSource({ url: 'http://127.0.0.1:8001', clockLeewayS: 5 });
@@ -54,9 +54,12 @@ const FOREIGN_ISSUER = 'https://issuer.netra-contracts.invalid';
 export function createDevSource(opts: DevSourceOptions): TokenSource {
   const book = new SecretBook();
   const signer = opts.signer;
-  const keep = (issued: IssuedToken): IssuedToken => {
+  // A refresh asks for the lifetime the token it replaces was asked with (short-lived tokens stay short).
+  const askedTtl = new WeakMap<IssuedToken, number>();
+  const keep = (issued: IssuedToken, ttlS?: number): IssuedToken => {
     book.handOut(issued.token);
     book.handOut(issued.refreshToken);
+    if (ttlS !== undefined) askedTtl.set(issued, ttlS);
     return issued;
   };
   const issue = async (user: string, ttlS?: number, permissions = opts.permissions): Promise<IssuedToken> => {
@@ -100,13 +103,13 @@ export function createDevSource(opts: DevSourceOptions): TokenSource {
     supports(kind: TokenKind): true | Unsupported {
       return signer || !NEEDS_SIGNER.has(kind) ? true : { reason: `${kind}: ${unsupportedReason}` };
     },
-    token: async (request) => keep(await makers[request.kind ?? 'valid'](request)),
+    token: async (request) => keep(await makers[request.kind ?? 'valid'](request), request.ttlS),
     async refresh(user, previous) {
-      if (previous.refreshToken === undefined || signer) return keep(await issue(user));
+      const ttlS = askedTtl.get(previous);
+      if (previous.refreshToken === undefined || signer) return keep(await issue(user, ttlS), ttlS);
       const refreshToken = previous.refreshToken;
-      return keep(
-        fromPair(await guard(opts, () => refreshDevToken(opts.url, refreshToken, { timeoutMs: opts.timeoutMs }))),
-      );
+      const wanted = { timeoutMs: opts.timeoutMs, ...(ttlS !== undefined ? { ttlS } : {}) };
+      return keep(fromPair(await guard(opts, () => refreshDevToken(opts.url, refreshToken, wanted))), ttlS);
     },
     secrets: () => book.list(),
   };

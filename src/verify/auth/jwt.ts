@@ -75,6 +75,8 @@ export async function createJwtSource(config: JwtAuthConfig, opts: JwtSourceOpti
     if (claim === undefined || Object.hasOwn(template, claim)) return true;
     return { reason: `${kind}: the jwt claims template has no "${claim}", so the target does not check it` };
   };
+  // A refresh mints with the lifetime the token it replaces was asked with (short-lived tokens stay short).
+  const askedTtl = new WeakMap<IssuedToken, number>();
   return {
     kind: 'jwt',
     supports,
@@ -82,13 +84,17 @@ export async function createJwtSource(config: JwtAuthConfig, opts: JwtSourceOpti
       const kind = request.kind ?? 'valid';
       const why = supports(kind);
       if (why !== true) throw new TokenSourceError('TOKEN_KIND_UNSUPPORTED', why.reason);
-      const issued = await minter.make(kind, request.user, request.ttlS ?? ttlDefault);
+      const ttlS = request.ttlS ?? ttlDefault;
+      const issued = await minter.make(kind, request.user, ttlS);
       book.handOut(issued.token);
+      askedTtl.set(issued, ttlS);
       return issued;
     },
-    async refresh(user: string): Promise<IssuedToken> {
-      const issued = await minter.make('valid', user, ttlDefault);
+    async refresh(user: string, previous: IssuedToken): Promise<IssuedToken> {
+      const ttlS = askedTtl.get(previous) ?? ttlDefault;
+      const issued = await minter.make('valid', user, ttlS);
       book.handOut(issued.token);
+      askedTtl.set(issued, ttlS);
       return issued;
     },
     secrets: () => book.list(),

@@ -73,6 +73,9 @@ describe('dev strategy against a real auth service', () => {
     expect(first.expiresAt! - Date.now()).toBeLessThanOrEqual(60_000);
     const second = await source.refresh!('fay', first);
     expect(await verify(second.token)).toMatchObject({ sub: 'fay' });
+    // The refresh asked for the same 60 s the first token was asked with.
+    expect(second.expiresAt! - Date.now()).toBeLessThanOrEqual(60_000);
+    expect(second.expiresAt! - Date.now()).toBeGreaterThan(55_000);
     // The first refresh token is spent: the service refuses it, and the strategy says so with a typed error.
     await expect(source.refresh!('fay', first)).rejects.toMatchObject({
       name: 'TokenSourceError',

@@ -265,6 +265,8 @@ describe('jwt strategy: every algorithm and every token kind, judged by a real v
     expect(short.expiresAt! - Date.now()).toBeLessThanOrEqual(3_000);
     const renewed = await source.refresh!('dee', first);
     expect(renewed.token).not.toBe(first.token);
+    const renewedShort = await source.refresh!('dee', short);
+    expect(renewedShort.expiresAt! - Date.now()).toBeLessThanOrEqual(3_000);
     expect(await contractVerdict(renewed.token, key, 'HS256')).toBe('ok');
   });
 
