@@ -1,5 +1,6 @@
 import { startStack, type Stack, type StackOptions } from '../provider';
-import { devTokenSource } from '../verify/load';
+import { CLOCK_TOLERANCE_S } from '../auth';
+import { createDevSource } from '../verify/auth';
 import type { Target } from '../verify/targets/types';
 
 /** The reference provider and its auth service, started in this process, as a Target for the live tools. */
@@ -28,8 +29,9 @@ export async function startEmbeddedTarget(opts: Pick<StackOptions, 'provider' | 
     remote: false,
     headers: {},
     limits: {},
-    clockLeewayS: 5,
-    auth: devTokenSource(stack.authUrl),
+    clockLeewayS: CLOCK_TOLERANCE_S,
+    // The auth service runs in this process: with it as signer the dev strategy makes every token kind.
+    auth: createDevSource({ url: stack.authUrl, clockLeewayS: CLOCK_TOLERANCE_S, signer: stack.auth }),
   };
   return { target, stack, close: () => stack.close() };
 }
