@@ -1,8 +1,10 @@
 import type { Spec, SpecMessage } from '../asyncapi';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';
-import { canonicalJson, isJsonObject, mapSchema, stripExtensions, type JsonObject } from './schema-walk';
+import { canonicalJson, mapSchema, stripExtensions, type JsonObject } from './schema-walk';
 import { isClientMessage, isServerMessage } from './validators';
+import { unescapePointerToken } from '../util/json-pointer';
+import { isRecord } from '../util/records';
 
 const RESERVED = ['AnyMessage', 'ServerMessage', 'ClientMessage', 'MessageTypeMap', 'MessageNameMap'];
 
@@ -67,9 +69,9 @@ function plan(spec: Spec): TypesPlan {
 
   for (const message of spec.messages) {
     const payload = stripExtensions(message.payload);
-    const root: JsonObject = isJsonObject(payload) ? payload : payload === false ? { not: {} } : {};
+    const root: JsonObject = isRecord(payload) ? payload : payload === false ? { not: {} } : {};
     const rootTitle = typeof root.title === 'string' && root.title.trim() !== '' ? root.title : message.name;
-    const localDefs = isJsonObject(root.$defs) ? root.$defs : {};
+    const localDefs = isRecord(root.$defs) ? root.$defs : {};
     let rootName: string | undefined; // only reserved up front when the payload refers to itself
     const localNames = new Map<string, string>();
 
@@ -77,24 +79,24 @@ function plan(spec: Spec): TypesPlan {
       let name = localNames.get(key);
       if (name === undefined) {
         const body = localDefs[key];
-        const title = isJsonObject(body) && typeof body.title === 'string' ? body.title : key;
+        const title = isRecord(body) && typeof body.title === 'string' ? body.title : key;
         name = names.take(title);
         localNames.set(key, name);
         defs[name] = {}; // reserved: the body may refer to itself
         const transformed = transform(body);
-        defs[name] = { ...(isJsonObject(transformed) ? transformed : {}), title: name };
+        defs[name] = { ...(isRecord(transformed) ? transformed : {}), title: name };
       }
       return ref(name);
     };
     const transform = (node: unknown): unknown => {
-      if (!isJsonObject(node)) return node;
+      if (!isRecord(node)) return node;
       if (typeof node.$ref === 'string') {
         if (node.$ref === '#') {
           rootName ??= names.take(rootTitle);
           return ref(rootName);
         }
         const local = /^#\/\$defs\/(.+)$/.exec(node.$ref);
-        const key = local ? local[1].replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+        const key = local ? unescapePointerToken(local[1]) : undefined;
         if (key !== undefined && Object.prototype.hasOwnProperty.call(localDefs, key)) return localRef(key);
         return {}; // a reference the loader left outside the document: any value
       }
@@ -102,7 +104,7 @@ function plan(spec: Spec): TypesPlan {
     };
     const hoist = (node: unknown): unknown => {
       const transformed = transform(node);
-      if (!isJsonObject(transformed) || typeof transformed.title !== 'string' || transformed.title.trim() === '') {
+      if (!isRecord(transformed) || typeof transformed.title !== 'string' || transformed.title.trim() === '') {
         return transformed;
       }
       if (typeof transformed.$ref === 'string') return transformed;
