@@ -1,17 +1,18 @@
 import type { Spec, SpecMessage } from '../asyncapi';
 import { runProtocolOf } from './contract';
 import { provenance } from './message-schema';
+import { commentText, fillTemplate, stringLiteral } from './source-text';
 
 /** Message types the generated client is built around; a spec without all of them gets no client. */
 const CLIENT_TYPES = ['start_agent', 'resume', 'cancel_run', 'auth_refresh'] as const;
 const SERVER_TYPES = ['connection_established', 'error_message'] as const;
 
 function list(values: readonly string[]): string {
-  return values.map((v) => `'${v}'`).join(', ');
+  return values.map((v) => stringLiteral(v)).join(', ');
 }
 
 function union(values: readonly string[]): string {
-  return values.map((v) => `MessageTypeMap['${v}']`).join(' | ');
+  return values.map((v) => `MessageTypeMap[${stringLiteral(v)}]`).join(' | ');
 }
 
 /**
@@ -42,16 +43,22 @@ export function clientModule(spec: Spec): string | undefined {
     .map((m) => m.type as string);
   const major = spec.version.split('.')[0] ?? '1';
   const channel = spec.channels.find((c) => 'x-netra-limits' in c.extensions) ?? spec.channels[0];
-  return TEMPLATE.replace(/__PROVENANCE__/g, provenance(spec))
-    .replace(/__TITLE__/g, `${spec.title} ${spec.version}`)
-    .replace(/__ADDRESS__/g, channel?.address ?? '/')
-    .replace(/__MAJOR__/g, major)
-    .replace(/__SERVER_TYPES__/g, list(serverTypes))
-    .replace(/__RUN_TYPES__/g, list(run.events))
-    .replace(/__RUN_UNION__/g, union(run.events))
-    .replace(/__START_TYPE__/g, run.start)
-    .replace(/__TERMINAL_TYPES__/g, list(run.terminals))
-    .replace(/__TERMINAL_UNION__/g, union(run.terminals));
+  // Each placeholder is filled for the place it stands in: comment text, a whole string literal, or the inside of
+  // a single-quoted one. Nothing from the document reaches the client unescaped.
+  return fillTemplate(TEMPLATE, {
+    __PROVENANCE__: commentText(provenance(spec)),
+    __TITLE__: commentText(`${spec.title} ${spec.version}`),
+    __ADDRESS__: commentText(channel?.address ?? '/'),
+    __MAJOR__: stringLiteral(major),
+    __SERVER_TYPES__: list(serverTypes),
+    __RUN_TYPES__: list(run.events),
+    __RUN_UNION__: union(run.events),
+    __START_TYPE__: stringLiteral(run.start),
+    __START_TYPE_TEXT__: commentText(run.start),
+    __START_TYPE_IN_STRING__: stringLiteral(run.start).slice(1, -1),
+    __TERMINAL_TYPES__: list(run.terminals),
+    __TERMINAL_UNION__: union(run.terminals),
+  });
 }
 
 // The client itself. Placeholders (__NAME__) are filled from the spec; the rest is fixed code. It avoids template
@@ -90,7 +97,7 @@ export const RUN_EVENT_TYPES = [__RUN_TYPES__] as const;
 /** Run events that end their run. */
 export const TERMINAL_EVENT_TYPES = [__TERMINAL_TYPES__] as const;
 /** The protocol major version this client speaks (connection_established.protocol_version). */
-export const PROTOCOL_MAJOR = '__MAJOR__';
+export const PROTOCOL_MAJOR = __MAJOR__;
 
 export type ServerMessageType = ServerMessage['type'];
 export type RunEvent = __RUN_UNION__;
@@ -132,7 +139,7 @@ export interface NetraClientOptions {
   reconnectDelayMs?: number;
   /** Longest delay between reconnect attempts. Default 5000 ms. */
   maxReconnectDelayMs?: number;
-  /** How long startAgent waits for __START_TYPE__. Default 30000 ms. */
+  /** How long startAgent waits for __START_TYPE_TEXT__. Default 30000 ms. */
   requestTimeoutMs?: number;
 }
 
@@ -184,7 +191,7 @@ interface InternalRun extends RunState {
 }
 
 interface PendingStart {
-  resolve: (value: { request_id: string; run_id: string; started: MessageTypeMap['__START_TYPE__'] }) => void;
+  resolve: (value: { request_id: string; run_id: string; started: MessageTypeMap[__START_TYPE__] }) => void;
   reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -274,15 +281,15 @@ export class NetraClient {
     socket.send(data);
   }
 
-  /** Starts a run; resolves on its __START_TYPE__, rejects with the error_message that refused it. */
-  startAgent(input: StartAgentInput): Promise<{ request_id: string; run_id: string; started: MessageTypeMap['__START_TYPE__'] }> {
+  /** Starts a run; resolves on its __START_TYPE_TEXT__, rejects with the error_message that refused it. */
+  startAgent(input: StartAgentInput): Promise<{ request_id: string; run_id: string; started: MessageTypeMap[__START_TYPE__] }> {
     const request_id = input.request_id ?? newRequestId();
     const msg = { ...input, type: 'start_agent', request_id } as MessageTypeMap['start_agent'];
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.requestTimeoutMs ?? 30000;
       const timer = setTimeout(() => {
         this.pending.delete(request_id);
-        reject(new NetraClientError('TIMEOUT', 'no __START_TYPE__ for ' + request_id + ' within ' + timeoutMs + ' ms'));
+        reject(new NetraClientError('TIMEOUT', 'no __START_TYPE_IN_STRING__ for ' + request_id + ' within ' + timeoutMs + ' ms'));
       }, timeoutMs);
       this.pending.set(request_id, { resolve, reject, timer });
       try {
@@ -427,8 +434,8 @@ export class NetraClient {
       run.seqs.add(event.seq);
       while (run.seqs.has(run.lastSeq + 1)) run.lastSeq++;
       run.events.push(event);
-      if (event.type === '__START_TYPE__') {
-        const started = event as MessageTypeMap['__START_TYPE__'];
+      if (event.type === __START_TYPE__) {
+        const started = event as MessageTypeMap[__START_TYPE__];
         run.request_id = started.request_id;
         const pending = this.pending.get(started.request_id);
         if (pending !== undefined) {

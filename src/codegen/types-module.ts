@@ -1,6 +1,7 @@
 import type { Spec, SpecMessage } from '../asyncapi';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';
+import { blockCommentText, commentText, identifier, propertyKey } from './source-text';
 import { canonicalJson, mapSchema, stripExtensions, type JsonObject } from './schema-walk';
 import { isClientMessage, isServerMessage } from './validators';
 import { unescapePointerToken } from '../util/json-pointer';
@@ -36,7 +37,7 @@ class TypeNames {
     let name = base;
     for (let i = 2; this.taken.has(name); i++) name = `${base}${i}`;
     this.taken.add(name);
-    return name;
+    return identifier(name);
   }
 }
 
@@ -68,7 +69,7 @@ function plan(spec: Spec): TypesPlan {
   };
 
   for (const message of spec.messages) {
-    const payload = stripExtensions(message.payload);
+    const payload = forTypes(stripExtensions(message.payload));
     const root: JsonObject = isRecord(payload) ? payload : payload === false ? { not: {} } : {};
     const rootTitle = typeof root.title === 'string' && root.title.trim() !== '' ? root.title : message.name;
     const localDefs = isRecord(root.$defs) ? root.$defs : {};
@@ -137,11 +138,30 @@ function typeAlias(name: string, members: string[]): string {
 }
 
 function mapInterface(name: string, doc: string, entries: [string, string[]][]): string {
-  const rows = entries.map(
-    ([key, types]) =>
-      `  ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : `'${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}: ${union(types)};`,
-  );
+  const rows = entries.map(([key, types]) => `  ${propertyKey(key)}: ${union(types)};`);
   return `/** ${doc} */\nexport interface ${name} {\n${rows.join('\n')}\n}\n`;
+}
+
+/** json-schema-to-typescript keywords that write their value into the output as code (`tsType`) or names. */
+const CODE_KEYWORDS = new Set(['tsType', 'tsEnumNames']);
+
+/**
+ * The schema json-schema-to-typescript may see: keywords it would paste into the output as code dropped, every
+ * `description` (which becomes a JSDoc comment) and `patternProperties` key (quoted in one) made comment-safe.
+ */
+function forTypes(schema: unknown): unknown {
+  const clean = (node: unknown): unknown => {
+    const out = mapSchema(node, clean, (key) => !CODE_KEYWORDS.has(key));
+    if (!isRecord(out)) return out;
+    if (typeof out.description === 'string') out.description = blockCommentText(out.description);
+    if (isRecord(out.patternProperties)) {
+      out.patternProperties = Object.fromEntries(
+        Object.entries(out.patternProperties).map(([key, value]) => [blockCommentText(key), value]),
+      );
+    }
+    return out;
+  };
+  return clean(schema);
 }
 
 function group(messages: SpecMessage[], keyOf: (m: SpecMessage) => string, typeOf: Map<string, string>) {
@@ -176,7 +196,7 @@ export async function typesModule(spec: Spec): Promise<string> {
   let code: string;
   try {
     code = await compile(root as never, 'AnyMessage', {
-      bannerComment: `/* eslint-disable */\n/**\n * ${provenance(spec)}\n * Regenerate with \`netra-contracts generate\`.\n */`,
+      bannerComment: `/* eslint-disable */\n/**\n * ${commentText(provenance(spec))}\n * Regenerate with \`netra-contracts generate\`.\n */`,
       additionalProperties: true,
       declareExternallyReferenced: true,
       strictIndexSignatures: false,

@@ -3,6 +3,7 @@ import type { Spec, SpecMessage } from '../asyncapi';
 import { acceptUnknownFormats, createAjv } from './ajv';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';
+import { commentText, stringLiteral } from './source-text';
 import { useFastHelpers } from './runtime-module';
 import type { JsonObject } from './schema-walk';
 
@@ -33,7 +34,7 @@ export function validatorModule(
       `${spec.file}: the payload schema of message '${message.name}' cannot be compiled: ${(err as Error).message}`,
     );
   }
-  return `// ${provenance(spec)}\n// ajv standalone validator of message '${message.name}'.\n${code}\n`;
+  return `// ${commentText(provenance(spec))}\n// ajv standalone validator of message '${commentText(message.name)}'.\n${code}\n`;
 }
 
 const RUNTIME = String.raw`
@@ -114,8 +115,12 @@ function byTypeTable(messages: SpecMessage[], varOf: (m: SpecMessage) => string)
     group.push(varOf(message));
     groups.set(message.type, group);
   }
-  const rows = [...groups].map(([type, vars]) => `  [${JSON.stringify(type)}, [${vars.join(', ')}]],`);
+  const rows = [...groups].map(([type, vars]) => `  [${stringLiteral(type, '"')}, [${vars.join(', ')}]],`);
   return rows.length === 0 ? 'new Map()' : `new Map([\n${rows.join('\n')}\n])`;
+}
+
+function nameList(messages: SpecMessage[]): string {
+  return `[${messages.map((m) => stringLiteral(m.name, '"')).join(',')}]`;
 }
 
 /** `validators/index.js`: the dispatching entry point over the per-message standalone validators. */
@@ -124,21 +129,21 @@ export function validatorIndexJs(spec: Spec, fileOf: (m: SpecMessage) => string)
   const server = spec.messages.filter(isServerMessage);
   const client = spec.messages.filter(isClientMessage);
   const lines = [
-    `// ${provenance(spec)}`,
+    `// ${commentText(provenance(spec))}`,
     "// Dispatches on 'type' to validators ajv compiled at generation time; nothing is compiled at run time.",
     "'use strict';",
     '',
-    ...spec.messages.map((m) => `const ${varOf(m)} = require(${JSON.stringify(`./${fileOf(m)}`)});`),
+    ...spec.messages.map((m) => `const ${varOf(m)} = require(${stringLiteral(`./${fileOf(m)}`, '"')});`),
     '',
     'const validators = Object.freeze(',
     `  Object.assign(Object.create(null), {`,
-    ...spec.messages.map((m) => `    ${JSON.stringify(m.name)}: ${varOf(m)},`),
+    ...spec.messages.map((m) => `    ${stringLiteral(m.name, '"')}: ${varOf(m)},`),
     '  }),',
     ');',
     '',
     'const messageNames = Object.freeze({',
-    `  server: Object.freeze(${JSON.stringify(server.map((m) => m.name))}),`,
-    `  client: Object.freeze(${JSON.stringify(client.map((m) => m.name))}),`,
+    `  server: Object.freeze(${nameList(server)}),`,
+    `  client: Object.freeze(${nameList(client)}),`,
     '});',
     '',
     `const serverByType = ${byTypeTable(server, varOf)};`,
@@ -157,7 +162,7 @@ export function validatorIndexJs(spec: Spec, fileOf: (m: SpecMessage) => string)
 
 /** `validators/index.d.ts`: the typed surface of `index.js`. */
 export function validatorIndexDts(spec: Spec): string {
-  return `// ${provenance(spec)}
+  return `// ${commentText(provenance(spec))}
 import type { ClientMessage, MessageNameMap, ServerMessage } from '../types';
 
 /** One schema violation; \`pointer\` is the JSON pointer of the offending value (of the missing/extra property). */
