@@ -1,5 +1,5 @@
 import type { Spec, SpecMessage } from '../asyncapi';
-import { runProtocolOf } from './contract';
+import { mainChannelOf, runProtocolOf } from './contract';
 import { provenance } from './message-schema';
 import { commentText, fillTemplate, stringLiteral } from './source-text';
 
@@ -42,7 +42,7 @@ export function clientModule(spec: Spec): string | undefined {
     .filter((m) => m.direction === 'send' || m.direction === 'both')
     .map((m) => m.type as string);
   const major = spec.version.split('.')[0] ?? '1';
-  const channel = spec.channels.find((c) => 'x-netra-limits' in c.extensions) ?? spec.channels[0];
+  const channel = mainChannelOf(spec);
   // Each placeholder is filled for the place it stands in: comment text, a whole string literal, or the inside of
   // a single-quoted one. Nothing from the document reaches the client unescaped.
   return fillTemplate(TEMPLATE, {
@@ -74,6 +74,9 @@ const TEMPLATE = `/* eslint-disable */
  *   \`Authorization: Bearer\` header (Node.js with the \`ws\` package only).
  * - Sends typed client messages (validated before they leave), calls typed handlers per server message type, and
  *   validates every frame that arrives: a frame that fails is dropped and reported as an \`invalid\` event.
+ * - When the channel promises a tolerant reader (\`x-netra-tolerant-reader\`), a server message of a type this
+ *   client does not know goes to \`onUnknown\` (and the \`unknown\` event) instead; one that carries \`run_id\` and
+ *   \`seq\` still counts in its run's seq order, so \`resume\` asks for the right events.
  * - Tracks every run it sees (events by seq, duplicates dropped) and, after an unexpected drop (network, 1001 draining,
  *   1011, 1013 slow consumer, or an expired token when \`getToken\` can supply a new one), reconnects with bounded
  *   backoff and bounded attempts and sends \`resume\` with the last seq it holds for every unfinished run.
@@ -88,7 +91,7 @@ const TEMPLATE = `/* eslint-disable */
  * await client.close();
  */
 import type { ClientMessage, MessageTypeMap, ServerMessage } from './types';
-import { validateClientMessage, validateServerMessage, type SchemaError } from './validators';
+import { readServerMessage, validateClientMessage, type SchemaError, type UnknownServerMessage } from './validators';
 
 /** Every message type the server sends. */
 export const SERVER_MESSAGE_TYPES = [__SERVER_TYPES__] as const;
@@ -141,6 +144,11 @@ export interface NetraClientOptions {
   maxReconnectDelayMs?: number;
   /** How long startAgent waits for __START_TYPE_TEXT__. Default 30000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Called with every server message whose type this client does not know, when the channel promises a tolerant
+   * reader (otherwise such a message is \`invalid\`). Same as \`client.on('unknown', handler)\`.
+   */
+  onUnknown?: (message: UnknownServerMessage) => void;
 }
 
 /** Events about the connection itself, beside the server message types. */
@@ -157,6 +165,8 @@ export interface NetraClientEvents {
   invalid: { frame: unknown; errors: SchemaError[] };
   /** A run event the client already held (same run, same seq); it was dropped. */
   duplicate: RunEvent;
+  /** A server message of a type this client does not know (tolerant reader only). */
+  unknown: UnknownServerMessage;
 }
 
 type Listener<E> = (event: E) => void;
@@ -418,9 +428,13 @@ export class NetraClient {
       this.emit('invalid', { frame: data, errors: [{ pointer: '', keyword: 'json', message: 'not JSON' }] });
       return undefined;
     }
-    const checked = validateServerMessage(parsed);
+    const checked = readServerMessage(parsed);
     if (!checked.ok) {
       this.emit('invalid', { frame: parsed, errors: checked.errors });
+      return undefined;
+    }
+    if (checked.unknown === true) {
+      this.acceptUnknown(checked.value);
       return undefined;
     }
     const msg = checked.value;
@@ -462,6 +476,27 @@ export class NetraClient {
     }
     this.emit(msg.type, msg);
     return msg;
+  }
+
+  /** A message of a type this client does not know: counted in its run's seq order when it has one, handed over. */
+  private acceptUnknown(message: UnknownServerMessage): void {
+    const seq = message.seq;
+    if (typeof message.run_id === 'string' && typeof seq === 'number' && Number.isInteger(seq) && seq > 0) {
+      const run = this.run(message.run_id);
+      if (run.seqs.has(seq)) return; // already handed over once (a resume repeats what was missed)
+      run.seqs.add(seq);
+      while (run.seqs.has(run.lastSeq + 1)) run.lastSeq++;
+    }
+    this.emit('unknown', message);
+    const handler = this.options.onUnknown;
+    if (handler === undefined) return;
+    try {
+      handler(message);
+    } catch (err) {
+      setTimeout(() => {
+        throw err;
+      }, 0);
+    }
   }
 
   private onEstablished(connection: MessageTypeMap['connection_established'], reconnect: boolean): void {

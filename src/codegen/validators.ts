@@ -2,6 +2,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import type { Spec, SpecMessage } from '../asyncapi';
 import { acceptUnknownFormats, createAjv } from './ajv';
 import { CodegenError } from './errors';
+import { declaresTolerantReader } from './contract';
 import { provenance } from './message-schema';
 import { commentText, stringLiteral } from './source-text';
 import { useFastHelpers } from './runtime-module';
@@ -80,7 +81,11 @@ function dispatch(side, byType, untyped, msg) {
   if (!isObject) return fail('', 'type', 'must be object');
   if (type === undefined) return fail('/type', 'discriminator', 'must have property \'type\' naming a ' + side + ' message');
   if (typeof type !== 'string') return fail('/type', 'discriminator', 'must be a string naming a ' + side + ' message');
-  return fail('/type', 'discriminator', '\'' + type + '\' is not a ' + side + ' message type');
+  // A well-formed message of a type this contract does not know: refused, and marked so that a tolerant reader can
+  // tell it from a broken message of a known type.
+  const unknown = fail('/type', 'discriminator', '\'' + type + '\' is not a ' + side + ' message type');
+  unknown.unknown = true;
+  return unknown;
 }
 
 // Several candidates: the first that accepts wins; when none does, the errors of the first one are reported.
@@ -98,13 +103,28 @@ function validateClientMessage(msg) {
   return dispatch('client', clientByType, clientUntyped, msg);
 }
 
+// What a client reading the channel does with a server message: when the channel promises a tolerant reader, a
+// message whose type the contract does not know is handed over as unknown instead of refused.
+function readServerMessage(msg) {
+  const result = validateServerMessage(msg);
+  return TOLERANT_READER && result.unknown === true ? { ok: true, unknown: true, value: msg } : result;
+}
+
 function validateMessage(name, msg) {
   const validate = typeof name === 'string' && Object.prototype.hasOwnProperty.call(validators, name) ? validators[name] : undefined;
   if (validate === undefined) return fail('', 'message', '\'' + String(name) + '\' is not a message of this contract');
   return run(validate, msg);
 }
 
-module.exports = { validateServerMessage, validateClientMessage, validateMessage, messageNames, validators };
+module.exports = {
+  validateServerMessage,
+  validateClientMessage,
+  readServerMessage,
+  validateMessage,
+  messageNames,
+  validators,
+  TOLERANT_READER,
+};
 `;
 
 function byTypeTable(messages: SpecMessage[], varOf: (m: SpecMessage) => string): string {
@@ -156,6 +176,9 @@ export function validatorIndexJs(spec: Spec, fileOf: (m: SpecMessage) => string)
       .filter((m) => m.type === undefined)
       .map(varOf)
       .join(', ')}];`,
+    '',
+    '// x-netra-tolerant-reader of the channel: clients ignore server message types they do not know.',
+    `const TOLERANT_READER = ${declaresTolerantReader(spec)};`,
   ];
   return `${lines.join('\n')}\n${RUNTIME}`;
 }
@@ -172,7 +195,20 @@ export interface SchemaError {
   message: string;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[] };
+/** A failure of a well-formed message whose \`type\` the contract does not know has \`unknown: true\`. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[]; unknown?: true };
+
+/** A server message of a type this contract does not know (handed over by a tolerant reader). */
+export interface UnknownServerMessage {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** What a reader of the channel gets: a valid server message, an unknown one (tolerant reader only), or errors. */
+export type ServerRead =
+  | { ok: true; value: ServerMessage; unknown?: undefined }
+  | { ok: true; unknown: true; value: UnknownServerMessage }
+  | { ok: false; errors: SchemaError[]; unknown?: true };
 
 /** A compiled ajv validator (\`errors\` holds ajv's errors after a failed call). */
 export interface CompiledValidator {
@@ -184,6 +220,13 @@ export interface CompiledValidator {
 export declare function validateServerMessage(msg: unknown): Validated<ServerMessage>;
 /** Validates a message a client sends, dispatching on its \`type\`. */
 export declare function validateClientMessage(msg: unknown): Validated<ClientMessage>;
+/**
+ * Reads a server message as a client does: like \`validateServerMessage\`, except that when the channel promises a
+ * tolerant reader (\`TOLERANT_READER\`) a message whose \`type\` is unknown comes back as \`{ ok: true, unknown: true }\`.
+ */
+export declare function readServerMessage(msg: unknown): ServerRead;
+/** The channel declares \`x-netra-tolerant-reader: true\`: clients ignore server message types they do not know. */
+export declare const TOLERANT_READER: boolean;
 /** Validates \`msg\` against the named message's schema. */
 export declare function validateMessage<N extends keyof MessageNameMap>(name: N, msg: unknown): Validated<MessageNameMap[N]>;
 export declare function validateMessage(name: string, msg: unknown): Validated<unknown>;
