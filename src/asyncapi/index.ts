@@ -4,7 +4,7 @@
  * through this module; the AsyncAPI parser itself is only loaded, in a worker thread, by the first load.
  */
 export { loadSpec, loadSpecFromString } from './load';
-export { closeSpecLoader } from './parse-thread';
+export { closeSpecLoader, warmSpecLoader } from './parse-thread';
 export { configureSpecLoading, DEFAULT_SPEC_LIMITS } from './limits';
 export type { LoadOptions, SpecLimits } from './limits';
 export { SpecError, formatDiagnostic } from './errors';

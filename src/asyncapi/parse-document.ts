@@ -42,6 +42,11 @@ function parser(): Parser {
   return sharedParser;
 }
 
+/** Builds the thread's parser now (the expensive part of the first parse), so a later parse starts at once. */
+export function warmParser(): void {
+  parser();
+}
+
 /** Where diagnostics about `absolute` are said to be: the name the caller used for the root, else cwd-relative. */
 function displayPath(absolute: string | undefined, rootAbsolute: string, rootName: string): string {
   if (absolute === undefined || absolute === '' || path.resolve(absolute) === rootAbsolute) return rootName;

@@ -4,6 +4,7 @@ import { SpecError } from './errors';
 import type { Spec } from './model';
 import type { ParseRequest } from './parse-document';
 import type { ParseAnswer } from './parse-worker';
+import { effectiveOptions, limitsOf, type LoadOptions } from './limits';
 
 // The main thread's side of the loader's worker: one worker, started on the first parse (so that only commands that
 // read a document pay for the parser), kept for the next ones, stopped and replaced when a parse passes the time
@@ -41,6 +42,14 @@ class ParseThread {
       this.waiting.push({ id: this.nextId++, request, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Starts the worker and has it build its parser, while the caller does other work (never keeps the process alive). */
+  warm(memoryMb: number): void {
+    if (this.worker !== undefined) return;
+    const worker = this.workerFor(memoryMb);
+    worker.postMessage({ warm: true });
+    if (this.current === undefined) worker.unref();
   }
 
   /** Stops the worker (the next parse starts a new one). */
@@ -126,6 +135,19 @@ const thread = new ParseThread();
 /** Parses in the loader's worker thread, under the request's time and memory limits. */
 export function parseInThread(request: ParseRequest): Promise<Spec> {
   return thread.parse(request);
+}
+
+/**
+ * Starts the loader's worker thread and builds the AsyncAPI parser in it now, in parallel with whatever the caller
+ * does next (a command that is about to read a document calls it first). Costs nothing if never followed by a load:
+ * the thread never keeps the process alive.
+ *
+ * @example
+ * warmSpecLoader();
+ * const { checkRegistry } = require('./registry'); // loads while the parser is being built
+ */
+export function warmSpecLoader(options: LoadOptions = {}): void {
+  thread.warm(limitsOf(effectiveOptions(options)).maxMemoryMb);
 }
 
 /**

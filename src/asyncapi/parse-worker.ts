@@ -3,13 +3,10 @@
 
 import { parentPort } from 'node:worker_threads';
 import { SpecError, type SpecDiagnostic, type SpecErrorCode } from './errors';
-import { parseDocument, type ParseRequest } from './parse-document';
+import { parseDocument, warmParser, type ParseRequest } from './parse-document';
 
-/** A message to the worker. */
-export interface ParseJob {
-  id: number;
-  request: ParseRequest;
-}
+/** A message to the worker: a document to parse, or `warm` (build the parser now, answer nothing). */
+export type ParseJob = { id: number; request: ParseRequest } | { warm: true };
 
 /** An error as it crosses the thread boundary. */
 export interface ParseFailure {
@@ -34,6 +31,10 @@ function failureOf(err: unknown, file: string): ParseFailure {
 const port = parentPort;
 if (port !== null) {
   port.on('message', (job: ParseJob) => {
+    if ('warm' in job) {
+      warmParser();
+      return;
+    }
     parseDocument(job.request).then(
       (spec) => port.postMessage({ id: job.id, ok: true, spec } satisfies ParseAnswer),
       (err: unknown) =>

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { configureSpecLoading } from '../asyncapi';
+import { configureSpecLoading, warmSpecLoader } from '../asyncapi';
 import { NetraError } from '../util/errors';
 /** Command name -> its module under ./commands. Each module exports `register(program)`. */
 const COMMANDS: Record<string, string> = {
@@ -62,6 +62,10 @@ export function buildProgram(argv?: string[]): Command {
     .showHelpAfterError(false);
   // Only the command being run is loaded; `--help` and unknown commands load all of them to list them.
   const name = argv?.[2];
+  // A command that reads a document starts building the AsyncAPI parser (in the loader's thread) before its own
+  // modules load; other commands never build it.
+  const full = name === 'registry' ? `registry ${argv?.[3]}` : name;
+  if (full !== undefined && READS_DOCUMENTS.includes(full)) warmSpecLoader();
   const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const module of only) loadRegister(module)(program);
   addDocumentFlags(program);
