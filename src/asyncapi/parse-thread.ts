@@ -8,7 +8,11 @@ import { effectiveOptions, limitsOf, type LoadOptions } from './limits';
 
 // The main thread's side of the loader's worker: one worker, started on the first parse (so that only commands that
 // read a document pay for the parser), kept for the next ones, stopped and replaced when a parse passes the time
-// or memory limit. Parses run one at a time; the worker never keeps the process alive while idle.
+// or memory limit, and stopped after a while without work (its parser holds memory that a long-running process,
+// such as the pipeline, needs back). Parses run one at a time; the worker never keeps the process alive while idle.
+
+/** How long an idle worker is kept for the next parse. */
+const IDLE_MS = 15_000;
 
 interface Job {
   id: number;
@@ -36,6 +40,7 @@ class ParseThread {
   private readonly waiting: Job[] = [];
   private current: Job | undefined;
   private nextId = 1;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   parse(request: ParseRequest): Promise<Spec> {
     return new Promise((resolve, reject) => {
@@ -47,9 +52,20 @@ class ParseThread {
   /** Starts the worker and has it build its parser, while the caller does other work (never keeps the process alive). */
   warm(memoryMb: number): void {
     if (this.worker !== undefined) return;
-    const worker = this.workerFor(memoryMb);
-    worker.postMessage({ warm: true });
-    if (this.current === undefined) worker.unref();
+    this.workerFor(memoryMb).postMessage({ warm: true });
+    if (this.current === undefined) this.idle();
+  }
+
+  /** No parse to run: the worker may not keep the process alive, and is stopped if nothing comes for a while. */
+  private idle(): void {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    worker.unref();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.current === undefined && this.worker === worker) this.discard();
+    }, IDLE_MS);
+    this.idleTimer.unref();
   }
 
   /** Stops the worker (the next parse starts a new one). */
@@ -61,9 +77,10 @@ class ParseThread {
 
   private pump(): void {
     if (this.current !== undefined) return;
+    clearTimeout(this.idleTimer);
     const job = this.waiting.shift();
     if (job === undefined) {
-      this.worker?.unref();
+      this.idle();
       return;
     }
     this.current = job;
