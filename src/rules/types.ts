@@ -1,5 +1,5 @@
 import type { MessageValidators, Protocol } from '../protocol';
-import type { Direction } from '../sessions';
+import type { Direction, TokenKind } from '../sessions';
 
 /** The rule families; a rule id's first segment. */
 export const FAMILIES = [
@@ -110,8 +110,18 @@ export interface CheckerStats {
 
 /** The one streaming rules engine. Feed records in session order, then call `finish`. */
 export interface Checker {
-  open(conn: string, user: string | null, t: number, line?: number): void;
-  frame(conn: string, dir: Direction, msg: unknown, raw: string | undefined, t: number, line?: number): void;
+  /** A connection opened; `tokenKind` is the credential it presented (`token_kind` of the open record; `valid`). */
+  open(conn: string, user: string | null, t: number, line?: number, tokenKind?: TokenKind): void;
+  /** A frame; `tokenKind` is the credential a client frame presented (`token_kind` of an `auth_refresh` record). */
+  frame(
+    conn: string,
+    dir: Direction,
+    msg: unknown,
+    raw: string | undefined,
+    t: number,
+    line?: number,
+    tokenKind?: TokenKind,
+  ): void;
   close(conn: string, code: number, reason: string, by: 'client' | 'server', t: number, line?: number): void;
   /** Ends the session: finalises every run and connection. Returns all error-severity violations. Idempotent. */
   finish(t?: number): Violation[];

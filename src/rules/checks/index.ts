@@ -1,4 +1,4 @@
-import type { CheckKind } from '../model';
+import type { CheckKind } from '../check-kind';
 import { correlationChecks } from './correlation';
 import { isolationChecks } from './isolation';
 import { orderChecks } from './order';

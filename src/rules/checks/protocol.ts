@@ -1,4 +1,6 @@
-import { ERROR_TYPE, at, describeEvent, type CheckKind, type ConnState, type FrameInfo } from '../model';
+import { at, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import { ERROR_TYPE, type ConnState, type FrameInfo } from '../model';
 
 /** protocol.*: the conversation around the runs. */
 export const protocolChecks: CheckKind[] = [
@@ -8,11 +10,18 @@ export const protocolChecks: CheckKind[] = [
     vars: [],
     create({ params, report, connState }) {
       const established: string = params.type;
-      const init = (): { first?: FrameInfo; refusal?: FrameInfo; established?: FrameInfo } => ({});
+      // Every field present from the start: one object shape for every connection.
+      const init = (): { first?: FrameInfo; refusal?: FrameInfo; established?: FrameInfo } => ({
+        first: undefined,
+        refusal: undefined,
+        established: undefined,
+      });
       return {
         serverFrame(f) {
+          // The common case, a later message on a connection that began with connection_established, costs nothing.
+          const first = f.conn.firstS2c;
+          if (first !== undefined && first.type === established && f.type !== established) return;
           const state = connState(f.conn, init);
-          // The common case, a run event on an established connection, costs one lookup.
           if (state.established && f.type !== established) return;
           if (state.refusal) {
             const code = state.refusal.msg?.error_code;
@@ -54,8 +63,9 @@ export const protocolChecks: CheckKind[] = [
         failure?: FrameInfo;
         refreshes: { t: number; requestId?: string }[];
       }
+      // Connections with a failure and no close yet (to report those that stay open to the end).
       const failing = new Set<ConnState>();
-      const init = (): State => ({ refreshes: [] });
+      const init = (): State => ({ failure: undefined, refreshes: [] });
       const stateOf = (conn: ConnState): State => connState(conn, init);
       const describeFailure = (f: FrameInfo): string =>
         `close ${closeCode} after ${f.msg?.error_code} (line ${f.line ?? '?'})`;
@@ -72,17 +82,16 @@ export const protocolChecks: CheckKind[] = [
         return true;
       };
       return {
+        types: { clientFrame: [params.refresh_type] },
         clientFrame(f) {
-          if (f.type === params.refresh_type) {
-            const requestId = f.msg?.request_id;
-            stateOf(f.conn).refreshes.push({
-              t: f.t,
-              requestId: typeof requestId === 'string' ? requestId : undefined,
-            });
-          }
+          const requestId = f.msg?.request_id;
+          stateOf(f.conn).refreshes.push({
+            t: f.t,
+            requestId: typeof requestId === 'string' ? requestId : undefined,
+          });
         },
         serverFrame(f) {
-          if (f.type !== ERROR_TYPE && !failing.has(f.conn)) return;
+          if (f.type !== ERROR_TYPE && (failing.size === 0 || !failing.has(f.conn))) return;
           const state = stateOf(f.conn);
           if (state.failure) {
             // Frames after a refusal of a connection not yet established are connection-established-first's.
@@ -177,6 +186,7 @@ export const protocolChecks: CheckKind[] = [
         }
       };
       return {
+        types: { serverFrame: [answerType] },
         clientFrame(f) {
           if (f.valid) return;
           const requestId = f.msg?.request_id;
@@ -189,7 +199,6 @@ export const protocolChecks: CheckKind[] = [
           queue.push(pending);
         },
         serverFrame(f) {
-          if (f.type !== answerType) return;
           const queue = queues.get(f.conn);
           if (!queue) return;
           const requestId = f.msg?.request_id;

@@ -1,4 +1,6 @@
-import { at, type CheckKind, type FrameInfo } from '../model';
+import { at } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import type { FrameInfo } from '../model';
 
 /** schema.*: every frame is a message of the contract (generated validators). */
 export const schemaChecks: CheckKind[] = [
