@@ -18,6 +18,9 @@ import {
   type UserState,
 } from './model';
 
+// Refused request_ids remembered per user (a refused start_agent must not start a run).
+const REFUSALS_KEPT = 256;
+
 /**
  * The users and connections of a session and the start_agents waiting for an answer.
  *
@@ -113,7 +116,9 @@ export class Attribution {
       valid: f.valid,
       answered: false,
     };
-    this.userOf(user).pendingStarts.push(start);
+    const state = this.userOf(user);
+    state.pendingStarts.push(start);
+    state.refusals.delete(requestId);
   }
 
   /** An `error_message` answering (refusing) a waiting start_agent by its request_id: sets `f.answered`. */
@@ -125,6 +130,14 @@ export class Attribution {
     if (!start) return false;
     start.answered = true;
     f.answered = start;
+    user.refusals.delete(requestId);
+    user.refusals.set(requestId, f);
+    if (user.refusals.size > REFUSALS_KEPT) {
+      for (const oldest of user.refusals.keys()) {
+        user.refusals.delete(oldest);
+        break;
+      }
+    }
     return true;
   }
 

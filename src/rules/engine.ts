@@ -70,6 +70,7 @@ export class Engine implements Checker, EngineView {
   /** By type id: the type is a run event / ends a run. */
   private readonly runEventIds: boolean[];
   private readonly terminalIds: boolean[];
+  private readonly serverIds: boolean[];
 
   constructor(parts: EngineParts) {
     this.validate = parts.validate;
@@ -82,6 +83,7 @@ export class Engine implements Checker, EngineView {
     this.hooks.seal([...protocol.serverTypes, ...protocol.clientTypes, ...protocol.runEventTypes]);
     this.runEventIds = this.idsOf(protocol.runEventTypes);
     this.terminalIds = this.idsOf(protocol.terminalTypes);
+    this.serverIds = this.idsOf(protocol.serverTypes);
   }
 
   get violations(): readonly Violation[] {
@@ -254,9 +256,19 @@ export class Engine implements Checker, EngineView {
       refuseResumes(conn, requestId, msg.run_id, answersStart, this.book.runs);
       return;
     }
-    if (this.runEventIds[id] !== true || conn.user === null) return;
+    if (conn.user === null || (this.runEventIds[id] !== true && !this.unknownRunEvent(f, id))) return;
     const runId = (f.msg as Record<string, unknown>).run_id;
     if (typeof runId === 'string') this.runEvent(f, id, runId, conn.user);
+  }
+
+  /**
+   * With a tolerant reader, a server message of a type this contract does not know that carries a run's `run_id` and
+   * `seq` is an event of that run added by a newer contract: followed for seq, fan-out and order, not for its type.
+   */
+  private unknownRunEvent(f: FrameInfo, id: number): boolean {
+    if (!this.protocol.tolerantReader || f.type === undefined || this.serverIds[id] === true) return false;
+    const msg = f.msg as Record<string, unknown>;
+    return typeof msg.run_id === 'string' && Number.isInteger(msg.seq);
   }
 
   private clientFrame(f: FrameInfo): void {

@@ -102,6 +102,11 @@ export interface UserState {
   conns: ConnState[];
   /** Unanswered `start_agent`s in the order sent. */
   pendingStarts: PendingStart[];
+  /**
+   * The `error_message`s that refused a start_agent, by its request_id, until the user sends that request_id again
+   * (a refused start does not use it up). Only the most recent REFUSALS_KEPT.
+   */
+  refusals: Map<string, FrameInfo>;
   runs: Set<RunState>;
   /** Per-check state (index = the check's slot). */
   slots: unknown[];
@@ -269,7 +274,7 @@ export interface RunState {
 
 /** A user the session has not seen connect (a run's owner named by a foreign event). */
 export function blankUser(id: string): UserState {
-  return { id, conns: [], pendingStarts: [], runs: new Set(), slots: [] };
+  return { id, conns: [], pendingStarts: [], refusals: new Map(), runs: new Set(), slots: [] };
 }
 
 /** A run's state before its first event is applied. */

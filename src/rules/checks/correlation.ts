@@ -44,6 +44,8 @@ export const correlationChecks: CheckKind[] = [
         runEventFirst(f, run) {
           const requestId = f.msg?.request_id;
           if (run.start && run.start.requestId === requestId) return;
+          // The request_id of a refused start_agent is protocol.refused-start-starts-nothing's finding.
+          if (typeof requestId === 'string' && run.user.refusals.has(requestId)) return;
           const expected = run.start
             ? `${run.start.requestId} (the ${params.request_type} at line ${run.start.line ?? '?'})`
             : `the request_id of a ${params.request_type} sent by ${run.owner} and not yet answered`;

@@ -57,6 +57,8 @@ export const protocolChecks: CheckKind[] = [
     create({ params, report, connState }) {
       const authCodes = new Set<string>(params.auth_codes);
       const alwaysClose = new Set<string>(params.always_close_codes);
+      // Refusals of a connection at the handshake that are not about the token (TOO_MANY_CONNECTIONS) close alike.
+      const refusalCodes = new Set<string>(params.refusal_codes ?? []);
       const closeCode: number = params.close_code;
       const window: number = params.refresh_answer_ms;
       interface State {
@@ -105,8 +107,9 @@ export const protocolChecks: CheckKind[] = [
             return;
           }
           const code = f.msg?.error_code;
-          if (f.type !== ERROR_TYPE || typeof code !== 'string' || !authCodes.has(code)) return;
+          if (f.type !== ERROR_TYPE || typeof code !== 'string') return;
           const established = f.conn.establishedT !== undefined;
+          if (!authCodes.has(code) && (established || !refusalCodes.has(code))) return;
           if (established && !alwaysClose.has(code) && answersRefresh(state, f)) return;
           state.failure = f;
           failing.add(f.conn);
@@ -253,7 +256,8 @@ export const protocolChecks: CheckKind[] = [
     kind: 'run_ends',
     family: 'protocol',
     vars: [],
-    create({ report, engine }) {
+    create({ protocol, report, engine }) {
+      const terminals = [...protocol.terminalTypes].join(' or ');
       return {
         runFinalize(run, atFinish) {
           if (!atFinish || run.terminalSeen) return;
@@ -264,7 +268,7 @@ export const protocolChecks: CheckKind[] = [
           report(
             { ...at(last, run), conn: listener.id, user: run.owner },
             {
-              expected: 'agent_completed or agent_error',
+              expected: terminals,
               actual: `nothing after ${describeEvent(last)}, though conn ${listener.id} listened to the end`,
             },
           );
