@@ -215,6 +215,8 @@ interface Options {
   rounds: number;
   /** Instead of the stages: verify FILE on a generated session of this many MB (streamed; peak RSS reported). */
   fileMb?: number;
+  /** Instead of the stages: write the generated session to this file (for profiling verify on it). */
+  write?: string;
   /** Run only this stage, `rounds` times (for `node --cpu-prof`). */
   only?: string;
 }
@@ -227,7 +229,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--rounds') options.rounds = Math.max(1, Number(argv[++i]) || ROUNDS);
     else if (arg === '--stage') options.only = argv[++i];
     else if (arg === '--file-mb') options.fileMb = Number(argv[++i]);
-    else throw new Error(`unknown option ${arg} (known: --json, --rounds N, --stage NAME, --file-mb N)`);
+    else if (arg === '--write') options.write = argv[++i];
+    else throw new Error(`unknown option ${arg} (known: --json, --rounds N, --stage NAME, --file-mb N, --write FILE)`);
   }
   return options;
 }
@@ -319,6 +322,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(3)); // node bench/run.js verify ...
   if (options.fileMb !== undefined) return largeFile(options.fileMb, options.json);
   const { text, runEvents, frames } = generate();
+  if (options.write) return writeFileSync(options.write, text);
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-verify-'));
   const file = path.join(dir, 'bench.session.jsonl');
   writeFileSync(file, text);

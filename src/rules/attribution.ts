@@ -56,6 +56,8 @@ export class Attribution {
       closeOrder: undefined,
       lastS2cT: undefined,
       firstS2c: undefined,
+      establishedFirst: false,
+      lastRun: undefined,
       views: [],
       pendingResumes: new Map(),
       slots: [],
@@ -188,10 +190,14 @@ export class Attribution {
 
   /** Forgets closed connections no live run of the user can still need. */
   pruneConns(user: UserState): void {
+    const conns = user.conns;
+    let closed = false;
+    for (let i = 0; i < conns.length && !closed; i++) closed = conns[i].closed;
+    if (!closed) return;
     let oldestLive = Infinity;
     for (const run of user.runs) oldestLive = Math.min(oldestLive, run.firstAny?.t ?? Infinity);
     const stale = (c: ConnState): boolean => c.closed && (c.closeT ?? 0) < oldestLive && !needsConn(user, c);
-    if (user.conns.some(stale)) user.conns = user.conns.filter((c) => !stale(c));
+    if (conns.some(stale)) user.conns = conns.filter((c) => !stale(c));
   }
 }
 

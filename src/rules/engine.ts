@@ -17,6 +17,7 @@ import { Findings } from './findings';
 import { HookTable } from './hook-table';
 import {
   ERROR_TYPE,
+  ESTABLISHED_TYPE,
   newFrame,
   RESUME_TYPE,
   START_AGENT_TYPE,
@@ -164,7 +165,7 @@ export class Engine implements Checker, EngineView {
     if (this.finished) return this.findings.violations.slice();
     this.finished = true;
     this.finishT = t ?? this.lastT;
-    for (const run of [...this.book.runs.values()]) this.finalize(run, true);
+    for (const run of this.book.liveRuns()) this.finalize(run, true);
     for (const hook of this.hooks.finish) hook();
     return this.findings.violations.slice();
   }
@@ -247,7 +248,10 @@ export class Engine implements Checker, EngineView {
     for (const hook of this.hooks.serverFrame.of(id)) hook(f);
     const conn = f.conn;
     conn.lastS2cT = f.t;
-    conn.firstS2c ??= f;
+    if (conn.firstS2c === undefined) {
+      conn.firstS2c = f;
+      conn.establishedFirst = f.type === ESTABLISHED_TYPE;
+    }
     if (conn.refused || !this.who.followServerFrame(f)) return;
     if (f.type === ERROR_TYPE) {
       const msg = f.msg as Record<string, any>;
@@ -294,12 +298,14 @@ export class Engine implements Checker, EngineView {
   }
 
   private runEvent(f: FrameInfo, id: number, runId: string, connUser: string): void {
-    let run = this.book.get(runId);
+    const cached = f.conn.lastRun;
+    let run = cached !== undefined && cached.id === runId ? cached : this.book.get(runId);
     if (run === undefined) {
-      const owner = this.book.finalisedOwner(runId);
-      if (owner !== undefined) return this.lateEvent(f, runId, owner);
-      run = this.book.create(runId, this.who.userOf(this.who.ownerOf(f, connUser)));
+      run = this.book.create(runId, this.who.userOf(this.who.ownerOf(f, connUser)), this.slotCount);
+    } else if (run.finalized) {
+      return this.lateEvent(f, run);
     }
+    f.conn.lastRun = run;
     const rawSeq = (f.msg as Record<string, unknown>).seq;
     const seq = typeof rawSeq === 'number' && Number.isInteger(rawSeq) && rawSeq >= 0 ? rawSeq : undefined;
     f.seq = seq;
@@ -343,15 +349,16 @@ export class Engine implements Checker, EngineView {
     run.last = f;
   }
 
-  private lateEvent(f: FrameInfo, runId: string, owner: string): void {
+  /** An event of a run already finalised: a late replay to its owner, or a foreign event. */
+  private lateEvent(f: FrameInfo, run: RunState): void {
     const seq = (f.msg as Record<string, unknown>).seq;
     f.seq = typeof seq === 'number' && Number.isInteger(seq) ? seq : undefined;
-    if (owner !== f.conn.user) {
-      const ghost = this.book.ghost(runId, owner, this.who.users.get(owner));
-      for (const hook of this.hooks.foreignRunEvent) hook(f, ghost);
+    f.conn.lastRun = run;
+    if (run.owner !== f.conn.user) {
+      for (const hook of this.hooks.foreignRunEvent) hook(f, run);
       return;
     }
-    for (const hook of this.hooks.lateRunEvent) hook(f, owner);
+    for (const hook of this.hooks.lateRunEvent) hook(f, run.owner);
   }
 
   private flushHoles(rc: RunConnState): void {
@@ -362,15 +369,14 @@ export class Engine implements Checker, EngineView {
 
   private finalize(run: RunState, atFinish: boolean): void {
     if (run.finalized) return;
-    run.finalized = true;
     for (const rc of run.views) this.flushHoles(rc);
     if (!run.terminalSeen && !this.listener(run)) this.unobservedRuns++;
     for (const hook of this.hooks.runFinalize) hook(run, atFinish);
-    this.book.retire(run);
     for (const rc of run.views) {
       const views = rc.conn.views;
       views.splice(views.indexOf(rc), 1);
     }
+    this.book.retire(run);
     this.who.pruneConns(run.user);
   }
 }

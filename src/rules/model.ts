@@ -90,6 +90,10 @@ export interface ConnState {
   lastS2cT?: number;
   /** The first server frame of the connection (set after the hooks of that frame ran). */
   firstS2c?: FrameInfo;
+  /** That first server frame was `connection_established` (read on every frame; kept here, next to the rest). */
+  establishedFirst: boolean;
+  /** The run of the connection's last run event: the next event is most likely of the same run. */
+  lastRun?: RunState;
   /** This connection's views of the runs it carries (until each run is finalised). */
   views: RunConnState[];
   pendingResumes: Map<string, PendingResume>;

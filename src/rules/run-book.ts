@@ -1,15 +1,17 @@
 // The runs of a session: live runs by id, the ids of finalised runs (to recognise late replays), and when each ended
 // run is due to be finalised. The owner's copies of an event (one per tab, plus replays) are de-duplicated by seq
 // and type: run-level checks see each event once ("first sighting"), per-connection checks see every copy.
-import { blankRun, blankUser, type FrameInfo, type RunState, type UserState } from './model';
+import { blankRun, SeqMap, type FrameInfo, type RunState, type UserState } from './model';
 
-// Ids of finalised runs remembered to recognise late replays; the oldest are forgotten past this many.
-const TOMBSTONE_LIMIT = 100_000;
-// The retain queue is compacted once this many finalised entries sit at its head.
+// Finalised runs remembered (by id, with their owner) to recognise late replays; the oldest are forgotten past this.
+const RETIRED_LIMIT = 100_000;
+// The retain and retired queues are compacted once this many used entries sit at their head.
 const COMPACT_AFTER = 1024;
+const NO_VIEWS: RunState['views'] = Object.freeze([]) as unknown as RunState['views'];
+const NO_SEQS = new SeqMap<never>();
 
 /**
- * Live runs, tombstones of finalised ones and the retain queue.
+ * Live runs, finalised ones (kept light, to recognise late replays) and the retain queue.
  *
  * @example
  * const book = new RunBook(30_000);
@@ -18,35 +20,35 @@ const COMPACT_AFTER = 1024;
  * for (let run = book.due(t); run; run = book.due(t)) finalize(run);
  */
 export class RunBook {
+  /** Live and finalised runs by id. */
   readonly runs = new Map<string, RunState>();
   created = 0;
-  private readonly tombstones = new Map<string, string>();
   private readonly dropQueue: { run: RunState; at: number }[] = [];
   private dropHead = 0;
+  private readonly retired: string[] = [];
+  private retiredHead = 0;
 
   constructor(private readonly retainMs: number) {}
 
+  /** A live or finalised run (`finalized` tells which). */
   get(id: string): RunState | undefined {
     return this.runs.get(id);
   }
 
-  /** The owner of a run already finalised, if it is remembered. */
-  finalisedOwner(id: string): string | undefined {
-    return this.tombstones.get(id);
+  /** The live runs (a copy: finalising one while iterating is fine). */
+  liveRuns(): RunState[] {
+    const out: RunState[] = [];
+    for (const run of this.runs.values()) if (!run.finalized) out.push(run);
+    return out;
   }
 
-  create(id: string, user: UserState): RunState {
+  /** A new run of the user, with room for `slots` checks' state. */
+  create(id: string, user: UserState, slots = 0): RunState {
     const run = blankRun(id, user.id, user);
+    if (slots > 0) run.slots = new Array(slots);
     this.runs.set(id, run);
     user.runs.add(run);
     this.created++;
-    return run;
-  }
-
-  /** A stand-in for a finalised run, for reporting a late event of it on a foreign connection. */
-  ghost(id: string, owner: string, user: UserState | undefined): RunState {
-    const run = blankRun(id, owner, user ?? blankUser(owner));
-    run.finalized = true;
     return run;
   }
 
@@ -68,17 +70,25 @@ export class RunBook {
     return undefined;
   }
 
-  /** Forgets a finalised run, keeping its id and owner as a tombstone. */
+  /**
+   * Forgets what a finalised run held (its events, views and checks' state), keeping its id and owner so that a late
+   * replay of it is still recognised. Past RETIRED_LIMIT the oldest finalised runs are forgotten entirely.
+   */
   retire(run: RunState): void {
-    this.runs.delete(run.id);
-    this.tombstones.set(run.id, run.owner);
-    if (this.tombstones.size > TOMBSTONE_LIMIT) {
-      for (const oldest of this.tombstones.keys()) {
-        this.tombstones.delete(oldest);
-        break;
-      }
-    }
+    run.finalized = true;
     run.user.runs.delete(run);
+    run.bySeq = NO_SEQS;
+    run.anyBySeq = NO_SEQS;
+    run.views = NO_VIEWS;
+    run.slots = [];
+    run.start = run.firstOwner = run.firstAny = run.terminal = run.last = undefined;
+    run.seenKeys = undefined;
+    this.retired.push(run.id);
+    if (this.retired.length - this.retiredHead > RETIRED_LIMIT) this.runs.delete(this.retired[this.retiredHead++]);
+    if (this.retiredHead > COMPACT_AFTER && this.retiredHead * 2 > this.retired.length) {
+      this.retired.splice(0, this.retiredHead);
+      this.retiredHead = 0;
+    }
   }
 }
 

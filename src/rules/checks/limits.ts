@@ -111,10 +111,11 @@ const connectionLimitChecks: CheckKind[] = [
         }
       };
       return {
+        types: { serverFrame: [ESTABLISHED_TYPE] },
         serverFrame(f) {
           if (pending.length) judge(f.t);
           const conn = f.conn;
-          if (max === undefined || f.type !== ESTABLISHED_TYPE || conn.establishedT !== undefined) return;
+          if (max === undefined || conn.establishedT !== undefined) return;
           const userId = conn.user ?? f.msg?.user_id;
           const user = typeof userId === 'string' ? ctx.engine.users.get(userId) : undefined;
           if (!user || user.conns.length <= max) return;

@@ -1,6 +1,6 @@
 import { at, describeEvent } from '../check-helpers';
 import type { CheckKind } from '../check-kind';
-import { ERROR_TYPE, type ConnState, type FrameInfo } from '../model';
+import { ERROR_TYPE, ESTABLISHED_TYPE, type ConnState, type FrameInfo } from '../model';
 
 /** protocol.*: the conversation around the runs. */
 export const protocolChecks: CheckKind[] = [
@@ -19,8 +19,7 @@ export const protocolChecks: CheckKind[] = [
       return {
         serverFrame(f) {
           // The common case, a later message on a connection that began with connection_established, costs nothing.
-          const first = f.conn.firstS2c;
-          if (first !== undefined && first.type === established && f.type !== established) return;
+          if (f.conn.establishedFirst && f.type !== established && established === ESTABLISHED_TYPE) return;
           const state = connState(f.conn, init);
           if (state.established && f.type !== established) return;
           if (state.refusal) {
