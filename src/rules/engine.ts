@@ -59,7 +59,8 @@ export class Engine implements Checker, EngineView {
   private readonly validate: MessageValidators;
   private readonly protocol: Protocol;
   private readonly findings: Findings;
-  private slotCount = 0;
+  /** How many checks keep state per connection, run and user (each check's slot given on first use). */
+  private readonly slots = { conn: 0, run: 0, user: 0 };
   private readonly sharedSlots = new Map<string, number>();
   private order = 0;
   private lastNonCloseOrder = 0;
@@ -206,8 +207,12 @@ export class Engine implements Checker, EngineView {
     if (!kind)
       throw new RulesError('RULES_UNKNOWN_CHECK', `${rule.file}: rule ${rule.id}: unknown check '${rule.check}'`);
     const params = resolveParams(rule, profile);
-    const slot = this.slotCount++;
     const findings = this.findings;
+    // A check's slot in each scope is given on its first use: a run carries room only for the checks that keep state
+    // per run (a few), not for every rule.
+    let connSlot = -1;
+    let runSlot = -1;
+    let userSlot = -1;
     this.hooks.add(
       kind.create({
         rule,
@@ -216,12 +221,21 @@ export class Engine implements Checker, EngineView {
         profile,
         engine: this,
         report: (where, vars) => findings.report(rule, where, vars),
-        connState: <T>(conn: ConnState, init: () => T): T => (conn.slots[slot] ??= init()) as T,
-        runState: <T>(run: RunState, init: () => T): T => (run.slots[slot] ??= init()) as T,
-        userState: <T>(user: { slots: unknown[] }, init: () => T): T => (user.slots[slot] ??= init()) as T,
+        connState: <T>(conn: ConnState, init: () => T): T => {
+          if (connSlot < 0) connSlot = this.slots.conn++;
+          return (conn.slots[connSlot] ??= init()) as T;
+        },
+        runState: <T>(run: RunState, init: () => T): T => {
+          if (runSlot < 0) runSlot = this.slots.run++;
+          return (run.slots[runSlot] ??= init()) as T;
+        },
+        userState: <T>(user: { slots: unknown[] }, init: () => T): T => {
+          if (userSlot < 0) userSlot = this.slots.user++;
+          return (user.slots[userSlot] ??= init()) as T;
+        },
         sharedRunState: <T>(key: string) => {
           let shared = this.sharedSlots.get(key);
-          if (shared === undefined) this.sharedSlots.set(key, (shared = this.slotCount++));
+          if (shared === undefined) this.sharedSlots.set(key, (shared = this.slots.run++));
           const index = shared;
           return (run: RunState, init: () => T): T => (run.slots[index] ??= init()) as T;
         },
@@ -301,7 +315,7 @@ export class Engine implements Checker, EngineView {
     const cached = f.conn.lastRun;
     let run = cached !== undefined && cached.id === runId ? cached : this.book.get(runId);
     if (run === undefined) {
-      run = this.book.create(runId, this.who.userOf(this.who.ownerOf(f, connUser)), this.slotCount);
+      run = this.book.create(runId, this.who.userOf(this.who.ownerOf(f, connUser)), this.slots.run);
     } else if (run.finalized) {
       return this.lateEvent(f, run);
     }

@@ -5,14 +5,7 @@
 export { MAX_RECORD_DEPTH, nestsDeeperThan } from './depth';
 export { SessionError } from './errors';
 export type { SessionErrorCode, SessionErrorOptions } from './errors';
-export {
-  MAX_LINE_CHARS,
-  parseSessionText,
-  readSession,
-  readSessionText,
-  visitSessionFile,
-  visitSessionText,
-} from './reader';
+export { MAX_LINE_CHARS, parseSessionText, readSession, visitSessionFile, visitSessionText } from './reader';
 export type { SessionVisitor } from './reader';
 export { createSessionWriter, REDACTED } from './writer';
 export type { SessionHeaderInput, SessionWriter, SessionWriterOptions } from './writer';

@@ -109,20 +109,6 @@ export function parseSessionText(text: string, file = '<session>'): Session {
 }
 
 /**
- * Reads the text of a session file. Throws `SessionError` `SESSION_UNREADABLE` (exit code 2) when it cannot.
- *
- * @example
- * const text = await readSessionText('contracts/sessions/happy.session.jsonl');
- */
-export async function readSessionText(file: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    throw unreadable(file, err);
-  }
-}
-
-/**
  * Reads and parses a session file (streamed), records carrying their line numbers.
  *
  * @example

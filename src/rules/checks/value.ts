@@ -9,20 +9,28 @@ type ValueTest = (f: FrameInfo, run: RunState) => void;
  * schema and whose `when` fields have the given values.
  */
 function onEvent(params: Record<string, any>, test: ValueTest): CheckHooks {
-  const when = Object.entries((params.when ?? {}) as Record<string, unknown>).map(
-    ([path, value]) => [pathReader(path), value] as const,
-  );
+  const when = Object.entries((params.when ?? {}) as Record<string, unknown>);
+  const reads = when.map(([path]) => pathReader(path));
+  const values = when.map(([, value]) => value);
   return {
     types: { runEventFirst: [params.event_type] },
     runEventFirst(f, run) {
       if (!f.valid) return;
-      for (const [read, value] of when) if (read(f.msg) !== value) return;
+      for (let i = 0; i < reads.length; i++) if (reads[i](f.msg) !== values[i]) return;
       test(f, run);
     },
   };
 }
 
 const FIGURE = /\d+(?:[.,]\d+)*/g;
+
+/** How many figures a text quotes, counting no further than `enough`. */
+function countFigures(text: string, enough: number): number {
+  FIGURE.lastIndex = 0;
+  let count = 0;
+  while (count < enough && FIGURE.exec(text) !== null) count++;
+  return count;
+}
 
 /** value.*: a successful answer says something specific, with figures that add up. */
 export const valueChecks: CheckKind[] = [
@@ -53,7 +61,7 @@ export const valueChecks: CheckKind[] = [
       return onEvent(params, (f, run) => {
         const text = field(f.msg);
         if (typeof text !== 'string') return;
-        const count = text.match(FIGURE)?.length ?? 0;
+        const count = countFigures(text, params.min_count);
         if (count < params.min_count) {
           report(at(f, run), {
             field: params.field,
