@@ -14,6 +14,7 @@ export function at(f: FrameInfo, run?: { id: string } | string): ReportAt {
     line: f.line,
     t: f.t,
     frame: f.raw ?? f.value,
+    frameLine: f.detached ? f.line : undefined,
     run_id: typeof run === 'string' ? run : run?.id,
     user: f.conn.user,
     seq: f.seq,

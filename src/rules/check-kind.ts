@@ -22,6 +22,8 @@ export interface ReportAt {
   line?: number;
   t?: number;
   frame?: unknown;
+  /** The line of a frame the checker no longer holds (not keeping frames): a report may read it back from there. */
+  frameLine?: number;
   run_id?: string;
   user?: string | null;
   seq?: number;

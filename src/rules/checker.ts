@@ -26,5 +26,6 @@ export function createChecker(options: CheckerOptions): Checker {
     protocol: options.protocol ?? loadProtocol(),
     retainMs: options.retainMs ?? DEFAULT_RETAIN_MS,
     findings: new Findings(options.maxViolations ?? Infinity, options.onViolation),
+    keepFrames: options.keepFrames ?? true,
   });
 }

@@ -18,6 +18,7 @@ import { HookTable } from './hook-table';
 import {
   ERROR_TYPE,
   ESTABLISHED_TYPE,
+  detach,
   newFrame,
   RESUME_TYPE,
   START_AGENT_TYPE,
@@ -45,6 +46,7 @@ export interface EngineParts {
   protocol: Protocol;
   retainMs: number;
   findings: Findings;
+  keepFrames: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export class Engine implements Checker, EngineView {
   private readonly validate: MessageValidators;
   private readonly protocol: Protocol;
   private readonly findings: Findings;
+  private readonly keepFrames: boolean;
   /** How many checks keep state per connection, run and user (each check's slot given on first use). */
   private readonly slots = { conn: 0, run: 0, user: 0 };
   private readonly sharedSlots = new Map<string, number>();
@@ -78,6 +81,7 @@ export class Engine implements Checker, EngineView {
     this.validate = parts.validate;
     this.protocol = parts.protocol;
     this.findings = parts.findings;
+    this.keepFrames = parts.keepFrames;
     this.who = new Attribution(parts.protocol.startType);
     this.book = new RunBook(parts.retainMs);
     for (const rule of parts.rules) this.install(rule, parts.profile);
@@ -276,7 +280,9 @@ export class Engine implements Checker, EngineView {
     }
     if (conn.user === null || (this.runEventIds[id] !== true && !this.unknownRunEvent(f, id))) return;
     const runId = (f.msg as Record<string, unknown>).run_id;
-    if (typeof runId === 'string') this.runEvent(f, id, runId, conn.user);
+    if (typeof runId !== 'string') return;
+    this.runEvent(f, id, runId, conn.user);
+    if (!this.keepFrames) detach(f);
   }
 
   /**

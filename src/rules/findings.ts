@@ -40,6 +40,7 @@ export class Findings {
     if (where.t !== undefined) violation.t = where.t;
     if (where.run_id !== undefined) violation.run_id = where.run_id;
     if (where.frame !== undefined) violation.frame = where.frame;
+    else if (where.frameLine !== undefined) violation.frameLine = where.frameLine;
     const kept = rule.severity === 'warning' ? this.warnings : this.violations;
     if (kept.length < this.maxViolations) kept.push(violation);
     this.onViolation?.(violation);

@@ -135,10 +135,16 @@ export type SeqStatus =
 export interface FrameInfo {
   readonly conn: ConnState;
   readonly dir: Direction;
-  /** The message when it is a JSON object. */
-  readonly msg: Record<string, any> | undefined;
-  /** The parsed JSON value, whatever it is (undefined for raw text). */
-  readonly value: unknown;
+  /**
+   * The message when it is a JSON object. A run event's message is let go once the frame is processed when the checker
+   * does not keep frames (`CheckerOptions.keepFrames: false`): then `detached` is true and only what the engine
+   * worked out (type, seq, line, t, `stampMs`) stays.
+   */
+  msg: Record<string, any> | undefined;
+  /** The parsed JSON value, whatever it is (undefined for raw text, or once detached). */
+  value: unknown;
+  /** The message was let go (see `msg`): a report about this frame points at its line instead. */
+  detached: boolean;
   readonly raw: string | undefined;
   readonly t: number;
   readonly line: number | undefined;
@@ -188,6 +194,7 @@ export function newFrame(
     t,
     line,
     type: typeof type === 'string' ? type : undefined,
+    detached: false,
     valid: false,
     errors: NO_ERRORS,
     tokenKind: 'valid',
@@ -208,9 +215,62 @@ export function newFrame(
 export function serverMs(f: FrameInfo): number {
   if (f.stampMs === undefined) {
     const stamp = f.msg?.timestamp;
-    f.stampMs = typeof stamp === 'string' ? Date.parse(stamp) : NaN;
+    f.stampMs = typeof stamp === 'string' ? isoMs(stamp) : NaN;
   }
   return f.stampMs;
+}
+
+/** Lets a processed run event's message go (the checker keeps no frames): its timestamp is kept as `stampMs`. */
+export function detach(f: FrameInfo): void {
+  serverMs(f);
+  f.msg = undefined;
+  f.value = undefined;
+  f.detached = true;
+}
+
+const DIGIT_0 = 48;
+
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Milliseconds since the epoch of an RFC 3339 timestamp: the contract's `YYYY-MM-DDTHH:MM:SS.mmmZ` read digit by
+ * digit (every event carries one, so this is on the hot path), anything else (and the last days of a month, where
+ * validity depends on the month) by Date.parse.
+ *
+ * @example
+ * isoMs('2026-11-24T10:15:30.123Z'); // 1795515330123
+ */
+export function isoMs(stamp: string): number {
+  if (
+    stamp.length !== 24 ||
+    stamp.charCodeAt(4) !== 45 || // -
+    stamp.charCodeAt(7) !== 45 ||
+    stamp.charCodeAt(10) !== 84 || // T
+    stamp.charCodeAt(13) !== 58 || // :
+    stamp.charCodeAt(16) !== 58 ||
+    stamp.charCodeAt(19) !== 46 || // .
+    stamp.charCodeAt(23) !== 90 // Z
+  ) {
+    return Date.parse(stamp);
+  }
+  const year = digitsAt(stamp, 0, 4);
+  const month = digitsAt(stamp, 5, 2);
+  const day = digitsAt(stamp, 8, 2);
+  const hour = digitsAt(stamp, 11, 2);
+  const minute = digitsAt(stamp, 14, 2);
+  const second = digitsAt(stamp, 17, 2);
+  const ms = digitsAt(stamp, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23) return Date.parse(stamp);
+  if (minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return Date.parse(stamp);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 export interface SeqHole {

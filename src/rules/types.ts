@@ -70,6 +70,11 @@ export interface Violation {
   run_id?: string;
   /** The offending frame (`msg`, or the raw text), for reports. */
   frame?: unknown;
+  /**
+   * Instead of `frame`, when the checker kept no frames (`keepFrames: false`): the session line the frame is on
+   * (verify reads it back for the text report).
+   */
+  frameLine?: number;
 }
 
 export type { MessageValidators, SchemaError, ValidationResult } from '../protocol';
@@ -95,6 +100,12 @@ export interface CheckerOptions {
    * hold every finding with its frame. Default: no limit.
    */
   maxViolations?: number;
+  /**
+   * Keep every run event's parsed message while its run is retained (default true). `verify` sets false: a message is
+   * let go once its frame is processed, so a session's messages are not carried from young to old memory (the
+   * checker's largest cost after parsing); reports then name the frame's line (`frameLine`) instead of holding it.
+   */
+  keepFrames?: boolean;
 }
 
 /** Counts a checker reports about what it saw. */

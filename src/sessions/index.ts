@@ -7,6 +7,7 @@ export { SessionError } from './errors';
 export type { SessionErrorCode, SessionErrorOptions } from './errors';
 export { MAX_LINE_CHARS, parseSessionText, readSession, visitSessionFile, visitSessionText } from './reader';
 export type { SessionVisitor } from './reader';
+export { readSessionLines, sessionTextLines } from './lines';
 export { createSessionWriter, REDACTED } from './writer';
 export type { SessionHeaderInput, SessionWriter, SessionWriterOptions } from './writer';
 export { redactClientMessage, redactTokens } from './redact';

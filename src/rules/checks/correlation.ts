@@ -65,10 +65,10 @@ export const correlationChecks: CheckKind[] = [
         types: ledger.types,
         runEventFirst(f, run) {
           const s = ledger.observe(f, run);
-          const open = s && !s.isOpen ? s.openBefore : undefined;
+          const open = s && !s.isOpen ? s.openFieldsBefore : undefined;
           if (!s || !open) return;
           for (const field of fields) {
-            const expected = open.msg?.[field];
+            const expected = open[field];
             const actual = f.msg?.[field];
             if (expected !== undefined && actual !== undefined && expected !== actual) {
               ctx.report(at(f, run), { field, tool_call_id: s.key, expected, actual });

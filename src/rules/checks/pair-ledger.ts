@@ -11,6 +11,8 @@ export interface PairParams {
 /** The first open and first close seen for one key (tool_call_id) of a run. */
 export interface PairEntry {
   open: FrameInfo | undefined;
+  /** The open's top-level fields with plain values (tool_name, ...), kept when the frame's message is let go. */
+  openFields: Record<string, unknown> | undefined;
   close: FrameInfo | undefined;
 }
 
@@ -19,6 +21,8 @@ export interface PairSighting {
   key: string;
   isOpen: boolean;
   openBefore: FrameInfo | undefined;
+  /** `openFields` of the earlier open. */
+  openFieldsBefore: Record<string, unknown> | undefined;
   closeBefore: FrameInfo | undefined;
 }
 
@@ -44,6 +48,7 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
     key: '',
     isOpen: false,
     openBefore: undefined,
+    openFieldsBefore: undefined,
     closeBefore: undefined,
   });
   const types: CheckHooks['types'] = { runEventFirst: [p.open_type, p.close_type] };
@@ -57,13 +62,20 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
       if (typeof key !== 'string') return undefined;
       ledger.frame = f;
       let entry = ledger.entries.get(key);
-      if (entry === undefined) ledger.entries.set(key, (entry = { open: undefined, close: undefined }));
+      if (entry === undefined) {
+        entry = { open: undefined, openFields: undefined, close: undefined };
+        ledger.entries.set(key, entry);
+      }
       ledger.key = key;
       ledger.isOpen = f.type === p.open_type;
       ledger.openBefore = entry.open;
+      ledger.openFieldsBefore = entry.openFields;
       ledger.closeBefore = entry.close;
-      if (ledger.isOpen) entry.open ??= f;
-      else entry.close ??= f;
+      if (!ledger.isOpen) entry.close ??= f;
+      else if (entry.open === undefined) {
+        entry.open = f;
+        entry.openFields = plainFields(f.msg);
+      }
       return ledger;
     },
     /** The run's pairs by key (at its end). */
@@ -71,4 +83,14 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
       return state(run, init).entries;
     },
   };
+}
+
+/** The top-level fields of a message whose values are strings, numbers or booleans. */
+function plainFields(msg: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in msg) {
+    const value = msg[key];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  return out;
 }

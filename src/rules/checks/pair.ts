@@ -30,9 +30,9 @@ export const pairChecks: CheckKind[] = [
         runFinalize(run) {
           const terminal = run.terminal;
           if (!terminal) return;
-          for (const [key, { open, close }] of ledger.entries(run)) {
+          for (const [key, { open, openFields, close }] of ledger.entries(run)) {
             if (!open || close || unseenBetween(run, open.seq, terminal.seq)) continue;
-            const name = typeof open.msg?.tool_name === 'string' ? ` (${open.msg.tool_name})` : '';
+            const name = typeof openFields?.tool_name === 'string' ? ` (${openFields.tool_name})` : '';
             ctx.report(at(open, run), {
               tool_call_id: key,
               expected: `${p.close_type} for ${key}${name} opened at line ${open.line ?? '?'}`,

@@ -1,5 +1,7 @@
 import { loadGeneratedValidators, loadProtocol, type Protocol } from '../../protocol';
 import {
+  readSessionLines,
+  sessionTextLines,
   SessionError,
   visitSessionFile,
   visitSessionText,
@@ -95,7 +97,9 @@ export async function verifySessions(files: string[], options: VerifyOptions = {
 export async function verifySessionFile(file: string, options: SessionCheckOptions): Promise<SessionReport> {
   const run = new SessionCheck(options);
   const lines = await visitSessionFile(file, run);
-  return run.report(file, lines);
+  const report = run.report(file, lines);
+  attachFrames(report, await readSessionLines(file, frameLines(report)));
+  return report;
 }
 
 /**
@@ -107,7 +111,28 @@ export async function verifySessionFile(file: string, options: SessionCheckOptio
 export function verifySessionText(text: string, file: string, options: SessionCheckOptions): SessionReport {
   const run = new SessionCheck(options);
   const lines = visitSessionText(text, file, run);
-  return run.report(file, lines);
+  const report = run.report(file, lines);
+  attachFrames(report, sessionTextLines(text, frameLines(report)));
+  return report;
+}
+
+/** The lines of frames findings refer to that the checker let go (it keeps no frames in verify). */
+function frameLines(report: SessionReport): Set<number> {
+  const lines = new Set<number>();
+  for (const v of [...report.violations, ...report.warnings]) if (v.frameLine !== undefined) lines.add(v.frameLine);
+  return lines;
+}
+
+/** Reads the frames back from their lines, for the text report (one pass, only when a finding needs one). */
+function attachFrames(report: SessionReport, lines: Map<number, string>): void {
+  for (const v of [...report.violations, ...report.warnings]) {
+    if (v.frameLine === undefined) continue;
+    const text = lines.get(v.frameLine);
+    delete v.frameLine;
+    if (text === undefined) continue;
+    const record = JSON.parse(text) as { msg?: unknown; raw?: string };
+    v.frame = record.raw ?? record.msg;
+  }
 }
 
 /** One session's records fed to one checker, as a session visitor. */
@@ -125,6 +150,8 @@ class SessionCheck implements SessionVisitor {
       validate: options.validate,
       protocol: this.protocol,
       retainMs: options.retainMs,
+      // Messages are let go once processed (the session file still holds them): findings name their lines.
+      keepFrames: false,
     });
   }
 

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import {
+  readSessionLines,
+  sessionTextLines,
   MAX_RECORD_DEPTH,
   nestsDeeperThan,
   parseSessionText,
@@ -205,6 +207,23 @@ describe('session reader', () => {
         line: 3,
         message: expect.stringMatching(/:3: a line longer than 1000/),
       });
+    });
+
+    it('reads back chosen lines by number, from text or streamed from a file', async () => {
+      const text = lines(
+        '{"kind":"open","t":0,"conn":"c","user":"a"}',
+        `{"kind":"frame","t":1,"conn":"c","dir":"s2c","raw":"${'x'.repeat(3000)}"}\r`,
+        '{"kind":"frame","t":2,"conn":"c","dir":"s2c","msg":{"type":"ünïcode"}}',
+        '{"kind":"close","t":3,"conn":"c","code":1000,"reason":"","by":"client"}',
+      );
+      const file = path.join(dir, 'lines.session.jsonl');
+      writeFileSync(file, text);
+      const wanted = new Set([2, 4, 5, 99]);
+      const fromText = sessionTextLines(text, wanted);
+      expect([...fromText.keys()]).toEqual([2, 4, 5]);
+      expect(fromText.get(4)).toBe('{"kind":"frame","t":2,"conn":"c","dir":"s2c","msg":{"type":"ünïcode"}}');
+      expect(await readSessionLines(file, wanted)).toEqual(fromText);
+      expect(await readSessionLines(file, new Set())).toEqual(new Map());
     });
 
     it('reports a missing file as SESSION_UNREADABLE', async () => {
