@@ -38,28 +38,29 @@ export class Attribution {
   constructor(private readonly startType: string) {}
 
   openConn(id: string, user: string | null, t: number, line: number | undefined, tokenKind: TokenKind): ConnState {
+    // The fields read on every frame come first: they share the object's first cache line.
     const conn: ConnState = {
-      id,
+      establishedFirst: false,
+      refused: false,
+      establishedT: undefined,
       user,
+      lastRun: undefined,
+      lastS2cT: undefined,
+      firstS2c: undefined,
+      views: [],
+      pendingResumes: new Map(),
+      id,
       headerUser: user,
       tokenKind,
       openT: t,
       openLine: line,
-      establishedT: undefined,
       establishedServerMs: undefined,
-      refused: false,
       closed: false,
       closeT: undefined,
       closeLine: undefined,
       closeCode: undefined,
       closeBy: undefined,
       closeOrder: undefined,
-      lastS2cT: undefined,
-      firstS2c: undefined,
-      establishedFirst: false,
-      lastRun: undefined,
-      views: [],
-      pendingResumes: new Map(),
       slots: [],
     };
     this.openConns.set(id, conn);
