@@ -10,6 +10,7 @@ export interface PairParams {
 
 /** The first open and first close seen for one key (tool_call_id) of a run. */
 export interface PairEntry {
+  key: string;
   open: FrameInfo | undefined;
   /** The open's top-level fields with plain values (tool_name, ...), kept when the frame's message is let go. */
   openFields: Record<string, unknown> | undefined;
@@ -63,7 +64,7 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
       ledger.frame = f;
       let entry = ledger.entries.get(key);
       if (entry === undefined) {
-        entry = { open: undefined, openFields: undefined, close: undefined };
+        entry = { key, open: undefined, openFields: undefined, close: undefined };
         ledger.entries.set(key, entry);
       }
       ledger.key = key;
@@ -78,9 +79,9 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
       }
       return ledger;
     },
-    /** The run's pairs by key (at its end). */
-    entries(run: RunState): ReadonlyMap<string, PairEntry> {
-      return state(run, init).entries;
+    /** The run's pairs (at its end). */
+    entries(run: RunState): IterableIterator<PairEntry> {
+      return state(run, init).entries.values();
     },
   };
 }

@@ -30,7 +30,7 @@ export const pairChecks: CheckKind[] = [
         runFinalize(run) {
           const terminal = run.terminal;
           if (!terminal) return;
-          for (const [key, { open, openFields, close }] of ledger.entries(run)) {
+          for (const { key, open, openFields, close } of ledger.entries(run)) {
             if (!open || close || unseenBetween(run, open.seq, terminal.seq)) continue;
             const name = typeof openFields?.tool_name === 'string' ? ` (${openFields.tool_name})` : '';
             ctx.report(at(open, run), {
@@ -69,7 +69,7 @@ export const pairChecks: CheckKind[] = [
           }
         },
         runFinalize(run) {
-          for (const [key, { open, close }] of ledger.entries(run)) {
+          for (const { key, open, close } of ledger.entries(run)) {
             if (close && !open && !unseenBetween(run, 0, close.seq)) {
               orphan(close, run, key, 'closes a call that was never opened');
             }
