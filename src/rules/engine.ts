@@ -11,8 +11,7 @@ import type { Protocol } from '../protocol';
 import type { Direction, TokenKind } from '../sessions';
 import { Attribution } from './attribution';
 import type { EngineView } from './check-kind';
-import { findCheckKind } from './checks';
-import { RulesError } from './errors';
+import { createRuleHooks, StateSlots } from './check-context';
 import { Findings } from './findings';
 import { HookTable } from './hook-table';
 import {
@@ -29,7 +28,6 @@ import {
   type RunState,
   viewOf,
 } from './model';
-import { resolveParams } from './params';
 import { isFirstSighting, noteFirstSighting, RunBook } from './run-book';
 import { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } from './seq-tracker';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, SchemaError, Violation } from './types';
@@ -62,9 +60,7 @@ export class Engine implements Checker, EngineView {
   private readonly protocol: Protocol;
   private readonly findings: Findings;
   private readonly keepFrames: boolean;
-  /** How many checks keep state per connection, run and user (each check's slot given on first use). */
-  private readonly slots = { conn: 0, run: 0, user: 0 };
-  private readonly sharedSlots = new Map<string, number>();
+  private readonly slots = new StateSlots();
   private order = 0;
   private lastNonCloseOrder = 0;
   private lastT = 0;
@@ -84,7 +80,14 @@ export class Engine implements Checker, EngineView {
     this.keepFrames = parts.keepFrames;
     this.who = new Attribution(parts.protocol.startType);
     this.book = new RunBook(parts.retainMs);
-    for (const rule of parts.rules) this.install(rule, parts.profile);
+    const env = {
+      profile: parts.profile,
+      protocol: parts.protocol,
+      engine: this,
+      findings: this.findings,
+      slots: this.slots,
+    };
+    for (const rule of parts.rules) this.hooks.add(createRuleHooks(rule, env));
     const protocol = parts.protocol;
     this.hooks.seal([...protocol.serverTypes, ...protocol.clientTypes, ...protocol.runEventTypes]);
     this.runEventIds = this.idsOf(protocol.runEventTypes);
@@ -205,47 +208,6 @@ export class Engine implements Checker, EngineView {
   }
 
   // ---- internals ---------------------------------------------------------------------------------------------
-
-  private install(rule: RuleDef, profile: Profile): void {
-    const kind = findCheckKind(rule.check);
-    if (!kind)
-      throw new RulesError('RULES_UNKNOWN_CHECK', `${rule.file}: rule ${rule.id}: unknown check '${rule.check}'`);
-    const params = resolveParams(rule, profile);
-    const findings = this.findings;
-    // A check's slot in each scope is given on its first use: a run carries room only for the checks that keep state
-    // per run (a few), not for every rule.
-    let connSlot = -1;
-    let runSlot = -1;
-    let userSlot = -1;
-    this.hooks.add(
-      kind.create({
-        rule,
-        protocol: this.protocol,
-        params,
-        profile,
-        engine: this,
-        report: (where, vars) => findings.report(rule, where, vars),
-        connState: <T>(conn: ConnState, init: () => T): T => {
-          if (connSlot < 0) connSlot = this.slots.conn++;
-          return (conn.slots[connSlot] ??= init()) as T;
-        },
-        runState: <T>(run: RunState, init: () => T): T => {
-          if (runSlot < 0) runSlot = this.slots.run++;
-          return (run.slots[runSlot] ??= init()) as T;
-        },
-        userState: <T>(user: { slots: unknown[] }, init: () => T): T => {
-          if (userSlot < 0) userSlot = this.slots.user++;
-          return (user.slots[userSlot] ??= init()) as T;
-        },
-        sharedRunState: <T>(key: string) => {
-          let shared = this.sharedSlots.get(key);
-          if (shared === undefined) this.sharedSlots.set(key, (shared = this.slots.run++));
-          const index = shared;
-          return (run: RunState, init: () => T): T => (run.slots[index] ??= init()) as T;
-        },
-      }),
-    );
-  }
 
   private idsOf(types: ReadonlySet<string>): boolean[] {
     const flags: boolean[] = [];
