@@ -1,9 +1,10 @@
 // Events per second through `verify` (read + parse + schemas + every rule) on a large generated session, beside
-// schema validation alone and JSON.parse alone, measured in one run. Run: npm run bench:verify
+// schema validation alone and JSON.parse alone, measured in one run. Run: npm run bench:verify [-- --json]
+// `--stage rules --rounds 10` runs one stage alone (for `node --cpu-prof bench/run.js verify --stage rules`).
 // The session is realistic and valid: 1,000 users (a third with two tabs), several runs each with tool pairs,
 // fanned out to every tab, interleaved in time; the bench checks it holds every rule before timing anything.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createChecker, loadProfiles, loadRules, type MessageValidators } from '../src/rules';
@@ -48,13 +49,13 @@ interface Rec {
 }
 
 /** One user's records: connections, then runs back to back, each event to every tab. */
-function userRecords(u: number, out: Rec[]): { runEvents: number } {
+function userRecords(u: number, out: Rec[], t0 = 0): { runEvents: number } {
   const user = `user-${u}@example.com`;
   const tabs = random() < 0.33 ? [`c${u}a`, `c${u}b`] : [`c${u}a`];
   let order = 0;
   const push = (t: number, record: object): void =>
     void out.push({ t, order: u * 100_000 + order++, line: JSON.stringify(record) });
-  let t = between(0, 20_000);
+  let t = t0 + between(0, 20_000);
   for (const conn of tabs) {
     push(t, { kind: 'open', t, conn, user });
     push(t + 8, {
@@ -124,12 +125,79 @@ function userRecords(u: number, out: Rec[]): { runEvents: number } {
   return { runEvents };
 }
 
-function generate(): { text: string; runEvents: number; frames: number } {
+/** One batch of USERS users (numbered from `firstUser`, starting at session time t0) as sorted session lines. */
+function batchLines(firstUser: number, t0: number): { lines: string[]; runEvents: number; frames: number } {
   const records: Rec[] = [];
   let runEvents = 0;
-  for (let u = 0; u < USERS; u++) runEvents += userRecords(u, records).runEvents;
-  // Interleave the users in time; the trailing closes stay last, as a recorder writes them.
+  for (let u = firstUser; u < firstUser + USERS; u++) runEvents += userRecords(u, records, t0).runEvents;
   records.sort((a, b) => a.t - b.t || a.order - b.order);
+  const lines = records.map((r) => r.line);
+  return { lines, runEvents, frames: lines.filter((l) => l.startsWith('{"kind":"frame"')).length };
+}
+
+/**
+ * Writes a session of at least `mb` megabytes (batches of USERS users, one after the other in time) without holding
+ * it in memory, for `--file-mb`: verify FILE must stream it, past the 512 MB a string can hold.
+ */
+async function writeLargeSession(file: string, mb: number): Promise<{ bytes: number; frames: number }> {
+  const out = createWriteStream(file);
+  const write = (text: string): Promise<void> =>
+    new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
+  await write(
+    `${JSON.stringify({ kind: 'header', spec: 'Netra Agent WebSocket@1.0.0', scenario: `bench: ${mb} MB` })}\n`,
+  );
+  let bytes = 0;
+  let frames = 0;
+  for (let batch = 0; bytes < mb * 1e6; batch++) {
+    const { lines, frames: batchFrames } = batchLines(batch * USERS, batch * 60_000);
+    const text = `${lines.join('\n')}\n`;
+    bytes += Buffer.byteLength(text);
+    frames += batchFrames;
+    await write(text);
+  }
+  await new Promise<void>((resolve) => out.end(resolve));
+  return { bytes, frames };
+}
+
+async function largeFile(mb: number, json: boolean): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-verify-large-'));
+  const file = path.join(dir, 'large.session.jsonl');
+  try {
+    const { bytes, frames } = await writeLargeSession(file, mb);
+    const rssBefore = process.memoryUsage().rss;
+    const start = performance.now();
+    const report = await verifySessions([file], { profile: 'local' });
+    const ms = performance.now() - start;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const session = report.sessions[0];
+    const result = {
+      bench: 'verify',
+      large_file: {
+        mb: round(bytes / 1e6),
+        frames,
+        ms: Math.round(ms),
+        frames_per_s: Math.round(frames / (ms / 1000)),
+      },
+      ok: session.ok,
+      error: session.error?.code ?? null,
+      violations: session.violations.length,
+      rss_before_mb: Math.round(rssBefore / 1e6),
+      peak_rss_mb: Math.round(peakRssMb),
+    };
+    process.stdout.write(
+      json
+        ? `${JSON.stringify(result)}\n`
+        : `verify FILE on ${result.large_file.mb} MB (${frames.toLocaleString('en-US')} frames): ${result.large_file.ms} ms, ` +
+            `ok ${result.ok}, ${result.violations} violations, peak RSS ${result.peak_rss_mb} MB\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function generate(): { text: string; runEvents: number; frames: number } {
+  // The users interleaved in time; the trailing closes stay last, as a recorder writes them.
+  const { lines, runEvents, frames } = batchLines(0, 0);
   const header = JSON.stringify({
     kind: 'header',
     spec: 'Netra Agent WebSocket@1.0.0',
@@ -137,32 +205,136 @@ function generate(): { text: string; runEvents: number; frames: number } {
     recorded_at: '2026-11-24T10:00:00.000Z',
     provider: 'bench/verify.ts',
   });
-  const frames = records.filter((r) => r.line.startsWith('{"kind":"frame"')).length;
-  return { text: `${header}\n${records.map((r) => r.line).join('\n')}\n`, runEvents, frames };
+  return { text: `${header}\n${lines.join('\n')}\n`, runEvents, frames };
 }
 
-/** Median ms of ROUNDS runs after one warm-up. */
-function measure(fn: () => void): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
+type Stage = { name: string; label: string; run: () => void | Promise<void> };
+
+interface Options {
+  json: boolean;
+  rounds: number;
+  /** Instead of the stages: verify FILE on a generated session of this many MB (streamed; peak RSS reported). */
+  fileMb?: number;
+  /** Instead of the stages: write the generated session to this file (for profiling verify on it). */
+  write?: string;
+  /** Run only this stage, `rounds` times (for `node --cpu-prof`). */
+  only?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { json: false, rounds: ROUNDS };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') options.json = true;
+    else if (arg === '--rounds') options.rounds = Math.max(1, Number(argv[++i]) || ROUNDS);
+    else if (arg === '--stage') options.only = argv[++i];
+    else if (arg === '--file-mb') options.fileMb = Number(argv[++i]);
+    else if (arg === '--write') options.write = argv[++i];
+    else throw new Error(`unknown option ${arg} (known: --json, --rounds N, --stage NAME, --file-mb N, --write FILE)`);
   }
-  return times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
+  return options;
+}
+
+/**
+ * Median ms per stage over `rounds` rounds after one warm-up each. The stages take turns within a round, so a burst
+ * of load from other users of the machine falls on all of them alike and the ratios stay comparable.
+ */
+async function measure(
+  stages: Stage[],
+  rounds: number,
+): Promise<{ wall: Map<string, number>; cpu: Map<string, number> }> {
+  const wall = new Map<string, number[]>(stages.map((s) => [s.name, []]));
+  const cpu = new Map<string, number[]>(stages.map((s) => [s.name, []]));
+  for (const stage of stages) await stage.run();
+  for (let round = 0; round < rounds; round++) {
+    for (const stage of stages) {
+      const start = performance.now();
+      const used = process.cpuUsage();
+      await stage.run();
+      const spent = process.cpuUsage(used);
+      wall.get(stage.name)!.push(performance.now() - start);
+      cpu.get(stage.name)!.push((spent.user + spent.system) / 1000);
+    }
+  }
+  const median = (lists: Map<string, number[]>): Map<string, number> =>
+    new Map([...lists].map(([name, list]) => [name, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]]));
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function buildStages(text: string, file: string): Stage[] {
+  const rules = loadRules();
+  const profile = loadProfiles().get('local');
+  const validators = loadGeneratedValidators();
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  const parsed = lines.map((l) => JSON.parse(l));
+  const messages = parsed.filter((r) => r.kind === 'frame').map((r) => [r.dir, r.msg] as const);
+  const passThrough: MessageValidators = { server: () => ({ ok: true }), client: () => ({ ok: true }) };
+  return [
+    {
+      name: 'json_parse',
+      label: 'JSON.parse alone (every line)',
+      run() {
+        for (const l of text.split('\n')) if (l.length) JSON.parse(l);
+      },
+    },
+    {
+      name: 'schemas',
+      label: 'schema validation alone (parsed frames)',
+      run() {
+        for (const [dir, msg] of messages) (dir === 's2c' ? validators.server : validators.client)(msg);
+      },
+    },
+    {
+      name: 'json_parse_schemas',
+      label: 'JSON.parse + schema validation',
+      run() {
+        for (const l of text.split('\n')) {
+          if (!l.length) continue;
+          const r = JSON.parse(l);
+          if (r.kind === 'frame') (r.dir === 's2c' ? validators.server : validators.client)(r.msg);
+        }
+      },
+    },
+    {
+      name: 'rules',
+      label: 'rules alone (parsed, schemas skipped)',
+      run() {
+        const checker = createChecker({ rules, profile, validate: passThrough });
+        for (const r of parsed) {
+          if (r.kind === 'frame') checker.frame(r.conn, r.dir, r.msg, r.raw, r.t);
+          else if (r.kind === 'open') checker.open(r.conn, r.user, r.t);
+          else if (r.kind === 'close') checker.close(r.conn, r.code, r.reason, r.by, r.t);
+        }
+        checker.finish();
+      },
+    },
+    {
+      name: 'verify_in_memory',
+      label: 'verify in memory (parse + schemas + rules)',
+      run() {
+        verifySessionText(text, file, { rules, profile, validate: validators });
+      },
+    },
+    {
+      name: 'verify_file',
+      label: 'verify FILE (read + parse + schemas + rules)',
+      async run() {
+        await verifySessions([file], { profile: 'local', rules });
+      },
+    },
+  ];
 }
 
 async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(3)); // node bench/run.js verify ...
+  if (options.fileMb !== undefined) return largeFile(options.fileMb, options.json);
   const { text, runEvents, frames } = generate();
+  if (options.write) return writeFileSync(options.write, text);
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-verify-'));
   const file = path.join(dir, 'bench.session.jsonl');
   writeFileSync(file, text);
   try {
     const rules = loadRules();
-    const profile = loadProfiles().get('local');
-    const validators = loadGeneratedValidators();
-
     const check = await verifySessions([file], { profile: 'local', rules });
     const session = check.sessions[0];
     if (!session.ok || session.warnings.length) {
@@ -172,77 +344,95 @@ async function main(): Promise<void> {
       throw new Error(`the generated session should hold every rule:\n${sample.join('\n')}`);
     }
     const stats = session.stats!;
-
-    const lines = text.split('\n').filter((l) => l.length > 0);
-    const parsed = lines.map((l) => JSON.parse(l));
-    const messages = parsed.filter((r) => r.kind === 'frame').map((r) => [r.dir, r.msg] as const);
-
-    const parseMs = measure(() => {
-      for (const l of text.split('\n')) if (l.length) JSON.parse(l);
-    });
-    const schemaMs = measure(() => {
-      for (const [dir, msg] of messages) (dir === 's2c' ? validators.server : validators.client)(msg);
-    });
-    const parseSchemaMs = measure(() => {
-      for (const l of text.split('\n')) {
-        if (!l.length) continue;
-        const r = JSON.parse(l);
-        if (r.kind === 'frame') (r.dir === 's2c' ? validators.server : validators.client)(r.msg);
-      }
-    });
-    const passThrough: MessageValidators = { server: () => ({ ok: true }), client: () => ({ ok: true }) };
-    const rulesOnlyMs = measure(() => {
-      const checker = createChecker({ rules, profile, validate: passThrough });
-      for (const r of parsed) {
-        if (r.kind === 'frame') checker.frame(r.conn, r.dir, r.msg, r.raw, r.t);
-        else if (r.kind === 'open') checker.open(r.conn, r.user, r.t);
-        else if (r.kind === 'close') checker.close(r.conn, r.code, r.reason, r.by, r.t);
-      }
-      checker.finish();
-    });
-    const inMemoryMs = measure(() => verifySessionText(text, file, { rules, profile, validate: validators }));
-    let fullMs = 0;
-    {
-      const times: number[] = [];
-      for (let i = 0; i <= ROUNDS; i++) {
-        const start = performance.now();
-        await verifySessions([file], { profile: 'local', rules });
-        if (i > 0) times.push(performance.now() - start);
-      }
-      fullMs = times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
+    let stages = buildStages(text, file);
+    if (options.only) {
+      stages = stages.filter((s) => s.name === options.only);
+      if (stages.length === 0) throw new Error(`unknown stage ${options.only}`);
     }
-
+    const measured = await measure(stages, options.rounds);
+    const ms = measured.wall;
+    if (options.only) {
+      process.stdout.write(`${options.only}: ${ms.get(options.only)!.toFixed(0)} ms (median of ${options.rounds})\n`);
+      return;
+    }
+    const at = (name: string): number => ms.get(name)!;
+    const cpuAt = (name: string): number => measured.cpu.get(name)!;
+    const parseMs = at('json_parse');
+    // CPU time of the process (GC threads included): steadier than wall time when the machine is shared.
+    const ratiosCpu = {
+      rules_vs_json_parse: round(cpuAt('rules') / cpuAt('json_parse')),
+      verify_vs_json_parse: round(cpuAt('verify_in_memory') / cpuAt('json_parse')),
+    };
+    const ratios = {
+      rules_vs_json_parse: round(at('rules') / parseMs),
+      verify_vs_json_parse: round(at('verify_in_memory') / parseMs),
+      verify_file_vs_json_parse: round(at('verify_file') / parseMs),
+      schemas_vs_json_parse: round(at('schemas') / parseMs),
+      json_parse_schemas_vs_json_parse: round(at('json_parse_schemas') / parseMs),
+    };
     const mb = statSync(file).size / 1e6;
-    const rate = (ms: number): number => frames / (ms / 1000);
-    const rows: [string, number][] = [
-      ['JSON.parse alone (every line)', parseMs],
-      ['schema validation alone (parsed frames)', schemaMs],
-      ['JSON.parse + schema validation', parseSchemaMs],
-      ['rules alone (parsed, schemas skipped)', rulesOnlyMs],
-      ['verify in memory (parse + schemas + rules)', inMemoryMs],
-      ['verify FILE (read + parse + schemas + rules)', fullMs],
-    ];
+    if (options.json) {
+      const figures = Object.fromEntries(
+        stages.map((s) => [
+          s.name,
+          {
+            ms: round(at(s.name)),
+            cpu_ms: round(cpuAt(s.name)),
+            frames_per_s: Math.round(frames / (at(s.name) / 1000)),
+          },
+        ]),
+      );
+      const out = {
+        bench: 'verify',
+        node: process.version,
+        session: {
+          users: USERS,
+          conns: stats.conns,
+          runs: stats.runs,
+          frames,
+          run_events: runEvents,
+          mb: round(mb),
+          rules: rules.rules.length,
+        },
+        rounds: options.rounds,
+        stages: figures,
+        ratios,
+        ratios_cpu: ratiosCpu,
+        load_average: loadavg().map(round),
+      };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+      return;
+    }
+    const rate = (value: number): number => frames / (value / 1000);
     const out: string[] = [];
     out.push(
       `bench:verify  ${USERS} users, ${stats.conns} conns, ${stats.runs} runs, ${frames.toLocaleString('en-US')} frames ` +
         `(${runEvents.toLocaleString('en-US')} run events), ${mb.toFixed(1)} MB; session holds all ${rules.rules.length} rules; ` +
-        `median of ${ROUNDS} after a warm-up; node ${process.version}`,
+        `median of ${options.rounds} after a warm-up, stages interleaved; node ${process.version}`,
     );
     out.push('');
     out.push(`${'stage'.padEnd(48)}${'ms'.padStart(9)}${'frames/s'.padStart(14)}${'x JSON.parse time'.padStart(20)}`);
-    for (const [name, ms] of rows) {
+    for (const stage of stages) {
+      const value = at(stage.name);
       out.push(
-        `${name.padEnd(48)}${ms.toFixed(0).padStart(9)}${Math.round(rate(ms)).toLocaleString('en-US').padStart(14)}${(ms / parseMs).toFixed(2).padStart(20)}`,
+        `${stage.label.padEnd(48)}${value.toFixed(0).padStart(9)}${Math.round(rate(value)).toLocaleString('en-US').padStart(14)}${(value / parseMs).toFixed(2).padStart(20)}`,
       );
     }
     out.push('');
     out.push(
-      `full verify costs ${(fullMs / parseSchemaMs).toFixed(2)}x parse + schema validation, ${(fullMs / parseMs).toFixed(2)}x JSON.parse alone.`,
+      `targets (issue 13): rules alone <= 1.0x JSON.parse (now ${ratios.rules_vs_json_parse.toFixed(2)}x), ` +
+        `verify in memory <= 2.5x (now ${ratios.verify_vs_json_parse.toFixed(2)}x); by CPU time ` +
+        `${ratiosCpu.rules_vs_json_parse.toFixed(2)}x and ${ratiosCpu.verify_vs_json_parse.toFixed(2)}x; ` +
+        `load average ${loadavg()[0].toFixed(1)}`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 main().catch((err) => {

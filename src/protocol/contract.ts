@@ -105,6 +105,7 @@ function build(file: string, json: Record<string, unknown>): Protocol {
       );
     },
     isTerminal: (type: unknown): boolean => typeof type === 'string' && terminalTypes.has(type),
+    tolerantReader: channel.tolerant_reader === true,
   };
 }
 

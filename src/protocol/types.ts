@@ -71,4 +71,10 @@ export interface Protocol {
   isRunEvent(msg: unknown): msg is RunEventLike;
   /** True when `type` ends a run. */
   isTerminal(type: unknown): boolean;
+  /**
+   * The spec promises a tolerant reader (`x-netra-tolerant-reader: true`, `channel.tolerant_reader` in
+   * generated/contract.json): clients ignore server messages of a type they do not know, so a server may add one.
+   * False when the contract does not say so.
+   */
+  tolerantReader: boolean;
 }

@@ -1,6 +1,8 @@
-import type { Direction } from '../sessions';
-import type { Protocol } from '../protocol';
-import type { Profile, RuleDef, SchemaError } from './types';
+// The engine's state of a session, which every check reads. Decisions are documented in engine.ts; rules are in
+// contracts/rules.
+import type { Direction, TokenKind } from '../sessions';
+import { isRecord } from '../util/records';
+import type { SchemaError } from './types';
 
 // Connection-level message types the engine follows. Which messages belong to a run, start it and end it is the
 // protocol's (CheckContext.protocol, from generated/contract.json); what is *allowed* is in the rule files.
@@ -8,6 +10,8 @@ export const ESTABLISHED_TYPE = 'connection_established';
 export const ERROR_TYPE = 'error_message';
 export const START_AGENT_TYPE = 'start_agent';
 export const RESUME_TYPE = 'resume';
+
+const NO_ERRORS: readonly SchemaError[] = Object.freeze([]);
 
 /**
  * A small map keyed by seq (a small positive integer), backed by an array: runs have tens of events and the engine
@@ -33,7 +37,7 @@ export class SeqMap<T> {
   /** The seqs present, ascending. */
   seqs(): number[] {
     const out: number[] = [];
-    this.items.forEach((item, seq) => item !== undefined && out.push(seq));
+    for (let seq = 0; seq < this.items.length; seq++) if (this.items[seq] !== undefined) out.push(seq);
     return out;
   }
 }
@@ -66,6 +70,8 @@ export interface ConnState {
   /** The token's user: from the open record, else from `connection_established`. */
   user: string | null;
   headerUser: string | null;
+  /** The credential the client presented (open record's `token_kind`; `valid` when absent). */
+  tokenKind: TokenKind;
   openT: number;
   openLine?: number;
   /** Session time of `connection_established` (or of the first other server message when it never came). */
@@ -82,7 +88,14 @@ export interface ConnState {
   /** Record counter at the close (to tell the closes that end the session from those during it). */
   closeOrder?: number;
   lastS2cT?: number;
-  runStates: Set<RunConnState>;
+  /** The first server frame of the connection (set after the hooks of that frame ran). */
+  firstS2c?: FrameInfo;
+  /** That first server frame was `connection_established` (read on every frame; kept here, next to the rest). */
+  establishedFirst: boolean;
+  /** The run of the connection's last run event: the next event is most likely of the same run. */
+  lastRun?: RunState;
+  /** This connection's views of the runs it carries (until each run is finalised). */
+  views: RunConnState[];
   pendingResumes: Map<string, PendingResume>;
   /** Per-check state (index = the check's slot). */
   slots: unknown[];
@@ -93,7 +106,14 @@ export interface UserState {
   conns: ConnState[];
   /** Unanswered `start_agent`s in the order sent. */
   pendingStarts: PendingStart[];
+  /**
+   * The `error_message`s that refused a start_agent, by its request_id, until the user sends that request_id again
+   * (a refused start does not use it up). Only the most recent REFUSALS_KEPT.
+   */
+  refusals: Map<string, FrameInfo>;
   runs: Set<RunState>;
+  /** Per-check state (index = the check's slot). */
+  slots: unknown[];
 }
 
 /** Why a gap is excused or how a sighting relates to the connection's stream of the run. */
@@ -108,34 +128,149 @@ export type SeqStatus =
   | 'early' // before the point where this connection joined: harmless history
   | 'none'; // no usable seq
 
-/** A frame with what the engine worked out about it. Hooks see the state *before* this frame was applied. */
+/**
+ * A frame with what the engine worked out about it. Hooks see the state *before* this frame was applied. One is made
+ * per frame (the only allocation per frame); those a run keeps (first sightings) are what reports point at.
+ */
 export interface FrameInfo {
-  conn: ConnState;
-  dir: Direction;
-  /** The message when it is a JSON object. */
+  readonly conn: ConnState;
+  readonly dir: Direction;
+  /**
+   * The message when it is a JSON object. A run event's message is let go once the frame is processed when the checker
+   * does not keep frames (`CheckerOptions.keepFrames: false`): then `detached` is true and only what the engine
+   * worked out (type, seq, line, t, `stampMs`) stays.
+   */
   msg: Record<string, any> | undefined;
-  /** The parsed JSON value, whatever it is. */
+  /** The parsed JSON value, whatever it is (undefined for raw text, or once detached). */
   value: unknown;
-  raw?: string;
-  t: number;
-  line?: number;
-  type?: string;
+  /** The message was let go (see `msg`): a report about this frame points at its line instead. */
+  detached: boolean;
+  readonly raw: string | undefined;
+  readonly t: number;
+  readonly line: number | undefined;
+  /** `msg.type` when it is a string. */
+  readonly type: string | undefined;
   valid: boolean;
-  errors: SchemaError[];
+  errors: readonly SchemaError[];
+  /** The credential a client frame presented (`token_kind` of an `auth_refresh` record; `valid` when absent). */
+  tokenKind: TokenKind;
+  /** The pending `start_agent` this `error_message` answered (refused), if any. */
+  answered: PendingStart | undefined;
   // Set for run events on a connection of the run's owner:
-  seq?: number;
+  seq: number | undefined;
   /** First time the owner's connections see this event of the run (dedup across tabs and replays). */
-  first?: boolean;
+  first: boolean;
   /** First event of the run any connection of its owner saw. */
-  runFirst?: boolean;
+  runFirst: boolean;
   /** This connection resumed the run (`resume` sent) before this event. */
-  resumed?: boolean;
-  seqStatus?: SeqStatus;
-  seqExpected?: number;
-  /** Line where this connection first had this seq (repeat) . */
-  seqFirstLine?: number;
+  resumed: boolean;
+  seqStatus: SeqStatus;
+  seqExpected: number | undefined;
+  /** Line where this connection first had this seq (repeat). */
+  seqFirstLine: number | undefined;
   /** `last_seq` of the resume the status refers to. */
-  seqResumeFrom?: number;
+  seqResumeFrom: number | undefined;
+  /** `msg.timestamp` in ms since the epoch once `serverMs` parsed it. */
+  stampMs: number | undefined;
+}
+
+/** A frame's info before the engine worked anything out (one object literal: every frame has the same shape). */
+export function newFrame(
+  conn: ConnState,
+  dir: Direction,
+  value: unknown,
+  raw: string | undefined,
+  t: number,
+  line: number | undefined,
+): FrameInfo {
+  const msg = raw === undefined && isRecord(value) ? (value as Record<string, any>) : undefined;
+  const type = msg?.type;
+  return {
+    conn,
+    dir,
+    msg,
+    value: raw === undefined ? value : undefined,
+    raw,
+    t,
+    line,
+    type: typeof type === 'string' ? type : undefined,
+    detached: false,
+    valid: false,
+    errors: NO_ERRORS,
+    tokenKind: 'valid',
+    answered: undefined,
+    seq: undefined,
+    first: false,
+    runFirst: false,
+    resumed: false,
+    seqStatus: 'none',
+    seqExpected: undefined,
+    seqFirstLine: undefined,
+    seqResumeFrom: undefined,
+    stampMs: undefined,
+  };
+}
+
+/** `msg.timestamp` of a frame on the server's clock (ms since the epoch), parsed once; NaN when absent or invalid. */
+export function serverMs(f: FrameInfo): number {
+  if (f.stampMs === undefined) {
+    const stamp = f.msg?.timestamp;
+    f.stampMs = typeof stamp === 'string' ? isoMs(stamp) : NaN;
+  }
+  return f.stampMs;
+}
+
+/** Lets a processed run event's message go (the checker keeps no frames): its timestamp is kept as `stampMs`. */
+export function detach(f: FrameInfo): void {
+  serverMs(f);
+  f.msg = undefined;
+  f.value = undefined;
+  f.detached = true;
+}
+
+const DIGIT_0 = 48;
+
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Milliseconds since the epoch of an RFC 3339 timestamp: the contract's `YYYY-MM-DDTHH:MM:SS.mmmZ` read digit by
+ * digit (every event carries one, so this is on the hot path), anything else (and the last days of a month, where
+ * validity depends on the month) by Date.parse.
+ *
+ * @example
+ * isoMs('2026-11-24T10:15:30.123Z'); // 1795515330123
+ */
+export function isoMs(stamp: string): number {
+  if (
+    stamp.length !== 24 ||
+    stamp.charCodeAt(4) !== 45 || // -
+    stamp.charCodeAt(7) !== 45 ||
+    stamp.charCodeAt(10) !== 84 || // T
+    stamp.charCodeAt(13) !== 58 || // :
+    stamp.charCodeAt(16) !== 58 ||
+    stamp.charCodeAt(19) !== 46 || // .
+    stamp.charCodeAt(23) !== 90 // Z
+  ) {
+    return Date.parse(stamp);
+  }
+  const year = digitsAt(stamp, 0, 4);
+  const month = digitsAt(stamp, 5, 2);
+  const day = digitsAt(stamp, 8, 2);
+  const hour = digitsAt(stamp, 11, 2);
+  const minute = digitsAt(stamp, 14, 2);
+  const second = digitsAt(stamp, 17, 2);
+  const ms = digitsAt(stamp, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23) return Date.parse(stamp);
+  if (minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return Date.parse(stamp);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 export interface SeqHole {
@@ -157,11 +292,13 @@ export interface RunConnState {
   /** Highest `last_seq` this connection sent in a `resume` of the run (it holds 1..claimed). */
   claimed: number;
   resumes: number;
+  /** The connection resumed the run and the server did not refuse the resume (it listens to the run). */
+  resumeStands: boolean;
   expected?: number;
   /** A resume was sent and no event has come since. */
   resumePendingFrom?: number;
   /** Gaps right after a resume, open until the replay fills them. */
-  holes: SeqHole[];
+  holes: readonly SeqHole[];
 }
 
 export interface RunState {
@@ -180,8 +317,8 @@ export interface RunState {
   bySeq: SeqMap<FrameInfo>;
   /** First sighting per seq on any connection. */
   anyBySeq: SeqMap<FrameInfo>;
-  /** Dedup keys of first sightings that share a seq with another type, or have no seq. */
-  seenKeys: Set<string>;
+  /** Dedup keys of first sightings that share a seq with another type, or have no seq (made when first needed). */
+  seenKeys?: Set<string>;
   minSeq?: number;
   maxSeq?: number;
   events: number;
@@ -192,121 +329,49 @@ export interface RunState {
   last?: FrameInfo;
   /** Session time of the last first-sighting. */
   lastFirstT?: number;
-  conns: Map<ConnState, RunConnState>;
-  resumedBy: Set<ConnState>;
+  /** Each connection's view of the run (a handful: one per tab of the owner). */
+  views: RunConnState[];
   finalized: boolean;
   /** Per-check state (index = the check's slot). */
   slots: unknown[];
 }
 
-/** What a check may read about the session beyond the frame in hand. */
-export interface EngineView {
-  readonly users: ReadonlyMap<string, UserState>;
-  /** Connection still there when the session ended (open, or closed by the client in the closing records). */
-  presentAtEnd(conn: ConnState): boolean;
-  /** A connection of the run's user that listened from the run's last event (or resumed it) to the end. */
-  listener(run: RunState): ConnState | undefined;
-  /** Session time at `finish`. */
-  readonly finishT: number;
-  /** Live connections (not yet closed). */
-  readonly openConns: ReadonlyMap<string, ConnState>;
+/** A user the session has not seen connect (a run's owner named by a foreign event). */
+export function blankUser(id: string): UserState {
+  return { id, conns: [], pendingStarts: [], refusals: new Map(), runs: new Set(), slots: [] };
 }
 
-/** Where a violation is and what the message placeholders say. */
-export interface ReportAt {
-  conn: string;
-  line?: number;
-  t?: number;
-  frame?: unknown;
-  run_id?: string;
-  user?: string | null;
-  seq?: number;
-  type?: string;
-}
-
-export interface CheckContext {
-  rule: RuleDef;
-  /** The protocol the session is checked against: run events, the start and terminal types. */
-  protocol: Protocol;
-  /** Parameters, `{ profile: key }` already replaced by the profile's number. */
-  params: Record<string, any>;
-  profile: Profile;
-  engine: EngineView;
-  report(at: ReportAt, vars: Record<string, unknown>): void;
-  /** This check's state for a connection, created by `init` on first use. */
-  connState<T>(conn: ConnState, init: () => T): T;
-  /** This check's state for a run (dropped with the run), created by `init` on first use. */
-  runState<T>(run: RunState, init: () => T): T;
-}
-
-/** What a check kind subscribes to. All optional; each is called in stream order. */
-export interface CheckHooks {
-  connOpen?(conn: ConnState): void;
-  serverFrame?(f: FrameInfo): void;
-  clientFrame?(f: FrameInfo): void;
-  /** A run event on a connection of the run's owner (every copy). */
-  runEvent?(f: FrameInfo, run: RunState, rc: RunConnState): void;
-  /** The first copy of each event of a run that the owner's connections see. */
-  runEventFirst?(f: FrameInfo, run: RunState): void;
-  /** A run event on a connection of another user. */
-  foreignRunEvent?(f: FrameInfo, run: RunState): void;
-  /** A run event of a run already finalised (a late replay): per-connection checks only. */
-  lateRunEvent?(f: FrameInfo, owner: string): void;
-  /** Gaps after a resume that the replay never filled (at the close of the connection or the run's end). */
-  seqHoles?(rc: RunConnState, holes: SeqHole[]): void;
-  connClose?(
-    conn: ConnState,
-    close: { code: number; reason: string; by: 'client' | 'server'; t: number; line?: number },
-  ): void;
-  /** The run is done (terminal + retain) or the session ended (`atFinish`). */
-  runFinalize?(run: RunState, atFinish: boolean): void;
-  finish?(): void;
-}
-
-/** A check kind: TypeScript behind a `check:` name in the rule files. */
-export interface CheckKind {
-  kind: string;
-  family: string;
-  /** Placeholders its messages may use besides COMMON_VARS. */
-  vars: readonly string[];
-  /** Semantic checks of params beyond the JSON Schema; returns a problem or undefined. */
-  validateParams?(params: Record<string, any>): string | undefined;
-  create(ctx: CheckContext): CheckHooks;
-}
-
-/** Helper for checks: the location of a frame as a report position. */
-export function at(f: FrameInfo, run?: { id: string } | string): ReportAt {
+/** A run's state before its first event is applied. */
+export function blankRun(id: string, owner: string, user: UserState): RunState {
   return {
-    conn: f.conn.id,
-    line: f.line,
-    t: f.t,
-    frame: f.raw ?? f.value,
-    run_id: typeof run === 'string' ? run : run?.id,
-    user: f.conn.user,
-    seq: f.seq,
-    type: f.type,
+    id,
+    owner,
+    user,
+    start: undefined,
+    startMatch: 'none',
+    startExpected: false,
+    ownerSighted: false,
+    firstOwner: undefined,
+    firstAny: undefined,
+    bySeq: new SeqMap(),
+    anyBySeq: new SeqMap(),
+    seenKeys: undefined,
+    minSeq: undefined,
+    maxSeq: undefined,
+    events: 0,
+    terminal: undefined,
+    terminalSeen: false,
+    last: undefined,
+    lastFirstT: undefined,
+    views: [],
+    finalized: false,
+    slots: [],
   };
 }
 
-const splitPaths = new Map<string, string[]>();
-
-/** Reads a dotted path (`result.recommendations`) from a value. */
-export function getPath(value: unknown, path: string): unknown {
-  let parts = splitPaths.get(path);
-  if (!parts) splitPaths.set(path, (parts = path.split('.')));
-  let current: any = value;
-  for (const part of parts) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = current[part];
-  }
-  return current;
-}
-
-/** Short description of a run event for messages: `tool_completed (seq 5, line 40)`. */
-export function describeEvent(f: FrameInfo | undefined): string {
-  if (!f) return 'nothing';
-  const parts: string[] = [];
-  if (f.seq !== undefined) parts.push(`seq ${f.seq}`);
-  if (f.line !== undefined) parts.push(`line ${f.line}`);
-  return parts.length ? `${f.type ?? 'frame'} (${parts.join(', ')})` : (f.type ?? 'frame');
+/** A connection's view of a run, if the connection has had an event of it (or resumed it). */
+export function viewOf(run: RunState, conn: ConnState): RunConnState | undefined {
+  const views = run.views;
+  for (let i = 0; i < views.length; i++) if (views[i].conn === conn) return views[i];
+  return undefined;
 }

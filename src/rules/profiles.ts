@@ -3,6 +3,7 @@ import YAML from 'yaml';
 import { RulesError } from './errors';
 import type { Profile, ProfileSet } from './types';
 import { projectPath } from '../util/paths';
+import { isRecord } from '../util/records';
 
 /** `contracts/profiles.yaml` of this repository. */
 export const DEFAULT_PROFILES_FILE = projectPath('contracts', 'profiles.yaml');
@@ -65,8 +66,4 @@ export function loadProfiles(file: string = DEFAULT_PROFILES_FILE): ProfileSet {
       return profile;
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import type { MessageValidators, Protocol } from '../protocol';
-import type { Direction } from '../sessions';
+import type { Direction, TokenKind } from '../sessions';
 
 /** The rule families; a rule id's first segment. */
 export const FAMILIES = [
@@ -70,6 +70,11 @@ export interface Violation {
   run_id?: string;
   /** The offending frame (`msg`, or the raw text), for reports. */
   frame?: unknown;
+  /**
+   * Instead of `frame`, when the checker kept no frames (`keepFrames: false`): the session line the frame is on
+   * (verify reads it back for the text report).
+   */
+  frameLine?: number;
 }
 
 export type { MessageValidators, SchemaError, ValidationResult } from '../protocol';
@@ -95,6 +100,12 @@ export interface CheckerOptions {
    * hold every finding with its frame. Default: no limit.
    */
   maxViolations?: number;
+  /**
+   * Keep every run event's parsed message while its run is retained (default true). `verify` sets false: a message is
+   * let go once its frame is processed, so a session's messages are not carried from young to old memory (the
+   * checker's largest cost after parsing); reports then name the frame's line (`frameLine`) instead of holding it.
+   */
+  keepFrames?: boolean;
 }
 
 /** Counts a checker reports about what it saw. */
@@ -110,8 +121,18 @@ export interface CheckerStats {
 
 /** The one streaming rules engine. Feed records in session order, then call `finish`. */
 export interface Checker {
-  open(conn: string, user: string | null, t: number, line?: number): void;
-  frame(conn: string, dir: Direction, msg: unknown, raw: string | undefined, t: number, line?: number): void;
+  /** A connection opened; `tokenKind` is the credential it presented (`token_kind` of the open record; `valid`). */
+  open(conn: string, user: string | null, t: number, line?: number, tokenKind?: TokenKind): void;
+  /** A frame; `tokenKind` is the credential a client frame presented (`token_kind` of an `auth_refresh` record). */
+  frame(
+    conn: string,
+    dir: Direction,
+    msg: unknown,
+    raw: string | undefined,
+    t: number,
+    line?: number,
+    tokenKind?: TokenKind,
+  ): void;
   close(conn: string, code: number, reason: string, by: 'client' | 'server', t: number, line?: number): void;
   /** Ends the session: finalises every run and connection. Returns all error-severity violations. Idempotent. */
   finish(t?: number): Violation[];

@@ -1,5 +1,7 @@
 import { loadProtocol } from '../../protocol';
-import { at, type CheckKind, type FrameInfo } from '../model';
+import { at } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import { pairLedger, type PairParams } from './pair-ledger';
 
 /** correlation.*: the ids that tie messages together agree. */
 export const correlationChecks: CheckKind[] = [
@@ -9,16 +11,18 @@ export const correlationChecks: CheckKind[] = [
     vars: ['field'],
     create({ params, report, runState }) {
       const fields: string[] = params.fields;
-      const init = (): Record<string, unknown> => ({});
+      // The first value of each field, by the field's index (undefined until an event carries it).
+      const init = (): unknown[] => new Array(fields.length);
       return {
         runEventFirst(f, run) {
           const msg = f.msg as Record<string, unknown>;
           const ref = runState(run, init);
-          for (const field of fields) {
-            const value = msg[field];
+          for (let i = 0; i < fields.length; i++) {
+            const value = msg[fields[i]];
             if (value === undefined) continue;
-            if (!(field in ref)) ref[field] = value;
-            else if (ref[field] !== value) report(at(f, run), { field, expected: ref[field], actual: value });
+            const expected = ref[i];
+            if (expected === undefined) ref[i] = value;
+            else if (expected !== value) report(at(f, run), { field: fields[i], expected, actual: value });
           }
         },
       };
@@ -36,10 +40,12 @@ export const correlationChecks: CheckKind[] = [
     },
     create({ params, report }) {
       return {
+        types: { runEventFirst: [params.event_type] },
         runEventFirst(f, run) {
-          if (f.type !== params.event_type) return;
           const requestId = f.msg?.request_id;
           if (run.start && run.start.requestId === requestId) return;
+          // The request_id of a refused start_agent is protocol.refused-start-starts-nothing's finding.
+          if (typeof requestId === 'string' && run.user.refusals.has(requestId)) return;
           const expected = run.start
             ? `${run.start.requestId} (the ${params.request_type} at line ${run.start.line ?? '?'})`
             : `the request_id of a ${params.request_type} sent by ${run.owner} and not yet answered`;
@@ -52,25 +58,20 @@ export const correlationChecks: CheckKind[] = [
     kind: 'pair_fields_match',
     family: 'correlation',
     vars: ['field', 'tool_call_id'],
-    create({ params, report, runState }) {
-      const init = (): Map<string, FrameInfo> => new Map();
+    create(ctx) {
+      const ledger = pairLedger(ctx, ctx.params as PairParams);
+      const fields: string[] = ctx.params.fields;
       return {
+        types: ledger.types,
         runEventFirst(f, run) {
-          const key = f.msg?.[params.key_field];
-          if (typeof key !== 'string') return;
-          const map = runState(run, init);
-          if (f.type === params.open_type) {
-            if (!map.has(key)) map.set(key, f);
-            return;
-          }
-          if (f.type !== params.close_type) return;
-          const open = map.get(key);
-          if (!open) return;
-          for (const field of params.fields as string[]) {
-            const expected = open.msg?.[field];
+          const s = ledger.observe(f, run);
+          const open = s && !s.isOpen ? s.openFieldsBefore : undefined;
+          if (!s || !open) return;
+          for (const field of fields) {
+            const expected = open[field];
             const actual = f.msg?.[field];
             if (expected !== undefined && actual !== undefined && expected !== actual) {
-              report(at(f, run), { field, tool_call_id: key, expected, actual });
+              ctx.report(at(f, run), { field, tool_call_id: s.key, expected, actual });
             }
           }
         },

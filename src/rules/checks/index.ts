@@ -1,11 +1,14 @@
-import type { CheckKind } from '../model';
+import type { CheckKind } from '../check-kind';
 import { correlationChecks } from './correlation';
+import { credentialChecks } from './credentials';
 import { isolationChecks } from './isolation';
+import { limitChecks } from './limits';
 import { orderChecks } from './order';
 import { pairChecks } from './pair';
 import { protocolChecks } from './protocol';
 import { schemaChecks } from './schema';
 import { seqChecks } from './seq';
+import { startChecks } from './starts';
 import { timingChecks } from './timing';
 import { valueChecks } from './value';
 
@@ -26,6 +29,9 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     ...timingChecks,
     ...valueChecks,
     ...protocolChecks,
+    ...credentialChecks,
+    ...limitChecks,
+    ...startChecks,
   ].map((kind) => [kind.kind, kind]),
 );
 

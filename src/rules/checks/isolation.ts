@@ -1,13 +1,15 @@
-import {
-  ESTABLISHED_TYPE,
-  at,
-  describeEvent,
-  type CheckKind,
-  type ConnState,
-  type FrameInfo,
-  type RunState,
-} from '../model';
-import { compact } from './seq';
+import { at, compact, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import { ESTABLISHED_TYPE, serverMs, viewOf, type ConnState, type FrameInfo, type RunState } from '../model';
+
+// Close code of a connection that died without a closing handshake (reset, proxy drop).
+const ABNORMAL_CLOSE = 1006;
+
+interface FanoutWindow {
+  joinGrace: number;
+  closeGrace: number;
+  excused: ReadonlySet<number>;
+}
 
 /** isolation.*: a connection carries its user's runs and nothing else; every connection of the user gets them. */
 export const isolationChecks: CheckKind[] = [
@@ -30,8 +32,9 @@ export const isolationChecks: CheckKind[] = [
         report(at(f, runId), { expected, actual });
       };
       return {
+        types: { serverFrame: [ESTABLISHED_TYPE] },
         serverFrame(f) {
-          if (f.type === ESTABLISHED_TYPE) check(f, f.conn.headerUser);
+          check(f, f.conn.headerUser);
         },
         runEvent(f, run) {
           check(f, f.conn.user, run.id);
@@ -59,23 +62,27 @@ export const isolationChecks: CheckKind[] = [
     family: 'isolation',
     vars: ['missing'],
     create({ params, report }) {
-      const joinGrace: number = params.join_grace_ms;
-      const closeGrace: number = params.close_grace_ms;
-      const excused = new Set<number>(params.excused_close_codes);
+      const window: FanoutWindow = {
+        joinGrace: params.join_grace_ms,
+        closeGrace: params.close_grace_ms,
+        excused: new Set<number>(params.excused_close_codes),
+      };
       return {
         runFinalize(run) {
           if (run.anyBySeq.size === 0) return;
-          const seqs = run.anyBySeq.seqs();
+          let seqs: number[] | undefined;
           for (const conn of run.user.conns) {
-            const missing = missingOn(conn, run, seqs, joinGrace, closeGrace, excused);
+            if (holdsEverything(conn, run)) continue;
+            seqs ??= run.anyBySeq.seqs();
+            const missing = missingOn(conn, run, seqs, window);
             if (missing.length === 0) continue;
             const first = run.anyBySeq.get(missing[0]) as FrameInfo;
-            const window = `open ${conn.establishedT}-${conn.closed ? conn.closeT : 'end'} ms`;
+            const open = `open ${conn.establishedT}-${conn.closed ? conn.closeT : 'end'} ms`;
             report(
               { ...at(first, run), conn: conn.id, user: conn.user },
               {
                 missing: compact(missing),
-                expected: `every event of the run emitted while it was open (${window})`,
+                expected: `every event of the run emitted while it was open (${open})`,
                 actual: `seq ${compact(missing)} missing (first: ${describeEvent(first)} on conn ${first.conn.id})`,
               },
             );
@@ -86,28 +93,27 @@ export const isolationChecks: CheckKind[] = [
   },
 ];
 
+/** The common case, answered at once: the connection received every event of the run anyone saw. */
+function holdsEverything(conn: ConnState, run: RunState): boolean {
+  const rc = viewOf(run, conn);
+  return rc !== undefined && rc.haveLine.size >= run.anyBySeq.size;
+}
+
 /**
  * The seqs of a run a connection should have had and did not: emitted (first seen anywhere) while it was
  * established, outside the grace windows, not excused by a server close, not claimed by a resume, and not inside
  * the span it did receive (a gap there is seq.contiguous's).
  */
-function missingOn(
-  conn: ConnState,
-  run: RunState,
-  seqs: number[],
-  joinGrace: number,
-  closeGrace: number,
-  excused: Set<number>,
-): number[] {
+function missingOn(conn: ConnState, run: RunState, seqs: number[], window: FanoutWindow): number[] {
   if (conn.refused || conn.establishedT === undefined) return [];
-  const rc = run.conns.get(conn);
-  const from = conn.establishedT + joinGrace;
-  const until = conn.closed ? (conn.closeT as number) - closeGrace : Infinity;
+  const rc = viewOf(run, conn);
+  const from = conn.establishedT + window.joinGrace;
+  const until = conn.closed ? (conn.closeT as number) - window.closeGrace : Infinity;
   // A server close with an excusing code, or an abnormal close (1006: the link broke, frames in flight are lost and
   // the client resumes them elsewhere), owes nothing after the last frame it did receive.
-  const abnormal = conn.closed && conn.closeCode === 1006;
+  const abnormal = conn.closed && conn.closeCode === ABNORMAL_CLOSE;
   const excusedAfter =
-    (conn.closed && conn.closeBy === 'server' && excused.has(conn.closeCode as number)) || abnormal
+    (conn.closed && conn.closeBy === 'server' && window.excused.has(conn.closeCode as number)) || abnormal
       ? (conn.lastS2cT ?? conn.establishedT)
       : Infinity;
   const claimed = rc?.claimed ?? 0;
@@ -122,9 +128,9 @@ function missingOn(
     const event = run.anyBySeq.get(seq) as FrameInfo;
     const emitted = event.t;
     if (emitted <= from || emitted >= until || emitted > excusedAfter) continue;
-    if (replayedBeforeJoin(event, conn)) continue;
     if (seq <= claimed || rc?.haveLine.has(seq)) continue;
     if (lo !== undefined && hi !== undefined && seq > lo && seq < hi) continue;
+    if (replayedBeforeJoin(event, conn)) continue;
     missing.push(seq);
   }
   return missing;
@@ -138,6 +144,6 @@ function missingOn(
  */
 function replayedBeforeJoin(event: FrameInfo, conn: ConnState): boolean {
   if (conn.establishedServerMs === undefined) return false;
-  const stamped = typeof event.msg?.timestamp === 'string' ? Date.parse(event.msg.timestamp) : NaN;
+  const stamped = serverMs(event);
   return Number.isFinite(stamped) && stamped <= conn.establishedServerMs;
 }

@@ -1,4 +1,5 @@
-import { at, describeEvent, type CheckKind } from '../model';
+import { at, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
 
 /** order.*: the run lifecycle, read in seq order over the first sighting of each event. */
 export const orderChecks: CheckKind[] = [
@@ -37,10 +38,9 @@ export const orderChecks: CheckKind[] = [
     vars: [],
     create({ protocol, report }) {
       return {
+        types: { runEventFirst: [...protocol.terminalTypes] },
         runEventFirst(f, run) {
-          if (run.terminal && protocol.terminalTypes.has(f.type as string)) {
-            report(at(f, run), { expected: describeEvent(run.terminal), actual: describeEvent(f) });
-          }
+          if (run.terminal) report(at(f, run), { expected: describeEvent(run.terminal), actual: describeEvent(f) });
         },
       };
     },
@@ -81,13 +81,20 @@ export const orderChecks: CheckKind[] = [
     create({ params, report }) {
       const start: string = params.start;
       const terminals = new Set<string>(params.terminals);
+      const transitions = params.transitions as Record<string, string[]>;
       const allowed = new Map<string, Set<string>>(
-        Object.entries(params.transitions as Record<string, string[]>).map(([from, to]) => [from, new Set(to)]),
+        Object.entries(transitions).map(([from, to]) => [from, new Set(to)]),
       );
-      // Entering the start state is order.first-event-is-started's, leaving a terminal order.nothing-after-terminal's.
-      const breaks = (from: string, to: string): boolean =>
-        !terminals.has(from) && to !== start && allowed.has(from) && allowed.has(to) && !allowed.get(from)!.has(to);
+      // What may not follow each state, worked out once. Entering the start state is order.first-event-is-started's,
+      // leaving a terminal order.nothing-after-terminal's; types outside the lifecycle are not judged.
+      const forbidden = new Map<string, Set<string>>();
+      for (const [from, to] of allowed) {
+        if (terminals.has(from)) continue;
+        forbidden.set(from, new Set([...allowed.keys()].filter((type) => type !== start && !to.has(type))));
+      }
+      const breaks = (from: string, to: string): boolean => forbidden.get(from)?.has(to) === true;
       return {
+        types: { runEventFirst: [...allowed.keys()] },
         runEventFirst(f, run) {
           if (f.seq === undefined) return;
           const type = f.type as string;

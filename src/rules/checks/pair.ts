@@ -1,26 +1,7 @@
-import { at, describeEvent, type CheckContext, type CheckKind, type FrameInfo, type RunState } from '../model';
-
-interface PairParams {
-  open_type: string;
-  close_type: string;
-  key_field: string;
-}
-
-interface PairState {
-  opened: Map<string, FrameInfo>;
-  closed: Map<string, FrameInfo>;
-}
-
-/** Follows the open/close halves of each key (tool_call_id) of a run, over first sightings. */
-function pairTracker(params: PairParams, ctx: CheckContext) {
-  const init = (): PairState => ({ opened: new Map(), closed: new Map() });
-  const stateOf = (run: RunState): PairState => ctx.runState(run, init);
-  const keyOf = (f: FrameInfo): string | undefined => {
-    const key = f.msg?.[params.key_field];
-    return typeof key === 'string' ? key : undefined;
-  };
-  return { stateOf, keyOf };
-}
+import { at, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import type { FrameInfo, RunState } from '../model';
+import { pairLedger, type PairParams } from './pair-ledger';
 
 /**
  * True when some seq strictly between `from` and `to` never reached anyone: the missing half of a pair may be in
@@ -39,27 +20,20 @@ export const pairChecks: CheckKind[] = [
     family: 'pair',
     vars: ['tool_call_id'],
     create(ctx) {
-      const { params, report } = ctx;
-      const p = params as PairParams;
-      const { stateOf, keyOf } = pairTracker(p, ctx);
+      const p = ctx.params as PairParams;
+      const ledger = pairLedger(ctx, p);
       return {
-        runEventFirst(f, run) {
-          const key = keyOf(f);
-          if (key === undefined) return;
-          const state = stateOf(run);
-          if (f.type === p.open_type && !state.opened.has(key)) state.opened.set(key, f);
-          else if (f.type === p.close_type && !state.closed.has(key)) state.closed.set(key, f);
-        },
+        types: ledger.types,
+        runEventFirst: ledger.observe,
         // Judged when the run is over, so that a replay arriving out of order cannot mislead it. A run with no
         // terminal at all is protocol.run-ends' finding.
         runFinalize(run) {
           const terminal = run.terminal;
           if (!terminal) return;
-          const state = stateOf(run);
-          for (const [key, open] of state.opened) {
-            if (state.closed.has(key) || unseenBetween(run, open.seq, terminal.seq)) continue;
-            const name = typeof open.msg?.tool_name === 'string' ? ` (${open.msg.tool_name})` : '';
-            report(at(open, run), {
+          for (const { key, open, openFields, close } of ledger.entries(run)) {
+            if (!open || close || unseenBetween(run, open.seq, terminal.seq)) continue;
+            const name = typeof openFields?.tool_name === 'string' ? ` (${openFields.tool_name})` : '';
+            ctx.report(at(open, run), {
               tool_call_id: key,
               expected: `${p.close_type} for ${key}${name} opened at line ${open.line ?? '?'}`,
               actual: `${describeEvent(terminal)} with ${key} still open`,
@@ -74,41 +48,31 @@ export const pairChecks: CheckKind[] = [
     family: 'pair',
     vars: ['tool_call_id'],
     create(ctx) {
-      const { params, report } = ctx;
-      const p = params as PairParams;
-      const { stateOf, keyOf } = pairTracker(p, ctx);
-      const early = new WeakMap<RunState, Map<string, FrameInfo>>();
+      const p = ctx.params as PairParams;
+      const ledger = pairLedger(ctx, p);
       const orphan = (close: FrameInfo, run: RunState, key: string, why: string): void =>
-        report(at(close, run), {
+        ctx.report(at(close, run), {
           tool_call_id: key,
           expected: `a ${p.open_type} with ${p.key_field} ${key} before it`,
           actual: `${describeEvent(close)} ${why}`,
         });
       return {
+        types: ledger.types,
         runEventFirst(f, run) {
-          const key = keyOf(f);
-          if (key === undefined) return;
-          const state = stateOf(run);
-          if (f.type === p.open_type) {
-            if (!state.opened.has(key)) state.opened.set(key, f);
-            const waiting = early.get(run)?.get(key);
-            if (waiting) {
-              early.get(run)!.delete(key);
-              // Arrived out of order (a replay after a live event) is fine; a close with a lower seq is not.
-              if (waiting.seq !== undefined && f.seq !== undefined && waiting.seq < f.seq) {
-                orphan(waiting, run, key, `came before its ${p.open_type} (seq ${f.seq})`);
-              }
-            }
-          } else if (f.type === p.close_type && !state.opened.has(key) && !state.closed.has(key)) {
-            state.closed.set(key, f);
-            let waiting = early.get(run);
-            if (!waiting) early.set(run, (waiting = new Map()));
-            waiting.set(key, f);
+          const s = ledger.observe(f, run);
+          // The first open of a key whose close came first: arrived out of order (a replay after a live event) is
+          // fine; a close with a lower seq is not.
+          if (!s || !s.isOpen || s.openBefore || !s.closeBefore) return;
+          const close = s.closeBefore;
+          if (close.seq !== undefined && f.seq !== undefined && close.seq < f.seq) {
+            orphan(close, run, s.key, `came before its ${p.open_type} (seq ${f.seq})`);
           }
         },
         runFinalize(run) {
-          for (const [key, close] of early.get(run) ?? []) {
-            if (!unseenBetween(run, 0, close.seq)) orphan(close, run, key, 'closes a call that was never opened');
+          for (const { key, open, close } of ledger.entries(run)) {
+            if (close && !open && !unseenBetween(run, 0, close.seq)) {
+              orphan(close, run, key, 'closes a call that was never opened');
+            }
           }
         },
       };
@@ -119,27 +83,19 @@ export const pairChecks: CheckKind[] = [
     family: 'pair',
     vars: ['tool_call_id', 'first_line'],
     create(ctx) {
-      const { params, report } = ctx;
-      const p = params as PairParams;
-      const { stateOf, keyOf } = pairTracker(p, ctx);
+      const ledger = pairLedger(ctx, ctx.params as PairParams);
       return {
+        types: ledger.types,
         runEventFirst(f, run) {
-          const key = keyOf(f);
-          if (key === undefined) return;
-          const state = stateOf(run);
-          const seen = f.type === p.open_type ? state.opened : f.type === p.close_type ? state.closed : undefined;
-          if (!seen) return;
-          const previous = seen.get(key);
-          if (previous) {
-            report(at(f, run), {
-              tool_call_id: key,
-              first_line: previous.line,
-              expected: `one ${f.type} for ${key}`,
-              actual: `a second one`,
-            });
-          } else {
-            seen.set(key, f);
-          }
+          const s = ledger.observe(f, run);
+          const previous = s && (s.isOpen ? s.openBefore : s.closeBefore);
+          if (!s || !previous) return;
+          ctx.report(at(f, run), {
+            tool_call_id: s.key,
+            first_line: previous.line,
+            expected: `one ${f.type} for ${s.key}`,
+            actual: `a second one`,
+          });
         },
       };
     },

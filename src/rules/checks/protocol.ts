@@ -1,4 +1,6 @@
-import { ERROR_TYPE, at, describeEvent, type CheckKind, type ConnState, type FrameInfo } from '../model';
+import { at, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import { ERROR_TYPE, ESTABLISHED_TYPE, type ConnState, type FrameInfo } from '../model';
 
 /** protocol.*: the conversation around the runs. */
 export const protocolChecks: CheckKind[] = [
@@ -8,11 +10,17 @@ export const protocolChecks: CheckKind[] = [
     vars: [],
     create({ params, report, connState }) {
       const established: string = params.type;
-      const init = (): { first?: FrameInfo; refusal?: FrameInfo; established?: FrameInfo } => ({});
+      // Every field present from the start: one object shape for every connection.
+      const init = (): { first?: FrameInfo; refusal?: FrameInfo; established?: FrameInfo } => ({
+        first: undefined,
+        refusal: undefined,
+        established: undefined,
+      });
       return {
         serverFrame(f) {
+          // The common case, a later message on a connection that began with connection_established, costs nothing.
+          if (f.conn.establishedFirst && f.type !== established && established === ESTABLISHED_TYPE) return;
           const state = connState(f.conn, init);
-          // The common case, a run event on an established connection, costs one lookup.
           if (state.established && f.type !== established) return;
           if (state.refusal) {
             const code = state.refusal.msg?.error_code;
@@ -48,14 +56,17 @@ export const protocolChecks: CheckKind[] = [
     create({ params, report, connState }) {
       const authCodes = new Set<string>(params.auth_codes);
       const alwaysClose = new Set<string>(params.always_close_codes);
+      // Refusals of a connection at the handshake that are not about the token (TOO_MANY_CONNECTIONS) close alike.
+      const refusalCodes = new Set<string>(params.refusal_codes ?? []);
       const closeCode: number = params.close_code;
       const window: number = params.refresh_answer_ms;
       interface State {
         failure?: FrameInfo;
         refreshes: { t: number; requestId?: string }[];
       }
+      // Connections with a failure and no close yet (to report those that stay open to the end).
       const failing = new Set<ConnState>();
-      const init = (): State => ({ refreshes: [] });
+      const init = (): State => ({ failure: undefined, refreshes: [] });
       const stateOf = (conn: ConnState): State => connState(conn, init);
       const describeFailure = (f: FrameInfo): string =>
         `close ${closeCode} after ${f.msg?.error_code} (line ${f.line ?? '?'})`;
@@ -72,17 +83,16 @@ export const protocolChecks: CheckKind[] = [
         return true;
       };
       return {
+        types: { clientFrame: [params.refresh_type] },
         clientFrame(f) {
-          if (f.type === params.refresh_type) {
-            const requestId = f.msg?.request_id;
-            stateOf(f.conn).refreshes.push({
-              t: f.t,
-              requestId: typeof requestId === 'string' ? requestId : undefined,
-            });
-          }
+          const requestId = f.msg?.request_id;
+          stateOf(f.conn).refreshes.push({
+            t: f.t,
+            requestId: typeof requestId === 'string' ? requestId : undefined,
+          });
         },
         serverFrame(f) {
-          if (f.type !== ERROR_TYPE && !failing.has(f.conn)) return;
+          if (f.type !== ERROR_TYPE && (failing.size === 0 || !failing.has(f.conn))) return;
           const state = stateOf(f.conn);
           if (state.failure) {
             // Frames after a refusal of a connection not yet established are connection-established-first's.
@@ -96,8 +106,9 @@ export const protocolChecks: CheckKind[] = [
             return;
           }
           const code = f.msg?.error_code;
-          if (f.type !== ERROR_TYPE || typeof code !== 'string' || !authCodes.has(code)) return;
+          if (f.type !== ERROR_TYPE || typeof code !== 'string') return;
           const established = f.conn.establishedT !== undefined;
+          if (!authCodes.has(code) && (established || !refusalCodes.has(code))) return;
           if (established && !alwaysClose.has(code) && answersRefresh(state, f)) return;
           state.failure = f;
           failing.add(f.conn);
@@ -177,6 +188,7 @@ export const protocolChecks: CheckKind[] = [
         }
       };
       return {
+        types: { serverFrame: [answerType] },
         clientFrame(f) {
           if (f.valid) return;
           const requestId = f.msg?.request_id;
@@ -189,7 +201,6 @@ export const protocolChecks: CheckKind[] = [
           queue.push(pending);
         },
         serverFrame(f) {
-          if (f.type !== answerType) return;
           const queue = queues.get(f.conn);
           if (!queue) return;
           const requestId = f.msg?.request_id;
@@ -244,7 +255,8 @@ export const protocolChecks: CheckKind[] = [
     kind: 'run_ends',
     family: 'protocol',
     vars: [],
-    create({ report, engine }) {
+    create({ protocol, report, engine }) {
+      const terminals = [...protocol.terminalTypes].join(' or ');
       return {
         runFinalize(run, atFinish) {
           if (!atFinish || run.terminalSeen) return;
@@ -255,7 +267,7 @@ export const protocolChecks: CheckKind[] = [
           report(
             { ...at(last, run), conn: listener.id, user: run.owner },
             {
-              expected: 'agent_completed or agent_error',
+              expected: terminals,
               actual: `nothing after ${describeEvent(last)}, though conn ${listener.id} listened to the end`,
             },
           );

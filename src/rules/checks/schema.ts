@@ -1,4 +1,15 @@
-import { at, type CheckKind, type FrameInfo } from '../model';
+import { at } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import type { Protocol } from '../../protocol';
+import type { FrameInfo } from '../model';
+
+/**
+ * A server message of a type the contract does not know, when the contract promises a tolerant reader
+ * (`x-netra-tolerant-reader`): clients ignore it, so it is not a violation (schema.unknown-server-type warns).
+ */
+function toleratedUnknown(f: FrameInfo, protocol: Protocol): boolean {
+  return protocol.tolerantReader && f.type !== undefined && !protocol.serverTypes.has(f.type);
+}
 
 /** schema.*: every frame is a message of the contract (generated validators). */
 export const schemaChecks: CheckKind[] = [
@@ -6,11 +17,28 @@ export const schemaChecks: CheckKind[] = [
     kind: 'server_message_schema',
     family: 'schema',
     vars: [],
-    create({ params, report }) {
+    create({ params, protocol, report }) {
       const max = params.max_errors ?? 3;
       return {
         serverFrame(f) {
-          if (!f.valid) report(at(f), describe(f, max));
+          if (!f.valid && !toleratedUnknown(f, protocol)) report(at(f), describe(f, max));
+        },
+      };
+    },
+  },
+  {
+    kind: 'unknown_server_type',
+    family: 'schema',
+    vars: [],
+    create({ protocol, report }) {
+      return {
+        serverFrame(f) {
+          if (!f.valid && toleratedUnknown(f, protocol)) {
+            report(at(f), {
+              expected: `one of ${[...protocol.serverTypes].join(', ')} (or a new type, which clients ignore)`,
+              actual: `a server message of type ${JSON.stringify(f.type)}`,
+            });
+          }
         },
       };
     },

@@ -1,4 +1,6 @@
-import { at, describeEvent, type CheckKind, type ConnState } from '../model';
+import { at, compact, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
+import type { ConnState } from '../model';
 
 /** seq.*: per connection, a run's events come 1, 2, 3, ... with no gap, no repeat, and resume continues exactly. */
 export const seqChecks: CheckKind[] = [
@@ -8,8 +10,9 @@ export const seqChecks: CheckKind[] = [
     vars: [],
     create({ params, report }) {
       return {
+        types: { runEventFirst: [params.type] },
         runEventFirst(f, run) {
-          if (f.type === params.type && f.seq !== undefined && f.seq !== params.value) {
+          if (f.seq !== undefined && f.seq !== params.value) {
             report(at(f, run), { expected: params.value, actual: f.seq });
           }
         },
@@ -88,16 +91,4 @@ const ABNORMAL_CLOSE = 1006;
  */
 function diedInFlight(conn: ConnState): boolean {
   return conn.closed && (conn.closeCode === ABNORMAL_CLOSE || conn.closeBy === 'server');
-}
-
-/** `3-5, 8` for [3, 4, 5, 8]. */
-export function compact(seqs: number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < seqs.length;) {
-    let j = i;
-    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j] + 1) j++;
-    parts.push(i === j ? `${seqs[i]}` : `${seqs[i]}-${seqs[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
 }

@@ -1,4 +1,5 @@
-import { at, describeEvent, type CheckKind } from '../model';
+import { at, describeEvent } from '../check-helpers';
+import type { CheckKind } from '../check-kind';
 
 /** timing.*: limits from the selected profile, on the recording client's clock. */
 export const timingChecks: CheckKind[] = [
@@ -31,8 +32,9 @@ export const timingChecks: CheckKind[] = [
     create({ params, protocol, report }) {
       const limit: number = params.limit_ms;
       return {
+        types: { runEventFirst: [...protocol.terminalTypes] },
         runEventFirst(f, run) {
-          if (run.terminal || !protocol.terminalTypes.has(f.type as string)) return;
+          if (run.terminal) return;
           const since = run.start?.t ?? run.firstOwner?.t;
           if (since === undefined) return;
           const elapsed = f.t - since;
@@ -58,17 +60,16 @@ export const timingChecks: CheckKind[] = [
         runEventFirst(f, run) {
           const previous = run.lastFirstT;
           if (previous === undefined || run.terminal) return;
+          const elapsed = f.t - previous;
+          if (elapsed <= limit) return;
           // Only a connection that was there at the previous event can tell silence from absence.
           if ((f.conn.establishedT ?? Infinity) > previous) return;
-          const elapsed = f.t - previous;
-          if (elapsed > limit) {
-            report(at(f, run), {
-              limit_ms: limit,
-              elapsed_ms: round(elapsed),
-              expected: `within ${limit} ms`,
-              actual: describeEvent(f),
-            });
-          }
+          report(at(f, run), {
+            limit_ms: limit,
+            elapsed_ms: round(elapsed),
+            expected: `within ${limit} ms`,
+            actual: describeEvent(f),
+          });
         },
       };
     },

@@ -1,4 +1,6 @@
-import { at, getPath, type CheckKind, type CheckHooks, type FrameInfo, type RunState } from '../model';
+import { at, pathReader } from '../check-helpers';
+import type { CheckHooks, CheckKind } from '../check-kind';
+import type { FrameInfo, RunState } from '../model';
 
 type ValueTest = (f: FrameInfo, run: RunState) => void;
 
@@ -8,16 +10,27 @@ type ValueTest = (f: FrameInfo, run: RunState) => void;
  */
 function onEvent(params: Record<string, any>, test: ValueTest): CheckHooks {
   const when = Object.entries((params.when ?? {}) as Record<string, unknown>);
+  const reads = when.map(([path]) => pathReader(path));
+  const values = when.map(([, value]) => value);
   return {
+    types: { runEventFirst: [params.event_type] },
     runEventFirst(f, run) {
-      if (f.type !== params.event_type || !f.valid) return;
-      for (const [path, value] of when) if (getPath(f.msg, path) !== value) return;
+      if (!f.valid) return;
+      for (let i = 0; i < reads.length; i++) if (reads[i](f.msg) !== values[i]) return;
       test(f, run);
     },
   };
 }
 
 const FIGURE = /\d+(?:[.,]\d+)*/g;
+
+/** How many figures a text quotes, counting no further than `enough`. */
+function countFigures(text: string, enough: number): number {
+  FIGURE.lastIndex = 0;
+  let count = 0;
+  while (count < enough && FIGURE.exec(text) !== null) count++;
+  return count;
+}
 
 /** value.*: a successful answer says something specific, with figures that add up. */
 export const valueChecks: CheckKind[] = [
@@ -26,8 +39,9 @@ export const valueChecks: CheckKind[] = [
     family: 'value',
     vars: ['field'],
     create({ params, report }) {
+      const field = pathReader(params.field);
       return onEvent(params, (f, run) => {
-        const text = getPath(f.msg, params.field);
+        const text = field(f.msg);
         if (typeof text === 'string' && text.length < params.min) {
           report(at(f, run), {
             field: params.field,
@@ -43,10 +57,11 @@ export const valueChecks: CheckKind[] = [
     family: 'value',
     vars: ['field'],
     create({ params, report }) {
+      const field = pathReader(params.field);
       return onEvent(params, (f, run) => {
-        const text = getPath(f.msg, params.field);
+        const text = field(f.msg);
         if (typeof text !== 'string') return;
-        const count = text.match(FIGURE)?.length ?? 0;
+        const count = countFigures(text, params.min_count);
         if (count < params.min_count) {
           report(at(f, run), {
             field: params.field,
@@ -62,8 +77,9 @@ export const valueChecks: CheckKind[] = [
     family: 'value',
     vars: ['field'],
     create({ params, report }) {
+      const field = pathReader(params.field);
       return onEvent(params, (f, run) => {
-        const items = getPath(f.msg, params.field);
+        const items = field(f.msg);
         if (Array.isArray(items) && items.length < params.min) {
           report(at(f, run), { field: params.field, expected: params.min, actual: items.length });
         }
@@ -75,11 +91,13 @@ export const valueChecks: CheckKind[] = [
     family: 'value',
     vars: ['field', 'item_field', 'index'],
     create({ params, report }) {
+      const field = pathReader(params.field);
+      const itemField = pathReader(params.item_field);
       return onEvent(params, (f, run) => {
-        const items = getPath(f.msg, params.field);
+        const items = field(f.msg);
         if (!Array.isArray(items)) return;
         items.forEach((item, index) => {
-          const value = getPath(item, params.item_field);
+          const value = itemField(item);
           if (typeof value === 'number' && Number.isFinite(value) && value > 0) return;
           report(at(f, run), {
             field: params.field,
@@ -97,13 +115,16 @@ export const valueChecks: CheckKind[] = [
     family: 'value',
     vars: ['field', 'sum'],
     create({ params, report }) {
+      const itemsField = pathReader(params.items_field);
+      const totalField = pathReader(params.total_field);
+      const itemField = pathReader(params.item_field);
       return onEvent(params, (f, run) => {
-        const items = getPath(f.msg, params.items_field);
-        const total = getPath(f.msg, params.total_field);
+        const items = itemsField(f.msg);
+        const total = totalField(f.msg);
         if (!Array.isArray(items) || typeof total !== 'number') return;
         let sum = 0;
         for (const item of items) {
-          const value = getPath(item, params.item_field);
+          const value = itemField(item);
           if (typeof value === 'number' && Number.isFinite(value)) sum += value;
         }
         if (Math.abs(sum - total) > params.tolerance) {

@@ -1,4 +1,4 @@
-import type { Violation } from '../../rules/types';
+import type { Violation } from '../../rules';
 import type { VerifyReport } from './verify';
 
 const FRAME_WIDTH = 160;
@@ -82,9 +82,17 @@ function findings(file: string, list: Violation[], prefix: string): string[] {
 
 function finding(file: string, v: Violation, prefix: string): string[] {
   const lines = [`${file}:${v.line ?? '?'}  ${prefix}${v.rule}  ${v.message}`];
-  if (v.frame !== undefined)
-    lines.push(`    conn ${v.conn}: ${truncate(typeof v.frame === 'string' ? v.frame : JSON.stringify(v.frame))}`);
+  if (v.frame !== undefined) lines.push(`    conn ${v.conn}: ${truncate(show(v.frame))}`);
   return lines;
+}
+
+function show(frame: unknown): string {
+  if (typeof frame === 'string') return frame;
+  try {
+    return JSON.stringify(frame);
+  } catch {
+    return '(a frame too deep to print)';
+  }
 }
 
 function truncate(text: string): string {

@@ -3,7 +3,14 @@
 // script documents (and can redo) each edit. Run: npx tsx tests/contracts/negative/make-fixtures.ts
 import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
-import { errorMessage, RECOMMENDATIONS, timestamp, type Record_ } from '../../unit/rules/session-builder';
+import {
+  errorMessage,
+  established,
+  RECOMMENDATIONS,
+  RunBuilder,
+  timestamp,
+  type Record_,
+} from '../../unit/rules/session-builder';
 import { ALICE_RUN, BOB_RUN, buildBaseSession } from './base-session';
 
 const ROOT = path.resolve(__dirname, '../../../contracts/fixtures');
@@ -192,31 +199,8 @@ export const FIXTURES: Record<string, Fixture> = {
     ),
   },
   'order.allowed-transitions': {
-    incident: 'the agent "thinks" while a tool call is in flight (tool_executing -> agent_thinking -> tool_completed)',
-    edit: chain(
-      remove(event(ALICE_RUN, 9)),
-      renumber(ALICE_RUN, 8, 1),
-      renumber(ALICE_RUN, 11, -1),
-      bothTabs(
-        event(ALICE_RUN, 7),
-        copyAs(70, (m) => {
-          const { run_id, thread_id, user_id, agent_name } = m;
-          for (const key of Object.keys(m)) delete m[key];
-          Object.assign(m, {
-            type: 'agent_thinking',
-            event_id: 'evt_a1b2c3d4e5_9',
-            run_id,
-            thread_id,
-            user_id,
-            agent_name,
-            seq: 8,
-            timestamp: timestamp(1020),
-            reasoning: 'Three changes found; adding up the savings.',
-            step_number: 2,
-          });
-        }),
-      ),
-    ),
+    incident: 'the run ends while a tool call is in flight (tool_executing -> agent_completed)',
+    edit: chain(remove(event(ALICE_RUN, 9)), remove(event(ALICE_RUN, 8)), renumber(ALICE_RUN, 10, -2)),
   },
   'pair.completed-before-terminal': {
     incident: 'a missing tool_completed: call_a1 is never closed',
@@ -392,6 +376,68 @@ export const FIXTURES: Record<string, Fixture> = {
       ],
     ),
   },
+  'protocol.bad-credential-refused': {
+    incident: 'a provider accepts an expired token: connection_established instead of a refusal',
+    edit: insertAfter(
+      (r) => r.kind === 'close' && r.conn === 'anon-1',
+      () => [
+        { kind: 'open', t: 87, conn: 'mallory-1', user: 'mallory', token_kind: 'expired' },
+        frameRec(90, 'mallory-1', 's2c', established('mallory-1', 'mallory', 90)),
+        { kind: 'close', t: 95, conn: 'mallory-1', code: 1000, reason: 'bye', by: 'client' },
+      ],
+    ),
+  },
+  'protocol.connection-refusal-justified': {
+    incident: 'a third tab of alice refused with TOO_MANY_CONNECTIONS though she holds two (the limit is 5)',
+    edit: insertAfter(
+      (r) => r.kind === 'close' && r.conn === 'anon-1',
+      () => [
+        { kind: 'open', t: 87, conn: 'alice-tab3', user: 'alice' },
+        frameRec(89, 'alice-tab3', 's2c', errorMessage('TOO_MANY_CONNECTIONS', 'Too many connections.', 89)),
+        { kind: 'close', t: 90, conn: 'alice-tab3', code: 1008, reason: 'too many connections', by: 'server' },
+      ],
+    ),
+  },
+  'protocol.connection-limit-enforced': {
+    incident: 'a sixth connection of alice accepted while she holds five (the limit is not enforced)',
+    edit: (records) => [...records, ...aliceTabsPastTheLimit()],
+  },
+  'protocol.run-refusal-justified': {
+    incident: "bob's start_agent refused with TOO_MANY_RUNS while he has no run going",
+    edit: insertAfter(
+      on('bob-2', (r) => isFrame(r) && r.msg.error_code === 'FORBIDDEN'),
+      () => [
+        frameRec(1460, 'bob-2', 'c2s', { type: 'start_agent', request_id: 'req-b3', user_request: 'Again, please.' }),
+        frameRec(1462, 'bob-2', 's2c', errorMessage('TOO_MANY_RUNS', 'Too many runs.', 1462, { request_id: 'req-b3' })),
+      ],
+    ),
+  },
+  'protocol.run-limit-enforced': {
+    incident: 'carol gets eleven runs going at once (the limit is 10)',
+    edit: (records) => [...records, ...carolsElevenRuns()],
+  },
+  'protocol.refused-start-starts-nothing': {
+    incident: "bob's start_agent is refused (SERVER_DRAINING), and its run starts anyway",
+    edit: insertAfter(
+      on('bob-2', (r) => isFrame(r) && r.msg.error_code === 'FORBIDDEN'),
+      () => {
+        const run = new RunBuilder({ runId: 'run_b3refused1', user: 'bob', requestId: 'req-b3' });
+        return [
+          frameRec(1460, 'bob-2', 'c2s', run.startAgent('Again, please.')),
+          frameRec(1462, 'bob-2', 's2c', errorMessage('SERVER_DRAINING', 'Draining.', 1462, { request_id: 'req-b3' })),
+          frameRec(1470, 'bob-2', 's2c', run.started(1470)),
+          frameRec(1480, 'bob-2', 's2c', run.completed(1480)),
+        ];
+      },
+    ),
+  },
+  'schema.unknown-server-type': {
+    incident: 'a newer server sends a message type this contract does not know (tolerated by the promise)',
+    edit: insertAfter(
+      on('alice-tab1', (r) => isFrame(r) && r.msg.type === 'auth_refresh'),
+      () => [frameRec(1560, 'alice-tab1', 's2c', { type: 'server_notice', text: 'Maintenance tonight at 22:00 UTC.' })],
+    ),
+  },
   'protocol.run-ends': {
     incident: 'a run that silently never ends while its user stays connected',
     edit: remove(ofType(BOB_RUN, 'agent_error')),
@@ -401,7 +447,46 @@ export const FIXTURES: Record<string, Fixture> = {
 /** Extra findings a fixture cannot avoid: the invalid client frame it adds is also a client-schema warning. */
 export const COMPANIONS: Record<string, string[]> = {
   'protocol.rejection-answered': ['schema.client-message'],
+  // Every edge the lifecycle forbids now is also a pairing fault (the run ends with a call open).
+  'order.allowed-transitions': ['pair.completed-before-terminal'],
 };
+
+/** Fixtures that show their rule under a promise of the contract (checked with these protocol fields). */
+export const FIXTURE_PROTOCOL: Record<string, { tolerantReader?: boolean }> = {
+  'schema.unknown-server-type': { tolerantReader: true },
+};
+
+/** alice opens tabs 3-8 after her runs (her first two are closed by then): five held when tab8 is accepted. */
+function aliceTabsPastTheLimit(): Record_[] {
+  const out: Record_[] = [];
+  const tabs = ['alice-tab3', 'alice-tab4', 'alice-tab5', 'alice-tab6', 'alice-tab7', 'alice-tab8'];
+  tabs.forEach((conn, i) => {
+    const t = 2100 + i * 10;
+    out.push({ kind: 'open', t, conn, user: 'alice' }, frameRec(t + 3, conn, 's2c', established(conn, 'alice', t + 3)));
+  });
+  tabs.forEach((conn, i) => out.push({ kind: 'close', t: 2600 + i, conn, code: 1000, reason: 'done', by: 'client' }));
+  return out;
+}
+
+/** carol starts eleven runs 20 ms apart; they all go on for half a second. */
+function carolsElevenRuns(): Record_[] {
+  const out: Record_[] = [
+    { kind: 'open', t: 2100, conn: 'carol-1', user: 'carol' },
+    frameRec(2105, 'carol-1', 's2c', established('carol-1', 'carol', 2105)),
+  ];
+  const runs = Array.from(
+    { length: 11 },
+    (_, k) =>
+      new RunBuilder({ runId: `run_carol${String(k).padStart(5, '0')}`, user: 'carol', requestId: `req-c${k}` }),
+  );
+  runs.forEach((run, k) => {
+    const t = 2110 + k * 20;
+    out.push(frameRec(t, 'carol-1', 'c2s', run.startAgent()), frameRec(t + 5, 'carol-1', 's2c', run.started(t + 5)));
+  });
+  runs.forEach((run, k) => out.push(frameRec(2700 + k * 10, 'carol-1', 's2c', run.completed(2700 + k * 10))));
+  out.push({ kind: 'close', t: 3000, conn: 'carol-1', code: 1000, reason: 'done', by: 'client' });
+  return out;
+}
 
 function toText(header: Record_, records: Record_[]): string {
   return `${[header, ...records].map((r) => JSON.stringify(r)).join('\n')}\n`;

@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'fs';
 import path from 'path';
 import { loadRules } from '../../../src/rules';
 import { verifySessions, type SessionReport } from '../../../src/verify/offline';
-import { COMPANIONS } from './make-fixtures';
+import { loadProtocol } from '../../../src/protocol';
+import { COMPANIONS, FIXTURE_PROTOCOL } from './make-fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../../../contracts/fixtures');
 const BASE = path.join(FIXTURES, 'base', 'base.session.jsonl');
@@ -33,7 +34,8 @@ describe('negative fixtures (contracts/fixtures/negative/<rule-id>.session.jsonl
   describe.each(rules.rules.map((r) => [r.id, r.severity] as const))('%s', (id, severity) => {
     it('is reported, and nothing unrelated is', async () => {
       const file = path.join(NEGATIVE, `${id}.session.jsonl`);
-      const report = await verifySessions([file], { profile: 'local', rules });
+      const protocol = { ...loadProtocol(), ...FIXTURE_PROTOCOL[id] };
+      const report = await verifySessions([file], { profile: 'local', rules, protocol });
       const [session] = report.sessions;
       expect(session.error).toBeUndefined();
       expect(reported(session)).toEqual([id, ...(COMPANIONS[id] ?? [])].sort());
@@ -47,5 +49,12 @@ describe('negative fixtures (contracts/fixtures/negative/<rule-id>.session.jsonl
       // A warning-only rule does not fail the session; an error rule does.
       expect(session.ok).toBe(severity === 'warning' && session.violations.length === 0);
     });
+  });
+
+  it('an unknown server type is a violation when the contract does not promise a tolerant reader', async () => {
+    const file = path.join(NEGATIVE, 'schema.unknown-server-type.session.jsonl');
+    const protocol = { ...loadProtocol(), tolerantReader: false };
+    const [session] = (await verifySessions([file], { profile: 'local', rules, protocol })).sessions;
+    expect(reported(session)).toEqual(['schema.server-message']);
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
+import { loadRules } from '../../../src/rules';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'bin', 'netra-contracts.js');
@@ -50,7 +51,8 @@ describe('netra-contracts verify', () => {
     expect(Object.keys(violation)).toEqual(['rule', 'conn', 'line', 'message']);
     expect(violation).toMatchObject({ rule: 'pair.completed-before-terminal', conn: 'alice-tab1', line: 18 });
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testsuite name="[^"]*base\.session\.jsonl" tests="32" failures="0"/);
+    const ruleCount = loadRules().rules.length;
+    expect(xml).toMatch(new RegExp(`<testsuite name="[^"]*base\\.session\\.jsonl" tests="${ruleCount}" failures="0"`));
     expect(xml).toMatch(/<testcase classname="pair" name="pair.completed-before-terminal">\s*<failure/);
   }, 60_000);
 
@@ -81,6 +83,21 @@ describe('netra-contracts verify', () => {
     expect(malformed.stderr).toMatch(
       /SESSION_INVALID: .*bad\.session\.jsonl:4: frame for conn "ghost" before any open record/,
     );
+    // An attack found `verify` dying on a 100,000-deep message with INTERNAL_ERROR (stack overflow).
+    const deep = path.join(dir, 'deep.session.jsonl');
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    writeFileSync(
+      deep,
+      `${readFileSync(BASE, 'utf8').split('\n').slice(0, 3).join('\n')}\n` +
+        `{"kind":"frame","t":13,"conn":"alice-tab1","dir":"s2c","msg":{"type":"agent_thinking","x":${nested}}}\n`,
+    );
+    const tooDeep = await run(['verify', '--json', deep]);
+    expect(tooDeep.code).toBe(2);
+    expect(tooDeep.stderr).toMatch(
+      /^netra-contracts: SESSION_INVALID: .*deep\.session\.jsonl:4: a record nested deeper than 1000 levels/,
+    );
+    expect(tooDeep.stderr).not.toMatch(/INTERNAL_ERROR/);
+    expect(JSON.parse(tooDeep.stdout).sessions[0].error).toMatchObject({ code: 'SESSION_INVALID' });
     const missing = await run(['verify', path.join(dir, 'nope.session.jsonl')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/SESSION_UNREADABLE/);

@@ -1,3 +1,4 @@
+import { loadProtocol } from '../../../src/protocol';
 import type { Stack } from '../../../src/provider';
 import {
   afterEachCheck,
@@ -152,19 +153,21 @@ describe('refused start_agent', () => {
   });
 
   test('past the per-user cap: TOO_MANY_RUNS; the running runs are unaffected', async () => {
-    const limited = await startTestStack({ thinkMs: 60, toolMs: 60, maxRunsPerUser: 2 });
+    // The spec's cap (x-netra-limits): the rules judge a TOO_MANY_RUNS refusal against it, whatever the provider.
+    const cap = loadProtocol().limits.max_concurrent_runs_per_user;
+    const limited = await startTestStack({ thinkMs: 60, toolMs: 60 });
     try {
       const client = await connectAs(limited, 'fred');
-      const a = await client.start('cap-1');
-      const b = await client.start('cap-2');
-      const refused = await client.start('cap-3');
-      expect(refused).toMatchObject({ type: 'error_message', error_code: 'TOO_MANY_RUNS', request_id: 'cap-3' });
-      for (const run of [a, b]) {
+      const running = [];
+      for (let i = 1; i <= cap; i++) running.push(await client.start(`cap-${i}`));
+      const refused = await client.start('cap-over');
+      expect(refused).toMatchObject({ type: 'error_message', error_code: 'TOO_MANY_RUNS', request_id: 'cap-over' });
+      for (const run of running) {
         expect((await client.waitForTerminal(String(run.run_id))).type).toBe('agent_completed');
         expectCompleteRun(client.runEvents(String(run.run_id)));
       }
       // Once they ended, the user may start again.
-      const again = await client.start('cap-4');
+      const again = await client.start('cap-again');
       expect(again).toMatchObject({ type: 'agent_started' });
       await client.waitForTerminal(String(again.run_id));
       await client.close();

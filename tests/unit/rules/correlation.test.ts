@@ -4,18 +4,28 @@ import { RunBuilder, SessionBuilder, happyRun } from './session-builder';
 const one = () => new SessionBuilder().connect('tab1', 'alice', 0);
 
 describe('correlation.*', () => {
-  it('correlation.run-fields-constant: agent_name changes mid-run', () => {
+  // Before: agent_name had to stay the same on every event of a run. The spec makes it a preference; a provider whose
+  // supervisor hands the run to a specialist agent mid-way keeps the contract.
+  it('correlation.run-fields-constant: agent_name may change mid-run (a hand-off); thread_id may not', () => {
     const b = one();
-    const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+    const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice', agentName: 'supervisor' });
     b.c2s('tab1', r.startAgent(), 100);
     b.s2c('tab1', r.started(130), 130);
-    b.s2c('tab1', { ...r.thinking(200), agent_name: 'spend_forecaster' }, 200);
-    b.s2c('tab1', r.completed(300), 300);
+    b.s2c('tab1', { ...r.thinking(200), agent_name: 'data_sub_agent' }, 200);
+    b.s2c('tab1', { ...r.completed(300), agent_name: 'data_sub_agent' }, 300);
     b.close('tab1', 1000, 'client', 400);
-    const c = check(b);
+    expect(check(b).rules).toEqual([]);
+    const moved = one();
+    const m = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+    moved.c2s('tab1', m.startAgent(), 100);
+    moved.s2c('tab1', m.started(130), 130);
+    moved.s2c('tab1', { ...m.thinking(200), thread_id: 'thr_elsewhere1' }, 200);
+    moved.s2c('tab1', m.completed(300), 300);
+    moved.close('tab1', 1000, 'client', 400);
+    const c = check(moved);
     expect(c.rules).toEqual(['correlation.run-fields-constant']);
     expect(c.of('correlation.run-fields-constant')[0].message).toBe(
-      'run run_alice000001: expected agent_name cost_optimizer (as on its first event), got spend_forecaster',
+      'run run_alice000001: expected thread_id thr_alice000001 (as on its first event), got thr_elsewhere1',
     );
   });
 

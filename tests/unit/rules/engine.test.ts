@@ -79,6 +79,27 @@ describe('createChecker (the streaming engine, as the load tool uses it)', () =>
     );
   });
 
+  it('keepFrames: false lets run events go once processed; findings about them then name their line', () => {
+    const checker = createChecker({ rules, profile, keepFrames: false });
+    const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+    checker.open('a', 'alice', 0, 2);
+    checker.frame('a', 's2c', established('a', 'alice', 1), undefined, 1, 3);
+    checker.frame('a', 'c2s', r.startAgent(), undefined, 10, 4);
+    checker.frame('a', 's2c', r.started(20), undefined, 20, 5);
+    const open = r.toolExecuting(30, 'call_1', 'cost_analyzer');
+    checker.frame('a', 's2c', open, undefined, 30, 6);
+    checker.frame('a', 's2c', { ...r.thinking(35), user_id: 'bob' }, undefined, 35, 7); // reported while held
+    checker.frame('a', 's2c', r.completed(40), undefined, 40, 8);
+    const found = checker.finish(50);
+    const live = found.find((v) => v.rule === 'isolation.event-user-matches-token');
+    expect(live).toMatchObject({ line: 7, frame: expect.objectContaining({ user_id: 'bob' }) });
+    expect(live?.frameLine).toBeUndefined();
+    // Reported at the run's end, when the tool_executing was long let go: its line, not its message.
+    const late = found.find((v) => v.rule === 'pair.completed-before-terminal');
+    expect(late).toMatchObject({ line: 6, frameLine: 6, message: expect.stringMatching(/call_1 \(cost_analyzer\)/) });
+    expect(late?.frame).toBeUndefined();
+  });
+
   it('validates a redacted auth_refresh as the valid message it was', () => {
     const checker = createChecker({ rules, profile });
     checker.open('a', 'alice', 0);

@@ -1,5 +1,5 @@
 import { check } from './check-helper';
-import { RunBuilder, SessionBuilder, established, happyRun } from './session-builder';
+import { RunBuilder, SessionBuilder, errorMessage, established, happyRun } from './session-builder';
 
 const aliceRun = () => new RunBuilder({ runId: 'run_alice000001', user: 'alice', requestId: 'req-a' });
 const bobRun = () => new RunBuilder({ runId: 'run_bob0000001', user: 'bob', requestId: 'req-b' });
@@ -98,6 +98,36 @@ describe('isolation.*', () => {
     b.s2c('t1', r.completed(600), 600);
     b.close('t1', 1000, 'client', 700);
     expect(check(b).rules).toEqual([]);
+  });
+
+  // Before: only 1001, 1011 and 1013 excused events in flight. A provider that closes a connection for policy (an
+  // expired token: TOKEN_EXPIRED then 1008), a bad frame (1007, 1009) or with an internal error stops sending to it
+  // at once; what was in flight is resumed elsewhere, as the spec says of 1008.
+  it.each([1007, 1008, 1009, 1011])(
+    'a connection the server closed with %i is excused after its last frame',
+    (code) => {
+      const b = new SessionBuilder().connect('t1', 'alice', 0).connect('t2', 'alice', 10);
+      const r = aliceRun();
+      b.c2s('t1', r.startAgent(), 100);
+      b.emit(['t1', 't2'], r.started(130), 130);
+      if (code === 1008) b.s2c('t2', errorMessage('TOKEN_EXPIRED', 'Your token expired.', 250), 250);
+      b.s2c('t1', r.thinking(300), 300); // in flight to t2 when the server decided to close it
+      b.close('t2', code, 'server', 400);
+      b.s2c('t1', r.completed(600), 600);
+      b.close('t1', 1000, 'client', 700);
+      expect(check(b).rules).toEqual([]);
+    },
+  );
+
+  it('the fan-out graces come from the timing profile: a provider that joins a new tab late is judged by it', () => {
+    const b = new SessionBuilder().connect('t1', 'alice', 0).connect('t2', 'alice', 100);
+    const r = aliceRun();
+    b.c2s('t1', r.startAgent(), 150);
+    b.s2c('t1', r.started(180), 180); // 70 ms after t2 was established: the provider had not subscribed it yet
+    b.emit(['t1', 't2'], r.completed(600), 600);
+    b.close('t1', 1000, 'client', 700).close('t2', 1000, 'client', 701);
+    expect(check(b, { profile: 'local' }).rules).toEqual(['isolation.every-connection-receives']);
+    expect(check(b, { profile: 'staging' }).rules).toEqual([]);
   });
 
   it('a connection whose link broke (1006) is excused after its last frame; one closed normally is not', () => {

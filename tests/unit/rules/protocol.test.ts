@@ -118,7 +118,7 @@ describe('protocol.start-answered and protocol.run-ends', () => {
   it('a start refused with error_message(request_id) is answered', () => {
     const b = new SessionBuilder().connect('tab1', 'alice', 0);
     b.c2s('tab1', run('req-9').startAgent(), 100);
-    b.s2c('tab1', errorMessage('TOO_MANY_RUNS', 'Too many runs.', 101, { request_id: 'req-9' }), 101);
+    b.s2c('tab1', errorMessage('SERVER_DRAINING', 'Draining.', 101, { request_id: 'req-9' }), 101);
     b.close('tab1', 1000, 'client', 200);
     expect(check(b).rules).toEqual([]);
   });

@@ -56,7 +56,7 @@ describe('verify reports', () => {
     expect(text).toContain('b.session.jsonl: FAILED  12 violations of 1 rule');
     expect(text).toContain('c.session.jsonl  UNREADABLE  SESSION_INVALID');
     expect(text.trim().split('\n').pop()).toBe(
-      'verify: 3 sessions, 2 failed, 12 violations, 0 warnings (32 rules, profile local)',
+      `verify: 3 sessions, 2 failed, 12 violations, 0 warnings (${loadRules().rules.length} rules, profile local)`,
     );
   });
 

@@ -155,8 +155,9 @@ export class SessionBuilder {
     };
   }
 
-  open(conn: string, user: string | null, t: number): this {
-    this.records.push({ kind: 'open', t, conn, user });
+  /** An open record; `tokenKind` (other than valid) is written as `token_kind`: the credential presented. */
+  open(conn: string, user: string | null, t: number, tokenKind?: string): this {
+    this.records.push({ kind: 'open', t, conn, user, ...(tokenKind ? { token_kind: tokenKind } : {}) });
     return this;
   }
 
@@ -173,6 +174,20 @@ export class SessionBuilder {
 
   c2s(conn: string, msg: unknown, t: number): this {
     return this.frame(conn, 'c2s', msg, t);
+  }
+
+  /** An auth_refresh (token redacted, as recorded) presenting a credential of this kind. */
+  refresh(conn: string, t: number, tokenKind = 'valid', requestId?: string): this {
+    const msg = { type: 'auth_refresh', token: '<redacted>', ...(requestId ? { request_id: requestId } : {}) };
+    this.records.push({
+      kind: 'frame',
+      t,
+      conn,
+      dir: 'c2s',
+      msg,
+      ...(tokenKind !== 'valid' ? { token_kind: tokenKind } : {}),
+    });
+    return this;
   }
 
   s2c(conn: string, msg: unknown, t: number): this {
