@@ -41,11 +41,6 @@ export interface ChannelLimits {
 
 /** What the code knows about the protocol, all of it read from `generated/contract.json` (i.e. from asyncapi.yaml). */
 export interface Protocol {
-  /**
-   * The channel promises a tolerant reader (`x-netra-tolerant-reader: true`): clients ignore server message types
-   * they do not know, so the server may add one without breaking them.
-   */
-  tolerantReader: boolean;
   title: string;
   version: string;
   /** `<title>@<version>`: the `spec` of session headers. */
