@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { NetraError } from '../../util/errors';
 import { createPalette, formatFrame, runChat } from '../../verify/chat';
+import { DEFAULT_CLOCK_LEEWAY_S, devTokenSource } from '../../verify/dev-target';
 
 interface ChatFlags {
   url: string;
@@ -49,12 +50,14 @@ export function register(program: Command): void {
       const message = words.join(' ').trim();
       if (message === '') throw new NetraError('USAGE', 'the message is empty');
       const authUrl = flags.authUrl ?? defaultAuthUrl(flags.url);
+      const tokens =
+        flags.token === undefined ? devTokenSource(authUrl, { clockLeewayS: DEFAULT_CLOCK_LEEWAY_S }) : undefined;
       const palette = createPalette(process.stdout.isTTY === true && !process.env.NO_COLOR);
       if (!flags.json)
         process.stdout.write(`${palette.dim(`${flags.url} · user ${flags.user}`)}\n${palette.bold('> ')}${message}\n`);
       const outcome = await runChat({
         url: flags.url,
-        authUrl,
+        ...(tokens !== undefined ? { tokens } : {}),
         user: flags.user,
         message,
         timeoutMs: flags.timeoutS * 1000,

@@ -6,8 +6,11 @@ import { NetraError } from '../../util/errors';
 import { runLoad } from '../../verify/load';
 import { checkRegistry } from '../../registry';
 import { formatText, toJson, verifySessions } from '../../verify/offline';
-import { loadScenarios, recordAll, startRecordingStack, type LiveTarget } from '../../verify/record';
-import { replayFile } from '../../verify/replay';
+import { recordAll } from '../../verify/record';
+import { replayAll } from '../../verify/replay';
+import { DEFAULT_TIERS } from '../../verify/conformance';
+import { loadScenarios } from '../../verify/scenarios';
+import { startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
 import { generateAll } from '../../pipeline/generate-all';
 import { formatSummary, runStages, type StageOutcome } from '../../pipeline/stages';
 
@@ -68,8 +71,7 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
   const log = (o: StageOutcome): void => {
     if (!opts.json) process.stderr.write(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.name}: ${o.detail}\n`);
   };
-  let stack: Awaited<ReturnType<typeof startRecordingStack>>['stack'] | undefined;
-  let target: LiveTarget | undefined;
+  let embedded: EmbeddedTarget | undefined;
   try {
     return await runStages(
       [
@@ -97,8 +99,8 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
         {
           name: 'start provider',
           run: async () => {
-            ({ stack, target } = await startRecordingStack());
-            return `provider ${stack.wsUrl}, auth ${stack.authUrl}`;
+            embedded = await startEmbeddedTarget();
+            return `provider ${embedded.stack.wsUrl}, auth ${embedded.stack.authUrl}`;
           },
         },
         {
@@ -106,9 +108,13 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
           needs: ['start provider'],
           run: async () => {
             await mkdir(recordedDir, { recursive: true });
-            const results = await recordAll(loadScenarios(), recordedDir, { target });
-            const events = results.reduce((n, r) => n + r.lines, 0);
-            return `${results.length} scenarios recorded into ${recordedDir} (${events} lines)`;
+            // Every scenario at once: users are distinct across scenarios, the provider is this job's own.
+            const scenarios = loadScenarios().filter((s) => DEFAULT_TIERS.includes(s.tier));
+            const outcomes = await recordAll(scenarios, embedded!.target, recordedDir, { userPrefix: '' });
+            const failed = outcomes.flatMap((o) => ('error' in o ? [`${o.scenario}: ${o.error.message}`] : []));
+            if (failed.length > 0) throw new NetraError('RECORD_FAILED', failed.join('; '));
+            const lines = outcomes.reduce((n, o) => n + ('result' in o ? o.result.lines : 0), 0);
+            return `${outcomes.length} scenarios recorded into ${recordedDir} (${lines} lines)`;
           },
         },
         {
@@ -131,11 +137,13 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
           needs: ['start provider'],
           run: async () => {
             const files = await sessionFiles('contracts/sessions');
-            const failed: string[] = [];
-            for (const file of files) {
-              const report = await replayFile(file, { target: target as LiveTarget, profile: opts.profile });
-              if (!report.ok) failed.push(path.basename(file));
-            }
+            // All at once, with the recordings' own (distinct) users: strict shape, our regression of the reference.
+            const reports = await replayAll(files, {
+              target: embedded!.target,
+              profile: opts.profile,
+              shape: 'strict',
+            });
+            const failed = reports.filter((r) => !r.ok).map((r) => path.basename(r.file));
             if (failed.length > 0) throw new NetraError('REPLAY_FAILED', `${failed.join(', ')} did not replay`);
             return `${files.length} recorded sessions replayed against the live provider with their shape`;
           },
@@ -145,7 +153,7 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
           needs: ['start provider'],
           run: async () => {
             if (opts.loadUsers <= 0) return 'skipped (--load-users 0)';
-            const s = stack as NonNullable<typeof stack>;
+            const s = embedded!.stack;
             const { report, broken } = await runLoad({
               url: s.wsUrl,
               authUrl: s.authUrl,
@@ -187,6 +195,6 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
       log,
     );
   } finally {
-    await (stack as { close(): Promise<void> } | undefined)?.close();
+    await embedded?.close();
   }
 }
