@@ -27,6 +27,11 @@ export interface ConformanceOptions {
   /** Scenarios run at once (users are distinct across them). Default 4; stress scenarios always run alone. */
   concurrency?: number;
   rules?: RuleSet;
+  /**
+   * Check first that the target accepts a valid token (default true). Off for targets that serve a script and would
+   * count the probe as a connection of it (a replay server).
+   */
+  probe?: boolean;
   /** Called as each scenario is judged. */
   onVerdict?: (verdict: ScenarioVerdict) => void;
 }
@@ -112,7 +117,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const rules = options.rules ?? loadRules();
   const profile = loadProfiles().get(options.profile ?? options.target.profile).name;
   mkdirSync(options.outDir, { recursive: true });
-  await probeTarget(options.target, `${freshUserPrefix()}probe`);
+  if (options.probe !== false) await probeTarget(options.target, `${freshUserPrefix()}probe`);
   const verdicts: ScenarioVerdict[] = new Array(selected.length);
   const run = async (scenario: Scenario): Promise<void> => {
     const verdict = await judge(scenario, options, rules, profile);

@@ -92,19 +92,23 @@ function factsOf(session: Session, ids: IdMapping): Facts {
   return { conns, runs };
 }
 
-/** A cancel that raced the run's end: one side ended the run cancelled, the other completed it and refused the cancel. */
+/** Whether on this side a connection that cancelled the run had its cancel refused with RUN_NOT_ACTIVE. */
+function cancelRefused(facts: Facts, key: string): boolean {
+  return [...facts.conns.values()].some((c) => c.cancelled.has(key) && c.answers.includes(RUN_NOT_ACTIVE));
+}
+
+/**
+ * Runs whose cancel raced their end: one side ended the run cancelled, the other completed it and refused the
+ * cancel with RUN_NOT_ACTIVE.
+ */
 function racedCancels(expected: Facts, actual: Facts): Set<string> {
   const raced = new Set<string>();
+  const CANCELLED = 'agent_completed:cancelled';
   for (const [key, want] of expected.runs) {
     const got = actual.runs.get(key);
-    if (got === undefined || got.end === want.end) continue;
-    const pair = new Set([want.end, got.end]);
-    if (
-      pair.has('agent_completed:cancelled') &&
-      [...pair].some((e) => e !== 'agent_completed:cancelled' && e !== 'no terminal')
-    ) {
-      raced.add(key);
-    }
+    if (got === undefined || got.end === want.end || got.end === 'no terminal' || want.end === 'no terminal') continue;
+    if (want.end === CANCELLED && cancelRefused(actual, key)) raced.add(key);
+    if (got.end === CANCELLED && cancelRefused(expected, key)) raced.add(key);
   }
   return raced;
 }

@@ -1,0 +1,86 @@
+// Conformance on a provider that is not ours: interop/python-provider (HS256 tokens, its own agent with other tools,
+// another agent name, other auth refusal codes, more thinking steps, a leeway of its own). A clean one passes every
+// scenario it can be judged by; a planted defect through its real options fails with the rule that names it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runConformance } from '../../../../src/verify/conformance';
+import { loadScenario } from '../../../../src/verify/scenarios';
+import { ROOT, startPython } from '../support/providers';
+
+let out: string;
+beforeAll(() => {
+  out = mkdtempSync(path.join(os.tmpdir(), 'netra-conformance-python-'));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('conformance of the Python provider', () => {
+  it('passes easy, medium and hard; a scenario it cannot be judged by is skipped with the reason', async () => {
+    const python = await startPython();
+    try {
+      const report = await runConformance({ target: python.target, outDir: out });
+      const failed = report.scenarios.filter((s) => !s.ok && !s.skipped);
+      expect(failed.map((s) => `${s.name}: ${s.violations.map((v) => `${v.rule} ${v.message}`).join('; ')}`)).toEqual(
+        [],
+      );
+      expect(report.ok).toBe(true);
+      expect(report.target).toBe('python');
+      expect(new Set(report.scenarios.map((s) => s.tier))).toEqual(new Set(['easy', 'medium', 'hard']));
+      // Its runs take a quarter of a second: a 1-second token (plus its 5 s leeway) cannot expire mid-run.
+      const skipped = report.scenarios.filter((s) => s.skipped);
+      expect(skipped.map((s) => s.name)).toEqual(['hard-token-expiry-long-run']);
+      expect(skipped[0].reason).toMatch(/the run outlasts a 1-second token .*already ended/);
+      expect(report.summary).toEqual({ passed: report.scenarios.length - 1, failed: 0, skipped: 1 });
+    } finally {
+      await python.stop();
+    }
+  }, 180_000);
+
+  it('adapts to a slower provider with a longer clock leeway: token expiry and refresh wait past it', async () => {
+    const python = await startPython(['--think-ms', '200', '--tool-ms', '200'], 8);
+    try {
+      const scenarios = ['token-expiry', 'token-refresh', 'hard-token-expiry-long-run', 'cancelled-run'].map((n) =>
+        loadScenario(path.join(ROOT, 'contracts', 'scenarios', `${n}.yaml`)),
+      );
+      const report = await runConformance({ target: python.target, outDir: out, scenarios, tiers: ['medium', 'hard'] });
+      expect(report.scenarios.map((s) => [s.name, s.ok || s.skipped, s.violations])).toEqual(
+        scenarios.map((s) => [s.name, true, []]),
+      );
+    } finally {
+      await python.stop();
+    }
+  }, 180_000);
+
+  it('fails a Python provider whose leeway accepts expired tokens, on auth-expired', async () => {
+    const python = await startPython(['--leeway-s', '100000'], 100000);
+    try {
+      const scenarios = [loadScenario(path.join(ROOT, 'contracts', 'scenarios', 'auth-expired.yaml'))];
+      const report = await runConformance({ target: python.target, outDir: out, scenarios, tiers: ['medium'] });
+      expect(report.ok).toBe(false);
+      expect(report.scenarios[0].violations[0]).toMatchObject({
+        rule: 'scenario.expectation',
+        message: expect.stringMatching(/eve-1's expired token was accepted/),
+      });
+    } finally {
+      await python.stop();
+    }
+  }, 60_000);
+
+  it('fails a Python provider whose runs never end in time, with protocol.run-ends', async () => {
+    const python = await startPython(['--think-ms', '60000', '--run-timeout-s', '600']);
+    try {
+      const loaded = loadScenario(path.join(ROOT, 'contracts', 'scenarios', 'first-message.yaml'));
+      const steps = loaded.steps.map((s) => ('timeoutMs' in s ? { ...s, timeoutMs: 1500 } : s));
+      const report = await runConformance({
+        target: { ...python.target, clockLeewayS: 0 },
+        outDir: out,
+        scenarios: [{ ...loaded, steps }],
+        tiers: ['easy'],
+      });
+      expect(report.ok).toBe(false);
+      expect(report.scenarios[0].violations.map((v) => v.rule)).toContain('protocol.run-ends');
+    } finally {
+      await python.stop();
+    }
+  }, 60_000);
+});
