@@ -100,6 +100,8 @@ class Planner {
   private readonly pendingRefresh = new Map<string, number>();
   private readonly firstFrame = new Map<string, Record<string, unknown> | undefined>();
   private readonly openRecords = new Map<string, OpenRecord>();
+  /** Connections the server told their token expired (not as the answer to an auth_refresh). */
+  private readonly expired = new Set<string>();
 
   gatesOf(actor: string): Gate[] {
     const gates: Gate[] = [];
@@ -163,6 +165,8 @@ class Planner {
     this.answers.set(record.conn, count);
     this.anchors.set(record.conn, { kind: 'answer', count, line: record.line });
     const refreshLine = this.pendingRefresh.get(record.conn);
+    if (refreshLine === undefined && msg.type === 'error_message' && msg.error_code === 'TOKEN_EXPIRED')
+      this.expired.add(record.conn);
     if (refreshLine !== undefined && msg.type === 'error_message') {
       this.pendingRefresh.delete(record.conn);
       this.plan.refreshTokens.set(refreshLine, refreshTokenFor(String(msg.error_code)));
@@ -195,6 +199,10 @@ class Planner {
   finish(): ReplayPlan {
     for (const conn of this.plan.conns.values()) {
       conn.token = tokenForOpen(conn, this.firstFrame.get(conn.id), this.openRecords.get(conn.id));
+      // A provider need not say when the token expires (token_expires_at is optional): a connection whose token
+      // expired in the recording gets the shortest lifetime live, so that it expires there too.
+      if (conn.token.kind === 'valid' && conn.token.ttlS === undefined && this.expired.has(conn.id))
+        conn.token = { kind: 'valid', ttlS: 1 };
     }
     for (const actor of this.plan.actions.keys()) this.plan.finalGates.set(actor, this.gatesOf(actor));
     return this.plan;

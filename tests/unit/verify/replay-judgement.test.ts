@@ -181,3 +181,17 @@ describe('HeldSeqs', () => {
     expect([held.contiguous('bob', 'run_a'), held.contiguous('carol', 'run_a')]).toEqual([1, 0]);
   });
 });
+
+describe('planReplay without token_expires_at', () => {
+  it('gives a connection whose token expired in the recording the shortest lifetime live', () => {
+    const plan = planReplay(
+      session(
+        'open k-1 kai',
+        's2c k-1 {"type":"connection_established"}',
+        's2c k-1 {"type":"error_message","error_code":"TOKEN_EXPIRED"}',
+        'close k-1 1008 server',
+      ),
+    );
+    expect(plan.conns.get('k-1')?.token).toEqual({ kind: 'valid', ttlS: 1 });
+  });
+});

@@ -35,7 +35,7 @@ export const droppedToolCompleted: Edit = (records) => {
       gone = { run: msg.run_id, seq: Number(msg.seq) };
       continue;
     }
-    if (gone !== undefined && msg?.run_id === gone.run && Number(msg.seq) > gone.seq) {
+    if (gone !== undefined && msg !== undefined && msg.run_id === gone.run && Number(msg.seq) > gone.seq) {
       out.push({ ...r, msg: { ...msg, seq: Number(msg.seq) - 1 } });
       continue;
     }
