@@ -149,7 +149,9 @@ class Planner {
     const action = this.push(conn.actor, { kind: 'send', conn: record.conn, record });
     if (msg?.type === 'resume' && typeof msg.run_id === 'string')
       action.heldSeq = this.held.contiguous(conn.actor, msg.run_id);
+    // The answer to an auth_refresh comes before the answer to the client's next frame (answers are in order).
     if (msg?.type === 'auth_refresh') this.pendingRefresh.set(record.conn, record.line);
+    else this.pendingRefresh.delete(record.conn);
   }
 
   serverFrame(record: FrameRecord, conn: PlannedConn): void {

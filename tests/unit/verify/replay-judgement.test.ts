@@ -195,3 +195,19 @@ describe('planReplay without token_expires_at', () => {
     expect(plan.conns.get('k-1')?.token).toEqual({ kind: 'valid', ttlS: 1 });
   });
 });
+
+describe('planReplay of auth_refresh', () => {
+  it("takes an error_message as the refresh's answer only before the client's next frame", () => {
+    const plan = planReplay(
+      session(
+        open,
+        established,
+        'c2s a-1 {"type":"auth_refresh","token":"<redacted>"}',
+        'c2s a-1 {"type":"cancel_run","run_id":"run_abcdef"}',
+        's2c a-1 {"type":"error_message","error_code":"RUN_NOT_ACTIVE"}',
+        'close a-1 1000 client',
+      ),
+    );
+    expect([...plan.refreshTokens]).toEqual([]);
+  });
+});
