@@ -142,11 +142,6 @@ function toRecord(obj: Record<string, unknown>, file: string, line: number): Ses
       throw invalid(file, line, 'open: "user" must be a non-empty string or null');
     }
     const record: OpenRecord = { kind, t, conn, user, line };
-    if (obj.token_kind !== undefined) {
-      if (typeof obj.token_kind !== 'string' || obj.token_kind === '')
-        throw invalid(file, line, 'open: "token_kind" must be a non-empty string');
-      record.token_kind = obj.token_kind;
-    }
     return record;
   }
   if (kind === 'frame') {

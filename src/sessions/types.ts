@@ -19,8 +19,6 @@ export interface OpenRecord {
   t: number;
   conn: string;
   user: string | null;
-  /** The kind of credential the client presented (`valid`, `expired`, `alg_none`, ...); absent means `valid`. */
-  token_kind?: string;
   line: number;
 }
 

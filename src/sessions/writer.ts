@@ -22,11 +22,8 @@ export interface SessionWriterOptions {
 
 /** Appends records to a session file in the fixed format. Methods throw `SessionError` on a misuse. */
 export interface SessionWriter {
-  /**
-   * A connection opened; `user` is the token's `sub`, or null when unknown (auth failure). `tokenKind` is the kind of
-   * credential the client presented (`valid`, `expired`, `alg_none`, ...), written as `token_kind` when given.
-   */
-  open(conn: string, user: string | null, t?: number, tokenKind?: string): void;
+  /** A connection opened; `user` is the token's `sub`, or null when unknown (auth failure). */
+  open(conn: string, user: string | null, t?: number): void;
   /** A parsed JSON frame. Client frames are redacted (tokens never reach the file). */
   frame(conn: string, dir: Direction, msg: unknown, t?: number): void;
   /** A frame as received on the wire: written as `msg` when it parses as JSON, otherwise as `raw`. */
@@ -96,13 +93,12 @@ export function createSessionWriter(
     get lines() {
       return lines;
     },
-    open(conn, user, t, tokenKind) {
+    open(conn, user, t) {
       if (open.has(conn) || closed.has(conn)) {
         throw new SessionError('SESSION_WRITE_INVALID', `conn "${conn}" is already used in this session`);
       }
       open.add(conn);
-      const record = { kind: 'open', t: t ?? clock(), conn, user };
-      write(tokenKind === undefined ? record : { ...record, token_kind: tokenKind });
+      write({ kind: 'open', t: t ?? clock(), conn, user });
     },
     frame(conn, dir, msg, t) {
       requireOpen(conn, 'frame');
