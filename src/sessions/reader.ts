@@ -1,6 +1,18 @@
 import { promises as fs } from 'fs';
+import { StringDecoder } from 'string_decoder';
+import { isRecord } from '../util/records';
+import { MAX_RECORD_DEPTH, nestsDeeperThan } from './depth';
 import { SessionError } from './errors';
-import type { CloseRecord, FrameRecord, OpenRecord, Session, SessionHeader, SessionRecord } from './types';
+import {
+  TOKEN_KINDS,
+  type CloseRecord,
+  type FrameRecord,
+  type OpenRecord,
+  type Session,
+  type SessionHeader,
+  type SessionRecord,
+  type TokenKind,
+} from './types';
 
 /** Called once with the header, then once per record, in file order. */
 export interface SessionVisitor {
@@ -8,62 +20,75 @@ export interface SessionVisitor {
   record(record: SessionRecord): void;
 }
 
+/** The longest line a session may hold (a frame far over any limit of the contract still fits). */
+export const MAX_LINE_CHARS = 64 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const KNOWN_TOKEN_KINDS: ReadonlySet<string> = new Set(TOKEN_KINDS);
+
 /**
- * Parses a session text line by line and hands each record to `visitor` as soon as it is read, so a caller (such as
- * `verify`) never holds the records of a large session. Blank lines are skipped; `\r\n` is accepted.
- * Enforces the format strictly: line 1 is the header; every record has `kind`, a finite `t` and a `conn`; a frame or a
- * close names a connection that is open; a frame has exactly one of `msg` and `raw`.
- * Returns the number of lines. Throws `SessionError` (`SESSION_INVALID`, exit code 2) naming the file and line.
+ * Parses a session text line by line and hands each record to `visitor` as soon as it is read. Blank lines are
+ * skipped; `\r\n` is accepted. Enforces the format strictly: line 1 is the header; every record has `kind`, a finite
+ * `t` and a `conn`; a frame or a close names a connection that is open; a frame has exactly one of `msg` and `raw`;
+ * no record nests deeper than MAX_RECORD_DEPTH. Returns the number of lines. Throws `SessionError`
+ * (`SESSION_INVALID`, exit code 2) naming the file and line.
  *
  * @example
  * visitSessionText(text, 'a.session.jsonl', { record: (r) => console.log(r.line, r.kind) });
  */
 export function visitSessionText(text: string, file: string, visitor: SessionVisitor): number {
-  const open = new Set<string>();
-  const closed = new Set<string>();
-  let header: SessionHeader | undefined;
-  let lineNo = 0;
+  const reader = new SessionLineReader(file, visitor);
   let start = 0;
   const length = text.length;
   while (start < length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = length;
-    lineNo++;
-    let line = text.slice(start, end);
+    reader.line(text.slice(start, end));
     start = end + 1;
-    if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw invalid(file, lineNo, `not JSON (${(err as Error).message})`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw invalid(file, lineNo, 'a record must be a JSON object');
-    }
-    const obj = value as Record<string, unknown>;
-    if (header === undefined) {
-      header = toHeader(obj, file, lineNo);
-      visitor.header?.(header);
-      continue;
-    }
-    const record = toRecord(obj, file, lineNo);
-    if (record.kind === 'open') {
-      if (open.has(record.conn)) throw invalid(file, lineNo, `conn "${record.conn}" is opened twice`);
-      if (closed.has(record.conn)) throw invalid(file, lineNo, `conn id "${record.conn}" is reused after its close`);
-      open.add(record.conn);
-    } else if (!open.has(record.conn)) {
-      const why = closed.has(record.conn) ? 'after its close' : 'before any open record';
-      throw invalid(file, lineNo, `${record.kind} for conn "${record.conn}" ${why}`);
-    } else if (record.kind === 'close') {
-      open.delete(record.conn);
-      closed.add(record.conn);
-    }
-    visitor.record(record);
   }
-  if (header === undefined) throw invalid(file, Math.max(lineNo, 1), 'empty session: expected a header line');
-  return lineNo;
+  return reader.end();
+}
+
+/**
+ * Streams a session file line by line into `visitor`, holding one chunk and one line at a time: a session of any size
+ * is read in memory bounded by its longest line (at most MAX_LINE_CHARS). Same checks and errors as
+ * `visitSessionText`, plus `SESSION_UNREADABLE` when the file cannot be read.
+ *
+ * @example
+ * const lines = await visitSessionFile('big.session.jsonl', { record: (r) => checker.record(r) });
+ */
+export async function visitSessionFile(
+  file: string,
+  visitor: SessionVisitor,
+  options: { chunkBytes?: number; maxLineChars?: number } = {},
+): Promise<number> {
+  const handle = await fs.open(file, 'r').catch((err: unknown) => {
+    throw unreadable(file, err);
+  });
+  try {
+    const reader = new SessionLineReader(file, visitor, options.maxLineChars);
+    const buffer = Buffer.allocUnsafe(options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null).catch((err: unknown) => {
+        throw unreadable(file, err);
+      });
+      if (bytesRead === 0) break;
+      const text = carry + decoder.write(buffer.subarray(0, bytesRead));
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        reader.line(text.slice(start, end));
+        start = end + 1;
+      }
+      carry = start === 0 ? text : text.slice(start);
+      if (carry.length > reader.maxLineChars) reader.tooLong();
+    }
+    carry += decoder.end();
+    if (carry.length > 0) reader.line(carry);
+    return reader.end();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -93,23 +118,101 @@ export async function readSessionText(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new SessionError('SESSION_UNREADABLE', `${file}: cannot read (${reason})`, { file, cause: err });
+    throw unreadable(file, err);
   }
 }
 
 /**
- * Reads and parses a session file, records carrying their line numbers.
+ * Reads and parses a session file (streamed), records carrying their line numbers.
  *
  * @example
- * const { header, records } = await readSession('contracts/fixtures/base/two-users.session.jsonl');
+ * const { header, records } = await readSession('contracts/fixtures/base/base.session.jsonl');
  */
 export async function readSession(file: string): Promise<Session> {
-  return parseSessionText(await readSessionText(file), file);
+  const records: SessionRecord[] = [];
+  let header: SessionHeader | undefined;
+  const lines = await visitSessionFile(file, {
+    header: (h) => (header = h),
+    record: (r) => records.push(r),
+  });
+  return { file, header: header as SessionHeader, records, lines };
+}
+
+function unreadable(file: string, err: unknown): SessionError {
+  const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return new SessionError('SESSION_UNREADABLE', `${file}: cannot read (${reason})`, { file, cause: err });
 }
 
 function invalid(file: string, line: number, problem: string): SessionError {
   return new SessionError('SESSION_INVALID', `${file}:${line}: ${problem}`, { file, line });
+}
+
+/** The format's state while reading one session: the header, and which connections are open or closed. */
+class SessionLineReader {
+  private readonly open = new Set<string>();
+  private readonly closed = new Set<string>();
+  private header: SessionHeader | undefined;
+  private lineNo = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly visitor: SessionVisitor,
+    readonly maxLineChars = MAX_LINE_CHARS,
+  ) {}
+
+  /** One line, without its `\n`. */
+  line(text: string): void {
+    const lineNo = ++this.lineNo;
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
+    if (text.length > this.maxLineChars) this.tooLong(lineNo);
+    if (nestsDeeperThan(text, MAX_RECORD_DEPTH)) {
+      throw invalid(this.file, lineNo, `a record nested deeper than ${MAX_RECORD_DEPTH} levels (the format's limit)`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw invalid(this.file, lineNo, `not JSON (${(err as Error).message})`);
+    }
+    if (!isRecord(value)) throw invalid(this.file, lineNo, 'a record must be a JSON object');
+    if (this.header === undefined) {
+      this.header = toHeader(value, this.file, lineNo);
+      this.visitor.header?.(this.header);
+      return;
+    }
+    const record = toRecord(value, this.file, lineNo);
+    this.follow(record);
+    this.visitor.record(record);
+  }
+
+  /** The line being read has grown past MAX_LINE_CHARS. */
+  tooLong(lineNo = this.lineNo + 1): never {
+    throw invalid(this.file, lineNo, `a line longer than ${this.maxLineChars} characters (the format's limit)`);
+  }
+
+  /** Ends the session; returns its number of lines. */
+  end(): number {
+    if (this.header === undefined) {
+      throw invalid(this.file, Math.max(this.lineNo, 1), 'empty session: expected a header line');
+    }
+    return this.lineNo;
+  }
+
+  private follow(record: SessionRecord): void {
+    const { conn, line } = record;
+    if (record.kind === 'open') {
+      if (this.open.has(conn)) throw invalid(this.file, line, `conn "${conn}" is opened twice`);
+      if (this.closed.has(conn)) throw invalid(this.file, line, `conn id "${conn}" is reused after its close`);
+      this.open.add(conn);
+    } else if (!this.open.has(conn)) {
+      const why = this.closed.has(conn) ? 'after its close' : 'before any open record';
+      throw invalid(this.file, line, `${record.kind} for conn "${conn}" ${why}`);
+    } else if (record.kind === 'close') {
+      this.open.delete(conn);
+      this.closed.add(conn);
+    }
+  }
 }
 
 function toHeader(obj: Record<string, unknown>, file: string, line: number): SessionHeader {
@@ -136,32 +239,54 @@ function toRecord(obj: Record<string, unknown>, file: string, line: number): Ses
   }
   if (typeof t !== 'number' || !Number.isFinite(t)) throw invalid(file, line, `${kind}: "t" must be a finite number`);
   if (typeof conn !== 'string' || conn === '') throw invalid(file, line, `${kind}: "conn" must be a non-empty string`);
-  if (kind === 'open') {
-    const user = obj.user === undefined ? null : obj.user;
-    if (user !== null && (typeof user !== 'string' || user === '')) {
-      throw invalid(file, line, 'open: "user" must be a non-empty string or null');
-    }
-    const record: OpenRecord = { kind, t, conn, user, line };
-    return record;
+  if (kind === 'frame') return toFrame(obj, t, conn, file, line);
+  if (kind === 'open') return toOpen(obj, t, conn, file, line);
+  return toClose(obj, t, conn, file, line);
+}
+
+function toOpen(obj: Record<string, unknown>, t: number, conn: string, file: string, line: number): OpenRecord {
+  const user = obj.user === undefined ? null : obj.user;
+  if (user !== null && (typeof user !== 'string' || user === '')) {
+    throw invalid(file, line, 'open: "user" must be a non-empty string or null');
   }
-  if (kind === 'frame') {
-    const { dir } = obj;
-    if (dir !== 'c2s' && dir !== 's2c') throw invalid(file, line, 'frame: "dir" must be "c2s" or "s2c"');
-    const hasMsg = 'msg' in obj;
-    const hasRaw = 'raw' in obj;
-    if (hasMsg === hasRaw) throw invalid(file, line, 'frame: needs exactly one of "msg" and "raw"');
-    if (hasRaw && typeof obj.raw !== 'string') throw invalid(file, line, 'frame: "raw" must be a string');
-    const record: FrameRecord = hasMsg
-      ? { kind, t, conn, dir, msg: obj.msg, line }
-      : { kind, t, conn, dir, raw: obj.raw as string, line };
-    return record;
+  const record: OpenRecord = { kind: 'open', t, conn, user, line };
+  const tokenKind = tokenKindOf(obj, 'open', file, line);
+  if (tokenKind !== undefined) record.token_kind = tokenKind;
+  return record;
+}
+
+function toFrame(obj: Record<string, unknown>, t: number, conn: string, file: string, line: number): FrameRecord {
+  const { dir } = obj;
+  if (dir !== 'c2s' && dir !== 's2c') throw invalid(file, line, 'frame: "dir" must be "c2s" or "s2c"');
+  const hasMsg = obj.msg !== undefined;
+  const hasRaw = obj.raw !== undefined;
+  if (hasMsg === hasRaw) throw invalid(file, line, 'frame: needs exactly one of "msg" and "raw"');
+  if (hasRaw && typeof obj.raw !== 'string') throw invalid(file, line, 'frame: "raw" must be a string');
+  const record: FrameRecord = hasMsg
+    ? { kind: 'frame', t, conn, dir, msg: obj.msg, line }
+    : { kind: 'frame', t, conn, dir, raw: obj.raw as string, line };
+  if (obj.token_kind !== undefined) {
+    if (dir !== 'c2s') throw invalid(file, line, 'frame: "token_kind" belongs on a client frame (c2s) only');
+    record.token_kind = tokenKindOf(obj, 'frame', file, line);
   }
+  return record;
+}
+
+function toClose(obj: Record<string, unknown>, t: number, conn: string, file: string, line: number): CloseRecord {
   const { code, by } = obj;
   if (typeof code !== 'number' || !Number.isInteger(code))
     throw invalid(file, line, 'close: "code" must be an integer');
   if (by !== 'client' && by !== 'server') throw invalid(file, line, 'close: "by" must be "client" or "server"');
   const reason = obj.reason === undefined ? '' : obj.reason;
   if (typeof reason !== 'string') throw invalid(file, line, 'close: "reason" must be a string');
-  const record: CloseRecord = { kind, t, conn, code, reason, by, line };
-  return record;
+  return { kind: 'close', t, conn, code, reason, by, line };
+}
+
+function tokenKindOf(obj: Record<string, unknown>, kind: string, file: string, line: number): TokenKind | undefined {
+  const value = obj.token_kind;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !KNOWN_TOKEN_KINDS.has(value)) {
+    throw invalid(file, line, `${kind}: "token_kind" must be one of ${TOKEN_KINDS.join(', ')}`);
+  }
+  return value as TokenKind;
 }

@@ -1,6 +1,26 @@
 /** Direction of a frame as seen from the client: `c2s` client to server, `s2c` server to client. */
 export type Direction = 'c2s' | 's2c';
 
+/**
+ * Kinds of credential a client may present, as a session records them (`token_kind`). `valid` is the normal case
+ * (and what an absent `token_kind` means); every other kind is deliberately bad and must be refused by any provider
+ * that keeps the contract.
+ */
+export const TOKEN_KINDS = [
+  'valid',
+  'expired',
+  'not_yet_valid',
+  'wrong_audience',
+  'wrong_issuer',
+  'bad_signature',
+  'alg_none',
+  'malformed',
+  'missing_permission',
+  'wrong_type',
+] as const;
+
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
 /** Line 1 of every session file. Unknown keys are kept (other tools may add some). */
 export interface SessionHeader {
   kind: 'header';
@@ -19,10 +39,15 @@ export interface OpenRecord {
   t: number;
   conn: string;
   user: string | null;
+  /** The credential the client presented; absent means `valid`. */
+  token_kind?: TokenKind;
   line: number;
 }
 
-/** One WebSocket text frame; `msg` when it was JSON, otherwise `raw`. */
+/**
+ * One WebSocket text frame; `msg` when it was JSON, otherwise `raw` (also for JSON nested deeper than the format
+ * allows, `MAX_RECORD_DEPTH`).
+ */
 export interface FrameRecord {
   kind: 'frame';
   t: number;
@@ -30,6 +55,8 @@ export interface FrameRecord {
   dir: Direction;
   msg?: unknown;
   raw?: string;
+  /** On a client frame that presents a credential (`auth_refresh`): which kind; absent means `valid`. */
+  token_kind?: TokenKind;
   line: number;
 }
 

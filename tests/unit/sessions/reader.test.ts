@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { parseSessionText, readSession, SessionError, visitSessionText } from '../../../src/sessions';
+import {
+  MAX_RECORD_DEPTH,
+  nestsDeeperThan,
+  parseSessionText,
+  readSession,
+  SessionError,
+  visitSessionFile,
+  visitSessionText,
+  type SessionRecord,
+} from '../../../src/sessions';
 
 const HEADER =
   '{"kind":"header","spec":"Netra Agent WebSocket@1.0.0","scenario":"t","recorded_at":"2026-11-24T10:15:30.000Z","provider":"p"}';
@@ -92,6 +101,28 @@ describe('session reader', () => {
       /"by" must be "client" or "server"/,
     ],
     ['an empty user', lines('{"kind":"open","t":0,"conn":"c","user":""}'), /"user" must be a non-empty string or null/],
+    [
+      'an unknown token kind',
+      lines('{"kind":"open","t":0,"conn":"c","user":"a","token_kind":"stolen"}'),
+      /:2: open: "token_kind" must be one of valid, expired, /,
+    ],
+    [
+      'a token kind on a server frame',
+      lines(
+        '{"kind":"open","t":0,"conn":"c","user":"a"}',
+        '{"kind":"frame","t":0,"conn":"c","dir":"s2c","msg":{},"token_kind":"expired"}',
+      ),
+      /:3: frame: "token_kind" belongs on a client frame \(c2s\) only/,
+    ],
+    [
+      // Found by an attack: a 100,000-deep message made `verify` die with "Maximum call stack size exceeded".
+      'a message nested 100,000 levels deep',
+      lines(
+        '{"kind":"open","t":0,"conn":"c","user":"a"}',
+        `{"kind":"frame","t":1,"conn":"c","dir":"s2c","msg":{"type":"x","p":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+      ),
+      /:3: a record nested deeper than 1000 levels \(the format's limit\)/,
+    ],
   ])('refuses %s with SESSION_INVALID and the line', (_name, text, message) => {
     const err = errorOf(text);
     expect(err.code).toBe('SESSION_INVALID');
@@ -109,6 +140,27 @@ describe('session reader', () => {
     expect(count).toBe(2);
   });
 
+  it('reads token_kind on open records and client frames (absent means valid)', () => {
+    const { records } = parseSessionText(
+      lines(
+        '{"kind":"open","t":0,"conn":"c","user":null,"token_kind":"alg_none"}',
+        '{"kind":"open","t":0,"conn":"d","user":"a"}',
+        '{"kind":"frame","t":1,"conn":"d","dir":"c2s","msg":{"type":"auth_refresh","token":"<redacted>"},"token_kind":"expired"}',
+      ),
+    );
+    expect(records.map((r) => (r as { token_kind?: string }).token_kind)).toEqual(['alg_none', undefined, 'expired']);
+  });
+
+  it('finds nesting past a depth without parsing, ignoring brackets inside strings', () => {
+    expect(nestsDeeperThan('[[1]]', 1)).toBe(true);
+    expect(nestsDeeperThan('[[1]]', 2)).toBe(false);
+    expect(nestsDeeperThan('{"a":"[[[[[[[[[[[["}', 1)).toBe(false);
+    expect(nestsDeeperThan('{"a":"\\"}', 0)).toBe(true);
+    const deep = `${'{"a":'.repeat(MAX_RECORD_DEPTH)}1${'}'.repeat(MAX_RECORD_DEPTH)}`;
+    expect(nestsDeeperThan(deep, MAX_RECORD_DEPTH)).toBe(false);
+    expect(nestsDeeperThan(`[${deep}]`, MAX_RECORD_DEPTH)).toBe(true);
+  });
+
   describe('files', () => {
     let dir: string;
     beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'reader-'))));
@@ -118,6 +170,41 @@ describe('session reader', () => {
       const file = path.join(dir, 'a.session.jsonl');
       writeFileSync(file, lines('{"kind":"open","t":0,"conn":"c","user":"a"}'));
       expect((await readSession(file)).records).toHaveLength(1);
+    });
+
+    it('streams a file in chunks to the same records as the text, whatever the chunk size', async () => {
+      // Multi-byte characters and CRLFs split across chunk boundaries, a last line without a newline.
+      const text = lines(
+        '{"kind":"open","t":0,"conn":"c","user":"zoë"}',
+        '{"kind":"frame","t":5,"conn":"c","dir":"s2c","msg":{"type":"agent_thinking","reasoning":"€ 12 · 日本語 😀"}}\r',
+        '',
+        '{"kind":"frame","t":6,"conn":"c","dir":"c2s","raw":"\\u0000 not json"}',
+        '{"kind":"close","t":9,"conn":"c","code":1000,"reason":"ciao 👋","by":"client"}',
+      );
+      const file = path.join(dir, 'chunks.session.jsonl');
+      writeFileSync(file, text);
+      const expected = parseSessionText(text, file);
+      for (const chunkBytes of [1, 2, 3, 7, 64, 1 << 20]) {
+        const records: SessionRecord[] = [];
+        const count = await visitSessionFile(file, { record: (r) => records.push(r) }, { chunkBytes });
+        expect(count).toBe(expected.lines);
+        expect(records).toEqual(expected.records);
+      }
+    });
+
+    it('refuses a line longer than the limit while streaming, with its line number', async () => {
+      const file = path.join(dir, 'long.session.jsonl');
+      writeFileSync(
+        file,
+        lines('{"kind":"open","t":0,"conn":"c","user":"a"}', `{"kind":"x","pad":"${'x'.repeat(5000)}"}`),
+      );
+      await expect(
+        visitSessionFile(file, { record: () => undefined }, { chunkBytes: 512, maxLineChars: 1000 }),
+      ).rejects.toMatchObject({
+        code: 'SESSION_INVALID',
+        line: 3,
+        message: expect.stringMatching(/:3: a line longer than 1000/),
+      });
     });
 
     it('reports a missing file as SESSION_UNREADABLE', async () => {

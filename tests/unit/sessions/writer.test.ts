@@ -64,6 +64,55 @@ describe('session writer', () => {
     expect(text).toContain('{"type":"auth_refresh","token":"<redacted>","request_id":"r"}');
   });
 
+  it('never writes a secret it was given, whatever its shape (opaque tokens, client secrets)', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk) => (text += chunk));
+    const secrets = ['opaque-static-token-123'];
+    const w = createSessionWriter(out, { scenario: 's', provider: 'p', spec: 'x@1' }, { secrets: () => secrets });
+    w.open('c1', 'alice', 0);
+    secrets.push('late-secret-456');
+    w.frame('c1', 's2c', { type: 'error_message', error_message: 'bad token opaque-static-token-123' }, 1);
+    w.frameText('c1', 'c2s', 'late-secret-456', 2);
+    await w.end();
+    expect(text).not.toMatch(/opaque-static-token-123|late-secret-456/);
+  });
+
+  it('writes token_kind on open records and client frames, and nothing for a valid credential', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk) => (text += chunk));
+    const w = createSessionWriter(out, { scenario: 's', provider: 'p', spec: 'x@1' });
+    w.open('c1', null, 0, 'expired');
+    w.open('c2', 'alice', 0, 'valid');
+    w.frame('c2', 'c2s', { type: 'auth_refresh', token: 'x' }, 1, 'wrong_audience');
+    w.frameText('c2', 'c2s', '{"type":"auth_refresh","token":"y"}', 2, 'valid');
+    expect(() => w.open('c3', null, 0, 'stolen' as never)).toThrow(/unknown token kind "stolen"/);
+    expect(() => w.frame('c2', 's2c', {}, 3, 'expired')).toThrow(/client frame only/);
+    await w.end();
+    const { records } = parseSessionText(text);
+    expect(records.map((r) => (r as { token_kind?: string }).token_kind)).toEqual([
+      'expired',
+      undefined,
+      'wrong_audience',
+      undefined,
+    ]);
+    expect(text.split('\n')[1]).toBe('{"kind":"open","t":0,"conn":"c1","user":null,"token_kind":"expired"}');
+  });
+
+  it('writes a frame nested deeper than the format allows as raw text, so the file stays readable', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk) => (text += chunk));
+    const w = createSessionWriter(out, { scenario: 's', provider: 'p', spec: 'x@1' });
+    w.open('c1', 'alice', 0);
+    const deep = `{"type":"start_agent","x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    w.frameText('c1', 'c2s', deep, 1);
+    await w.end();
+    const { records } = parseSessionText(text);
+    expect(records[1]).toMatchObject({ kind: 'frame', dir: 'c2s', raw: deep });
+  });
+
   it('refuses misuse with SESSION_WRITE_INVALID', async () => {
     const w = createSessionWriter(new PassThrough(), { scenario: 's', provider: 'p', spec: 'x@1' });
     expect(() => w.frame('ghost', 's2c', {}, 0)).toThrow(/never opened/);
