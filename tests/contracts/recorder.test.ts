@@ -68,8 +68,8 @@ describe('record', () => {
     const opens = session.records.filter((r) => r.kind === 'open');
     expect(opens.map((r) => [r.conn, r.user, r.token_kind])).toEqual([
       ['eve-1', null, 'expired'],
-      ['rita-1', 'rita', 'valid'],
-      ['rita-2', 'rita', 'valid'],
+      ['rita-1', 'rita', undefined],
+      ['rita-2', 'rita', undefined],
     ]);
     const closes = session.records.filter((r) => r.kind === 'close');
     expect(closes.map((r) => [r.conn, r.code, r.by])).toEqual([
@@ -81,6 +81,9 @@ describe('record', () => {
       .filter((r) => r.kind === 'frame' && r.dir === 'c2s')
       .map((r) => (r as { msg: Record<string, unknown> }).msg);
     expect(c2s[0]).toEqual({ type: 'auth_refresh', token: '<redacted>' });
+    // A valid credential is what an absent token_kind means; a bad one is named, on the open and on a refresh.
+    const refresh = session.records.find((r) => r.kind === 'frame' && r.dir === 'c2s');
+    expect(refresh).not.toHaveProperty('token_kind');
     expect(c2s[1].user_request).toBe('my token is <redacted>, save money');
     // t is ms since the start, never decreasing.
     const ts = session.records.map((r) => r.t);

@@ -5,7 +5,7 @@
 export { LiveClientError } from './errors';
 export type { LiveClientErrorCode } from './errors';
 export { HeldSeqs } from './held-seqs';
-export { LiveConn } from './live-conn';
+export { LiveConn, sessionTokenKind } from './live-conn';
 export type { CloseInfo, ReceivedFrame, TokenVia } from './live-conn';
 export { LiveSession } from './live-session';
 export type { ConnectOptions, LiveRun } from './live-session';

@@ -1,5 +1,7 @@
 import type WebSocket from 'ws';
 import { loadProtocol } from '../../protocol';
+import { TOKEN_KINDS, type TokenKind } from '../../sessions/types';
+import type { SessionWriter } from '../../sessions/writer';
 import { asRecord } from '../../util/records';
 import { LiveClientError } from './errors';
 import { binaryRaw } from './wire';
@@ -25,18 +27,26 @@ export interface CloseInfo {
 /** What a connection tells its session (implemented by {@link LiveSession}). */
 export interface ConnHost {
   now(): number;
-  readonly writer: {
-    open(conn: string, user: string | null, t?: number, tokenKind?: string): void;
-    frame(conn: string, dir: 'c2s' | 's2c', msg: unknown, t?: number): void;
-    frameText(conn: string, dir: 'c2s' | 's2c', text: string, t?: number): void;
-    close(conn: string, code: number, reason: string, by: 'client' | 'server', t?: number): void;
-  };
+  readonly writer: Pick<SessionWriter, 'open' | 'frame' | 'frameText' | 'close'>;
   noteRunEvent(conn: LiveConn, msg: Record<string, unknown> & { run_id: string; seq: number }): void;
   noteAnswer(conn: LiveConn, msg: Record<string, unknown>): void;
   changed(): void;
 }
 
 const CLOSE_WAIT_MS = 5_000;
+const SESSION_TOKEN_KINDS: ReadonlySet<string> = new Set(TOKEN_KINDS);
+
+/**
+ * The `token_kind` a session records for a credential: one of the session format's kinds, or nothing for a
+ * connection that presented no token at all (the format has no kind for it).
+ *
+ * @example
+ * sessionTokenKind('alg_none'); // 'alg_none'
+ * sessionTokenKind('none'); // undefined
+ */
+export function sessionTokenKind(kind: string): TokenKind | undefined {
+  return SESSION_TOKEN_KINDS.has(kind) ? (kind as TokenKind) : undefined;
+}
 
 /**
  * One client WebSocket of a live session: sends frames, records everything in the session writer (the `open` record
@@ -67,6 +77,7 @@ export class LiveConn {
     private readonly host: ConnHost,
     readonly id: string,
     readonly user: string | null,
+    /** The credential presented (`valid`, `alg_none`, ..., or `none`). */
     readonly tokenKind: string,
     private readonly ws: WebSocket,
   ) {
@@ -91,10 +102,13 @@ export class LiveConn {
     return this.ended.has(runId);
   }
 
-  /** Sends one JSON message (recorded redacted). Throws LiveClientError LIVE_CONN_CLOSED on a closed connection. */
-  send(msg: unknown): void {
+  /**
+   * Sends one JSON message (recorded redacted; `tokenKind`, for a message that presents a credential such as
+   * auth_refresh, recorded as its `token_kind`). Throws LiveClientError LIVE_CONN_CLOSED on a closed connection.
+   */
+  send(msg: unknown, tokenKind?: string): void {
     const t = this.beforeSend();
-    this.host.writer.frame(this.id, 'c2s', msg, t);
+    this.host.writer.frame(this.id, 'c2s', msg, t, tokenKind === undefined ? undefined : sessionTokenKind(tokenKind));
     this.ws.send(JSON.stringify(msg));
   }
 
@@ -165,7 +179,7 @@ export class LiveConn {
   private writeOpen(user: string | null, t: number): void {
     if (this.openWritten) return;
     this.openWritten = true;
-    this.host.writer.open(this.id, user, t, this.tokenKind);
+    this.host.writer.open(this.id, user, t, sessionTokenKind(this.tokenKind));
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {

@@ -198,7 +198,7 @@ export class CopyRunner {
   private async refresh(step: Step<'refresh'>): Promise<void> {
     const user = step.asUser !== undefined ? this.naming.user(step.asUser) : this.naming.userOfConn(step.conn);
     const { token } = await present(this.ctx.target, user, step.token);
-    this.send(step.conn, { type: 'auth_refresh', token: token ?? '' });
+    this.conn(step.conn).send({ type: 'auth_refresh', token: token ?? '' }, step.token.kind);
   }
 
   private async waitTokenExpiry(step: Step<'wait_token_expiry'>): Promise<void> {

@@ -150,8 +150,11 @@ class Planner {
     if (msg?.type === 'resume' && typeof msg.run_id === 'string')
       action.heldSeq = this.held.contiguous(conn.actor, msg.run_id);
     // The answer to an auth_refresh comes before the answer to the client's next frame (answers are in order).
-    if (msg?.type === 'auth_refresh') this.pendingRefresh.set(record.conn, record.line);
-    else this.pendingRefresh.delete(record.conn);
+    if (msg?.type === 'auth_refresh') {
+      this.pendingRefresh.set(record.conn, record.line);
+      // The session says which credential the refresh presented; older ones only show the server's reaction.
+      if (record.token_kind !== undefined) this.plan.refreshTokens.set(record.line, { kind: record.token_kind });
+    } else this.pendingRefresh.delete(record.conn);
   }
 
   serverFrame(record: FrameRecord, conn: PlannedConn): void {
@@ -171,7 +174,9 @@ class Planner {
       this.expired.add(record.conn);
     if (refreshLine !== undefined && msg.type === 'error_message') {
       this.pendingRefresh.delete(record.conn);
-      this.plan.refreshTokens.set(refreshLine, refreshTokenFor(String(msg.error_code)));
+      const reaction = refreshTokenFor(String(msg.error_code));
+      if (reaction.asOtherUser || !this.plan.refreshTokens.has(refreshLine))
+        this.plan.refreshTokens.set(refreshLine, reaction);
     }
   }
 

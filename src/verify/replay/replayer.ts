@@ -262,7 +262,8 @@ export class Replayer {
     }
     const record = action.record as { msg?: unknown; raw?: string };
     if (record.raw === undefined) {
-      conn.send(await this.liveMessage(record.msg, action, actor));
+      const msg = await this.liveMessage(record.msg, action, actor);
+      conn.send(msg, this.plan.refreshTokens.get(action.record.line)?.kind);
       return;
     }
     const wire = decodeRaw(record.raw);

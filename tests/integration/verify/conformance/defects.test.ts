@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadRules } from '../../../../src/rules';
 import { runConformance, type ScenarioVerdict } from '../../../../src/verify/conformance';
 import { shorthandTarget } from '../../../../src/verify/dev-target';
 import { startReplayServer } from '../../../../src/verify/replay-server';
@@ -21,6 +22,8 @@ import {
   type Edit,
 } from '../support/defects';
 import { ROOT } from '../support/providers';
+
+const BAD_CREDENTIAL_RULE = 'protocol.bad-credential-refused';
 
 let out: string;
 beforeAll(() => {
@@ -109,5 +112,9 @@ describe('conformance fails each planted defect with the rule that names it', ()
       message: expect.stringMatching(/alf-1's alg_none token was accepted/),
     });
     expect(verdict.session).not.toBeNull();
+    // The rule that names an accepted bad credential reads the session's token_kind; it arrives with the rules
+    // helper's protocol.bad-credential-refused (asserted as soon as the rule is in contracts/rules).
+    if (loadRules().rules.some((r) => r.id === BAD_CREDENTIAL_RULE))
+      expect(rules(verdict)).toContain(BAD_CREDENTIAL_RULE);
   }, 60_000);
 });

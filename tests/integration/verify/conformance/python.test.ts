@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadRules } from '../../../../src/rules';
 import { runConformance } from '../../../../src/verify/conformance';
 import { loadScenario } from '../../../../src/verify/scenarios';
 import { ROOT, startPython } from '../support/providers';
@@ -61,6 +62,11 @@ describe('conformance of the Python provider', () => {
         rule: 'scenario.expectation',
         message: expect.stringMatching(/eve-1's expired token was accepted/),
       });
+      // Named by the rules helper's rule as soon as it is in contracts/rules (it reads the session's token_kind).
+      const rule = 'protocol.bad-credential-refused';
+      if (loadRules().rules.some((r) => r.id === rule)) {
+        expect(report.scenarios[0].violations.map((v) => v.rule)).toContain(rule);
+      }
     } finally {
       await python.stop();
     }
