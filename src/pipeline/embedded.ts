@@ -93,21 +93,22 @@ export function authServiceTokens(auth: AuthService): TokenSource {
 export interface EmbeddedTarget {
   target: Target;
   stack: Stack;
+  /** Drains the provider, then stops the auth service. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the reference provider and its auth service on free 127.0.0.1 ports (with
- * {@link RECORDING_PROVIDER_OPTIONS}, overridable) and hands it to verification as a {@link Target}: `verify/` never
- * starts the reference provider itself.
+ * Starts the reference provider and its auth service on free 127.0.0.1 ports and hands it to verification as a
+ * {@link Target} (tokens of every kind, signed by its auth service): `verify/` never starts the reference provider
+ * itself. Recordings use {@link RECORDING_PROVIDER_OPTIONS}; pass them as `provider`.
  *
  * @example
- * const embedded = await startEmbeddedTarget();
+ * const embedded = await startEmbeddedTarget({ provider: RECORDING_PROVIDER_OPTIONS });
  * await recordScenario(scenario, embedded.target, 'out/first-message.session.jsonl', { userPrefix: '' });
  * await embedded.close();
  */
-export async function startEmbeddedTarget(provider: StackOptions['provider'] = {}): Promise<EmbeddedTarget> {
-  const stack = await startStack({ provider: { ...RECORDING_PROVIDER_OPTIONS, ...provider } });
+export async function startEmbeddedTarget(opts: Pick<StackOptions, 'provider' | 'auth'> = {}): Promise<EmbeddedTarget> {
+  const stack = await startStack(opts);
   const target: Target = {
     name: REFERENCE_PROVIDER,
     url: stack.wsUrl,
@@ -154,7 +155,7 @@ export async function openTarget(flags: TargetFlags, provider: StackOptions['pro
     return { target: shorthandTarget(flags.url, flags.authUrl), embedded: false, close: async () => undefined };
   }
   if (flags.target === undefined || flags.target === 'reference') {
-    const embedded = await startEmbeddedTarget(provider);
+    const embedded = await startEmbeddedTarget({ provider: { ...RECORDING_PROVIDER_OPTIONS, ...provider } });
     return { target: embedded.target, embedded: true, close: embedded.close };
   }
   throw new NetraError(

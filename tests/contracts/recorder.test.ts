@@ -36,7 +36,7 @@ let embedded: EmbeddedTarget;
 let target: Target;
 let dir: string;
 beforeAll(async () => {
-  embedded = await startEmbeddedTarget(FAST);
+  embedded = await startEmbeddedTarget({ provider: FAST });
   target = embedded.target;
   dir = mkdtempSync(path.join(os.tmpdir(), 'netra-record-'));
 });

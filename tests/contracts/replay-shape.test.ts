@@ -7,7 +7,7 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { parseSessionText, readSession } from '../../src/sessions';
-import { startEmbeddedTarget } from '../../src/pipeline/embedded';
+import { RECORDING_PROVIDER_OPTIONS, startEmbeddedTarget } from '../../src/pipeline/embedded';
 import { compareShapes, planReplay, replaySession, sessionShape } from '../../src/verify/replay';
 import { CLI, ROOT, SESSIONS_DIR } from './support/sessions';
 
@@ -199,7 +199,7 @@ describe('replay detects a changed recording', () => {
     const tool = /"tool_name":"([a-z_]+)"/.exec(original)?.[1] as string;
     const edited = original.replace(new RegExp(`"tool_name":"${tool}"`, 'g'), '"tool_name":"renamed_tool"');
     expect(edited).not.toBe(original);
-    const embedded = await startEmbeddedTarget();
+    const embedded = await startEmbeddedTarget({ provider: RECORDING_PROVIDER_OPTIONS });
     try {
       const recording = parseSessionText(edited, 'edited-multi-tool.session.jsonl');
       const [strict, contract] = await Promise.all([

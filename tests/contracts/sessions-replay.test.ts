@@ -2,7 +2,7 @@
 // provider (auth service + provider on 127.0.0.1, free ports) keeps every rule and the recording's strict shape (our
 // own regression test of the reference provider: the same tools, agents and error codes).
 import { readSession } from '../../src/sessions';
-import { startEmbeddedTarget } from '../../src/pipeline/embedded';
+import { RECORDING_PROVIDER_OPTIONS, startEmbeddedTarget } from '../../src/pipeline/embedded';
 import { formatReplayReport, replaySession } from '../../src/verify/replay';
 import { nameOf, sessionFiles } from './support/sessions';
 
@@ -11,7 +11,7 @@ describe('replay of every committed session against a fresh provider', () => {
     '%s',
     async (_name, file) => {
       const session = await readSession(file);
-      const embedded = await startEmbeddedTarget();
+      const embedded = await startEmbeddedTarget({ provider: RECORDING_PROVIDER_OPTIONS });
       try {
         // The ci profile: the machine running the tests is shared, a first event may take longer than locally.
         const report = await replaySession(session, { target: embedded.target, profile: 'ci', shape: 'strict' });

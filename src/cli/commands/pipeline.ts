@@ -10,7 +10,7 @@ import { recordAll } from '../../verify/record';
 import { replayAll } from '../../verify/replay';
 import { DEFAULT_TIERS } from '../../verify/conformance';
 import { loadScenarios } from '../../verify/scenarios';
-import { startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
+import { RECORDING_PROVIDER_OPTIONS, startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
 import { generateAll } from '../../pipeline/generate-all';
 import { formatSummary, runStages, type StageOutcome } from '../../pipeline/stages';
 
@@ -99,7 +99,7 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
         {
           name: 'start provider',
           run: async () => {
-            embedded = await startEmbeddedTarget();
+            embedded = await startEmbeddedTarget({ provider: RECORDING_PROVIDER_OPTIONS });
             return `provider ${embedded.stack.wsUrl}, auth ${embedded.stack.authUrl}`;
           },
         },

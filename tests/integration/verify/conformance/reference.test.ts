@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseSessionText } from '../../../../src/sessions';
+import { RECORDING_PROVIDER_OPTIONS } from '../../../../src/pipeline/embedded';
 import { runConformance } from '../../../../src/verify/conformance';
 import { CLI, ROOT, startReference } from '../support/providers';
 
@@ -30,7 +31,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('conformance against the reference provider', () => {
   it('passes every scenario of easy, medium and hard (the default tiers)', async () => {
-    const reference = await startReference();
+    // The latencies `conformance --target reference` runs with: a run lasts seconds, so a 1 s token expires mid-run.
+    const reference = await startReference(RECORDING_PROVIDER_OPTIONS);
     try {
       const report = await runConformance({ target: reference.target, outDir: path.join(dir, 'all') });
       const failed = report.scenarios.filter((s) => !s.ok);

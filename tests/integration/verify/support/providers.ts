@@ -21,7 +21,7 @@ export const FAST: NonNullable<StackOptions['provider']> = { thinkMs: 20, toolMs
 
 /** The reference provider on free ports, as a target. */
 export function startReference(provider: StackOptions['provider'] = FAST): Promise<EmbeddedTarget> {
-  return startEmbeddedTarget(provider);
+  return startEmbeddedTarget({ provider });
 }
 
 /**
