@@ -34,7 +34,7 @@ describe('conformance against the reference provider', () => {
     // The latencies `conformance --target reference` runs with: a run lasts seconds, so a 1 s token expires mid-run.
     const reference = await startReference(RECORDING_PROVIDER_OPTIONS);
     try {
-      const report = await runConformance({ target: reference.target, outDir: path.join(dir, 'all') });
+      const report = await runConformance({ target: reference.target, outDir: path.join(dir, 'all'), profile: 'ci' });
       const failed = report.scenarios.filter((s) => !s.ok);
       expect(failed.map((s) => `${s.name}: ${s.reason ?? ''} ${s.violations.map((v) => v.rule).join(', ')}`)).toEqual(
         [],
@@ -97,13 +97,13 @@ describe('conformance against the reference provider', () => {
   }, 120_000);
 
   it('prints the table: one row per scenario and a summary line', async () => {
-    const result = await cli('conformance', '--tier', 'easy', '--out', path.join(dir, 'table'));
+    const result = await cli('conformance', '--tier', 'easy', '--profile', 'ci', '--out', path.join(dir, 'table'));
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^scenario\s+tier\s+result\s+violations\s+seconds$/);
     expect(lines[1]).toMatch(/^first-message\s+easy\s+pass\s+0\s+[\d.]+$/);
     expect(lines.at(-1)).toMatch(
-      /^conformance of netra-reference@[\d.]+ \(Netra Agent WebSocket@1\.0\.0, profile local, tiers easy\): 1 passed, 0 failed, 0 skipped$/,
+      /^conformance of netra-reference@[\d.]+ \(Netra Agent WebSocket@1\.0\.0, profile ci, tiers easy\): 1 passed, 0 failed, 0 skipped$/,
     );
   }, 120_000);
 
