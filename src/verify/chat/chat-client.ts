@@ -1,5 +1,7 @@
 import { randomBytes } from 'crypto';
 import WebSocket from 'ws';
+import { asRecord } from '../../util/records';
+import { PROVIDER_CHOSEN_AUTH_CODES } from '../client';
 import type { TokenSource } from '../auth/types';
 import { ChatError } from './errors';
 import { loadGeneratedClient } from './generated-client';
@@ -47,16 +49,6 @@ export interface ChatOutcome {
   invalidFrames: number;
 }
 
-const AUTH_CODES = new Set([
-  'AUTH_FAILED',
-  'TOKEN_MISSING',
-  'TOKEN_EXPIRED',
-  'TOKEN_INVALID',
-  'TOKEN_WRONG_TYPE',
-  'PERMISSION_DENIED',
-  'AUTH_UNAVAILABLE',
-]);
-
 async function firstToken(opts: ChatOptions): Promise<string> {
   if (opts.token !== undefined) return opts.token;
   if (opts.tokens === undefined) throw new ChatError('CHAT_CONNECT_FAILED', 'no token and no token source');
@@ -84,7 +76,8 @@ function failure(err: unknown, url: string, established: boolean): ChatError {
   if (err instanceof ChatError) return err;
   const code = String((err as { code?: unknown }).code ?? '');
   const message = (err as Error).message;
-  if (AUTH_CODES.has(code)) return new ChatError('CHAT_AUTH_REFUSED', `${code}: ${message}`, { cause: err });
+  if (PROVIDER_CHOSEN_AUTH_CODES.has(code))
+    return new ChatError('CHAT_AUTH_REFUSED', `${code}: ${message}`, { cause: err });
   if (!established) return new ChatError('CHAT_CONNECT_FAILED', `cannot connect to ${url}: ${message}`, { cause: err });
   return new ChatError('CHAT_CLOSED', `${code}: ${message}`, { cause: err });
 }
@@ -116,8 +109,7 @@ export async function runChat(opts: ChatOptions): Promise<ChatOutcome> {
   let invalidFrames = 0;
   const report = (msg: unknown, problems: ChatFrame['problems'] = []): void => {
     const raw = typeof msg === 'string' ? msg : JSON.stringify(msg);
-    const parsed =
-      typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? (msg as Record<string, unknown>) : undefined;
+    const parsed = asRecord(msg);
     opts.onFrame?.({ t: elapsed(), raw, ...(parsed ? { msg: parsed } : {}), problems });
   };
   for (const type of SERVER_MESSAGE_TYPES) client.on(type, (msg) => report(msg));

@@ -1,21 +1,8 @@
 import { asRecord } from '../../util/records';
 import { loadProtocol } from '../../protocol';
 import type { Session } from '../../sessions/types';
+import { PROVIDER_CHOSEN_AUTH_CODES } from '../client';
 import { SAME_IDS, type IdMapping, type ShapeDifference } from './shape';
-
-/**
- * Auth refusal codes whose choice the spec leaves to the provider (asyncapi.yaml, securitySchemes.bearerHeader: "which
- * one is the provider's choice, and clients treat them all as a refusal"). Compared as one label, `auth-refusal`.
- */
-export const PROVIDER_CHOSEN_AUTH_CODES: ReadonlySet<string> = new Set([
-  'AUTH_FAILED',
-  'TOKEN_MISSING',
-  'TOKEN_EXPIRED',
-  'TOKEN_INVALID',
-  'TOKEN_WRONG_TYPE',
-  'PERMISSION_DENIED',
-  'AUTH_UNAVAILABLE',
-]);
 
 const RUN_NOT_ACTIVE = 'error_message:RUN_NOT_ACTIVE';
 

@@ -8,7 +8,7 @@ export { actorOf, planReplay } from './plan';
 export type { Anchor, Gate, PlannedAction, PlannedConn, ReplayPlan } from './plan';
 export { compareShapes, sessionShape, SAME_IDS } from './shape';
 export type { ConnShape, IdMapping, RunShape, SessionShape, ShapeDifference } from './shape';
-export { contractDifferences, PROVIDER_CHOSEN_AUTH_CODES } from './contract';
+export { contractDifferences } from './contract';
 export { replayAll, replayFile, replaySession } from './replay';
 export type { ReplayOptions, ReplayReport, ShapeMode } from './replay';
 export { formatReplayReport, replayReportJson } from './report';
