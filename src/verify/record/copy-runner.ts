@@ -51,8 +51,9 @@ export class CopyRunner {
     };
   }
 
-  /** Runs every step. Throws RecordError (see its codes). */
-  async run(): Promise<void> {
+  /** Runs every step, after `delayMs` (a ramp over the copies). Throws RecordError (see its codes). */
+  async run(delayMs = 0): Promise<void> {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     for (const step of this.ctx.scenario.steps) {
       const handler = this.handlers[step.action] as (s: ScenarioStep) => Promise<void>;
       try {

@@ -80,7 +80,8 @@ export async function runRecording(
       { length: scenario.copies },
       (_, i) => new CopyRunner(ctx, new Naming(scenario, prefix, i + 1, scenario.copies)),
     );
-    await Promise.all(copies.map((copy) => copy.run()));
+    const gap = scenario.copies > 1 ? scenario.rampMs / scenario.copies : 0;
+    await Promise.all(copies.map((copy, i) => copy.run(i * gap)));
   } catch (err) {
     if (!(err instanceof RecordError)) throw err;
     error = err;

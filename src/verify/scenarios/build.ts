@@ -13,6 +13,7 @@ export interface RawScenario {
   tier?: Tier;
   timeout_ms?: number;
   copies?: number;
+  ramp_ms?: number;
   chaos?: { toxics: string[]; seed?: number };
   users: Record<string, { token?: RawToken }>;
   connections: Record<string, { user: string; via?: TokenVia; token?: RawToken; node?: number }>;
@@ -66,6 +67,7 @@ export function buildScenario(raw: RawScenario, file: string, where: Where): Sce
     tier: raw.tier ?? 'medium',
     timeoutMs,
     copies: raw.copies ?? 1,
+    rampMs: raw.ramp_ms ?? 0,
     ...(raw.chaos !== undefined ? { chaos: raw.chaos } : {}),
     users: ctx.users,
     connections: ctx.connections,

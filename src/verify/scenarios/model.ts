@@ -101,6 +101,8 @@ export interface Scenario {
   timeoutMs: number;
   /** The users, connections and steps are run this many times at once, each copy with its own users. */
   copies: number;
+  /** The copies start spread evenly over this many ms. */
+  rampMs: number;
   /** Faults injected between the client and a loopback target (`src/chaos` toxics, CLI syntax). */
   chaos?: { toxics: string[]; seed?: number };
   users: Map<string, ScenarioUser>;
