@@ -2,7 +2,7 @@ import { mkdirSync } from 'fs';
 import path from 'path';
 import { performance } from 'perf_hooks';
 import { loadProtocol } from '../../protocol';
-import { loadProfiles, loadRules, type RuleSet, type Violation } from '../../rules';
+import { loadProfiles, loadRules, type Profile, type RuleSet, type Violation } from '../../rules';
 import { verifySessions } from '../offline';
 import { freshUserPrefix, RecordError, runRecording } from '../record';
 import { loadScenarios, TIERS, type Scenario, type Tier } from '../scenarios';
@@ -32,6 +32,11 @@ export interface ConformanceOptions {
    * count the probe as a connection of it (a replay server).
    */
   probe?: boolean;
+  /**
+   * No wait of a scenario gives up sooner than this, ms. Default: the timing profile's `terminal_ms` (a slow but
+   * conforming provider is judged by the timing rules, not by a scenario's own timeouts).
+   */
+  minWaitMs?: number;
   /** Called as each scenario is judged. */
   onVerdict?: (verdict: ScenarioVerdict) => void;
 }
@@ -45,7 +50,7 @@ async function judge(
   scenario: Scenario,
   options: ConformanceOptions,
   rules: RuleSet,
-  profile: string,
+  profile: Profile,
 ): Promise<ScenarioVerdict> {
   const started = performance.now();
   const file = path.join(options.outDir, `${scenario.name}.session.jsonl`);
@@ -63,13 +68,14 @@ async function judge(
   });
   let recorded;
   try {
-    recorded = await runRecording(scenario, options.target, file, { userPrefix: freshUserPrefix() });
+    const minWaitMs = options.minWaitMs ?? profile.terminal_ms;
+    recorded = await runRecording(scenario, options.target, file, { userPrefix: freshUserPrefix(), minWaitMs });
   } catch (err) {
     if (!(err instanceof RecordError)) throw err;
     if (err.skipped) return verdict({ skipped: true, reason: err.message });
     return verdict({ reason: err.message, violations: [expectationViolation(err)] });
   }
-  const report = (await verifySessions([file], { rules, profile })).sessions[0];
+  const report = (await verifySessions([file], { rules, profile: profile.name })).sessions[0];
   const violations = [...report.violations];
   if (report.error !== undefined)
     violations.push({ rule: 'session.unreadable', conn: '-', message: report.error.message, severity: 'error' });
@@ -115,7 +121,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   if (selected.length === 0)
     throw new ConformanceError('CONFORMANCE_OPTIONS_INVALID', `no scenario of tier ${tiers.join(', ')}`);
   const rules = options.rules ?? loadRules();
-  const profile = loadProfiles().get(options.profile ?? options.target.profile).name;
+  const profile = loadProfiles().get(options.profile ?? options.target.profile);
   mkdirSync(options.outDir, { recursive: true });
   if (options.probe !== false) await probeTarget(options.target, `${freshUserPrefix()}probe`);
   const verdicts: ScenarioVerdict[] = new Array(selected.length);
@@ -140,5 +146,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     skipped: verdicts.filter((v) => v.skipped).length,
   };
   const spec = loadProtocol().specName;
-  return { ok: summary.failed === 0, target: options.target.name, spec, profile, tiers, scenarios: verdicts, summary };
+  return {
+    ok: summary.failed === 0,
+    target: options.target.name,
+    spec,
+    profile: profile.name,
+    tiers,
+    scenarios: verdicts,
+    summary,
+  };
 }

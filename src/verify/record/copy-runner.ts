@@ -86,7 +86,7 @@ export class CopyRunner {
   }
 
   private timeout(ms: number): number {
-    return ms + this.leewayMs;
+    return Math.max(ms, this.ctx.minWaitMs) + this.leewayMs;
   }
 
   private async substitute(value: unknown, connId: string, what: string): Promise<unknown> {

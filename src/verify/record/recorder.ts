@@ -19,6 +19,8 @@ export interface RecordOptions {
    * fresh random one per recording; `''` keeps the scenario's names (only on a provider nobody else uses).
    */
   userPrefix?: string;
+  /** No wait of the scenario gives up sooner than this, ms (default 0: the scenario's own timeouts). */
+  minWaitMs?: number;
 }
 
 /** What a recording wrote. */
@@ -73,7 +75,14 @@ export async function runRecording(
   const live = new LiveSession(writer);
   const prefix = options.userPrefix ?? freshUserPrefix();
   const ca = target.caFile !== undefined ? readFileSync(target.caFile) : undefined;
-  const ctx = { scenario, target, live, urls: chaos.urls, ...(ca !== undefined ? { ca } : {}) };
+  const ctx = {
+    scenario,
+    target,
+    live,
+    urls: chaos.urls,
+    minWaitMs: options.minWaitMs ?? 0,
+    ...(ca !== undefined ? { ca } : {}),
+  };
   let error: RecordError | undefined;
   try {
     const copies = Array.from(

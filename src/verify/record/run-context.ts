@@ -11,6 +11,9 @@ export interface RunContext {
   urls: string[];
   /** CA certificates for `wss://` targets with a private CA. */
   ca?: Buffer;
+  /** No wait gives up sooner than this (conformance: the timing profile's limit on a run, so a slow provider is
+   * judged by the timing rules, not by a scenario's patience). */
+  minWaitMs: number;
 }
 
 /** `step 4 (line 17) wait_for`: how messages name a step. */

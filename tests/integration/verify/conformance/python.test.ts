@@ -59,6 +59,24 @@ describe('conformance of the Python provider', () => {
     }
   }, 180_000);
 
+  it('passes a slow provider whose run outlasts a scenario timeout but not the timing profile (runs of ~20 s)', async () => {
+    const python = await startPython(['--think-ms', '6000', '--jitter', '0']);
+    try {
+      const scenarios = [loadScenario(path.join(ROOT, 'contracts', 'scenarios', 'first-message.yaml'))];
+      const report = await runConformance({
+        target: python.target,
+        outDir: out,
+        scenarios,
+        tiers: ['easy'],
+        profile: 'ci',
+      });
+      expect(report.scenarios[0]).toMatchObject({ ok: true, violations: [] });
+      expect(report.scenarios[0].seconds).toBeGreaterThan(15); // longer than the scenario's own 15 s timeout
+    } finally {
+      await python.stop();
+    }
+  }, 120_000);
+
   it('fails a Python provider whose leeway accepts expired tokens, on auth-expired', async () => {
     const python = await startPython(['--leeway-s', '100000'], 100000);
     try {
@@ -89,6 +107,7 @@ describe('conformance of the Python provider', () => {
         outDir: out,
         scenarios: [{ ...loaded, steps }],
         tiers: ['easy'],
+        minWaitMs: 0,
       });
       expect(report.ok).toBe(false);
       expect(report.scenarios[0].violations.map((v) => v.rule)).toContain('protocol.run-ends');
