@@ -4,7 +4,7 @@ import type { ScenarioStep, StepAction } from '../scenarios';
 import { RecordError } from './errors';
 import type { Naming } from './naming';
 import { describeStep, type RunContext } from './run-context';
-import { present } from './tokens';
+import { present, sharedIdentityOf, subjectOf } from './tokens';
 import { expectation, waitFor, waitForRun } from './waits';
 
 const PLACEHOLDER = /\$\{(run|thread):([^}]*)\}/g;
@@ -111,8 +111,11 @@ export class CopyRunner {
     const { scenario, target, live, urls } = this.ctx;
     const decl = scenario.connections.get(id);
     if (decl === undefined) throw new RecordError('RECORD_EXPECTATION_FAILED', `${what}: unknown connection ${id}`);
-    const user = this.naming.user(decl.user);
-    const { token, issued } = await present(target, user, decl.token);
+    const wanted = this.naming.user(decl.user);
+    const { token, issued } = await present(target, wanted, decl.token);
+    // A token source whose tokens all name one principal: the connection belongs to whoever the token names.
+    const user = sharedIdentityOf(target) !== undefined ? (subjectOf(token) ?? wanted) : wanted;
+    if (user !== wanted) this.naming.alias(decl.user, user);
     if (issued !== undefined) this.expiresAt.set(id, { at: issued.expiresAt ?? Infinity, wantedTtlS: decl.token.ttlS });
     const conn = await live.connect(this.naming.conn(id), {
       url: urls[decl.node % urls.length],

@@ -7,4 +7,4 @@ export type { RecordErrorCode } from './errors';
 export { Naming } from './naming';
 export { freshUserPrefix, recordAll, recordScenario, runRecording } from './recorder';
 export type { RecordOptions, RecordOutcome, RecordResult } from './recorder';
-export { canPresent, present } from './tokens';
+export { canPresent, present, sharedIdentityOf, subjectOf } from './tokens';

@@ -18,9 +18,18 @@ export class Naming {
     private readonly copies: number,
   ) {}
 
+  private readonly aliases = new Map<string, string>();
+
   /** The live user id (token `sub`) of a scenario user. */
   user(name: string): string {
+    const alias = this.aliases.get(name);
+    if (alias !== undefined) return alias;
     return this.copies > 1 ? `${this.prefix}${name}.${this.copy}` : `${this.prefix}${name}`;
+  }
+
+  /** The user turned out to be `live` (the token source gives every user one identity). */
+  alias(name: string, live: string): void {
+    this.aliases.set(name, live);
   }
 
   /** The session's connection id of a scenario connection. */

@@ -10,7 +10,7 @@ import { chaosUrls } from './chaos-urls';
 import { CopyRunner } from './copy-runner';
 import { RecordError } from './errors';
 import { Naming } from './naming';
-import { canPresent } from './tokens';
+import { canPresent, sharedIdentityOf } from './tokens';
 
 /** Options of {@link recordScenario} and {@link runRecording}. */
 export interface RecordOptions {
@@ -46,6 +46,11 @@ function checkTokens(scenario: Scenario, target: Target): void {
   for (const kind of tokenKindsOf(scenario)) {
     const can = canPresent(target, { kind });
     if (can !== true) throw new RecordError('RECORD_TOKEN_UNAVAILABLE', can);
+  }
+  const shared = sharedIdentityOf(target);
+  const asOther = scenario.steps.some((s) => s.action === 'refresh' && s.asUser !== undefined);
+  if (shared !== undefined && (scenario.users.size > 1 || scenario.copies > 1 || asOther)) {
+    throw new RecordError('RECORD_TOKEN_UNAVAILABLE', `the scenario needs distinct users; ${shared}`);
   }
 }
 

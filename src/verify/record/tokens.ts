@@ -53,3 +53,34 @@ export async function present(target: Target, user: string, spec: TokenSpec): Pr
     );
   }
 }
+
+/**
+ * Why every user of the target's token source is one and the same principal (an OAuth 2.0 client_credentials grant,
+ * one static token), when it is: the token source says so (`sharedIdentity`). Undefined for sources that give each
+ * user its own identity.
+ *
+ * @example
+ * sharedIdentityOf(target); // 'client_credentials tokens all name the client, not a user'
+ */
+export function sharedIdentityOf(target: Target): string | undefined {
+  const reason = (target.auth as { readonly sharedIdentity?: unknown }).sharedIdentity;
+  return typeof reason === 'string' && reason !== '' ? reason : undefined;
+}
+
+/**
+ * The `sub` of a token the tool itself was handed (read, not verified: for naming the user on a target whose tokens
+ * all name one principal).
+ *
+ * @example
+ * subjectOf(token); // 'svc-conformance'
+ */
+export function subjectOf(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import { loadProfiles, loadRules, type RuleSet, type Violation } from '../../rul
 import { parseSessionText, readSession } from '../../sessions/reader';
 import type { Session } from '../../sessions/types';
 import type { TokenVia } from '../client';
-import { canPresent } from '../record';
+import { canPresent, sharedIdentityOf } from '../record';
 import { verifySessionText } from '../offline';
 import type { Target } from '../targets/types';
 import { contractDifferences } from './contract';
@@ -81,6 +81,9 @@ function skippedReport(session: Session, shape: ShapeMode, reason: string): Repl
 export async function replaySession(session: Session, options: ReplayOptions): Promise<ReplayReport> {
   const shape = options.shape ?? 'contract';
   const plan = planReplay(session);
+  const shared = sharedIdentityOf(options.target);
+  if (shared !== undefined)
+    return skippedReport(session, shape, `replay presents the recorded users' own tokens; ${shared}`);
   for (const conn of plan.conns.values()) {
     const can = canPresent(options.target, conn.token);
     if (can !== true) return skippedReport(session, shape, can);
