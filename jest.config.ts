@@ -24,6 +24,7 @@ const config: Config = {
     project('integration', ['tests/integration/**/*.test.ts']),
     project('e2e', ['tests/e2e/**/*.test.ts']),
     project('mission-critical', ['tests/mission-critical/**/*.test.ts']),
+    project('security', ['tests/security/**/*.test.ts']),
     project('stress', ['tests/stress/**/*.test.ts']),
     project('browser', ['tests/browser/**/*.test.ts']),
     project('corpus', ['tests/corpus/**/*.test.ts']),

@@ -23,12 +23,42 @@ export const DEFAULT_AUDIENCE = 'netra-agent-ws';
  */
 export const CLOCK_TOLERANCE_S = 5;
 /**
+ * Largest time (seconds since the epoch, either sign) a JavaScript Date can hold: 8.64e15 ms. A token time beyond it is
+ * refused TOKEN_INVALID before anything turns it into a Date.
+ *
+ * @example
+ * Math.abs(claims.exp) <= MAX_TIME_S; // true for every verified token
+ */
+export const MAX_TIME_S = 8.64e12;
+
+/**
+ * When a connection authenticated by a token whose `exp` is `exp` stops being authenticated (ms since the epoch):
+ * `exp` plus the same clock tolerance the verifier granted at the handshake, so a token accepted a little past `exp`
+ * is not closed the moment it was accepted. The provider's expiry sweep uses this.
+ *
+ * @example
+ * const claims = await verify(token);
+ * conn.authenticatedUntil = authenticatedUntilMs(claims.exp, verify.clockToleranceS);
+ */
+export function authenticatedUntilMs(exp: number, clockToleranceS: number = CLOCK_TOLERANCE_S): number {
+  return (exp + clockToleranceS) * 1000;
+}
+
+/**
  * Bounds of `ttl_s` (access-token lifetime in seconds) accepted by `POST /auth/token` and `issueTokens`.
  *
  * @example
  * await fetchDevToken(authUrl, 'alice', { ttlS: TTL_BOUNDS_S.max });
  */
 export const TTL_BOUNDS_S = { min: 1, max: 86_400 } as const;
+/**
+ * Default longest lifetime (`exp - iat`, seconds) a verifier accepts: the auth service's longest access-token TTL plus
+ * the clock tolerance. A token valid for longer (ten years, say) is refused TOKEN_INVALID, whoever signed it.
+ *
+ * @example
+ * createAccessVerifier({ jwksUrl, issuer, audience, maxTokenLifetimeS: DEFAULT_MAX_TOKEN_LIFETIME_S });
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = TTL_BOUNDS_S.max + CLOCK_TOLERANCE_S;
 /**
  * The permission the WebSocket requires.
  *
@@ -79,11 +109,6 @@ export interface AccessClaims {
   jti?: string;
   token_type: 'access';
   permissions: string[];
-}
-
-/** The verified claims of a refresh token (internal to the auth service). */
-export interface RefreshClaims extends Omit<AccessClaims, 'token_type'> {
-  token_type: 'refresh';
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthError } from './errors';
+import { AuthError, type AuthErrorOptions } from './errors';
 
 /**
  * Largest request body the auth service reads (bytes); a larger one gets 400 `BODY_TOO_LARGE`. Its requests are a
@@ -14,12 +14,15 @@ const MAX_DRAIN_BYTES = 1024 * 1024;
 
 /** Reading the body failed; `closeConnection` asks the caller to drop the connection after answering. */
 export class BodyError extends AuthError {
+  readonly closeConnection: boolean;
+
   constructor(
     code: 'INVALID_JSON' | 'BODY_TOO_LARGE',
     message: string,
-    readonly closeConnection = false,
+    options: AuthErrorOptions & { closeConnection?: boolean } = {},
   ) {
-    super(code, message, { httpStatus: 400 });
+    super(code, message, { ...options, httpStatus: options.httpStatus ?? 400 });
+    this.closeConnection = options.closeConnection ?? false;
   }
 }
 
@@ -39,7 +42,7 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
       if (received <= MAX_BODY_BYTES) chunks.push(chunk);
       else if (received > MAX_DRAIN_BYTES) {
         req.pause();
-        settle(() => reject(new BodyError('BODY_TOO_LARGE', tooLarge(), true)));
+        settle(() => reject(new BodyError('BODY_TOO_LARGE', tooLarge(), { closeConnection: true })));
       }
       // Between the two limits the body is drained, so the client reads our 400 instead of a reset connection.
     });

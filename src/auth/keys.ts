@@ -1,4 +1,5 @@
 import {
+  CompactSign,
   calculateJwkThumbprint,
   exportJWK,
   generateKeyPair,
@@ -9,6 +10,7 @@ import {
   type JWTVerifyGetKey,
   type KeyLike,
 } from 'jose';
+import { MAX_TIME_S } from './claims';
 import { AuthError } from './errors';
 
 /** A published verification key: an Ed25519 public JWK with its `kid`. */
@@ -90,10 +92,42 @@ export class KeyRing {
   async sign(payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
     const key = this.current;
     if (!key.privateKey) throw new AuthError('AUTH_FAILED', 'the signing key has no private half');
-    if (typeof payload.exp === 'number' && payload.exp > key.lastExp) key.lastExp = payload.exp;
+    const exp = payload.exp;
+    // A time no Date can hold (tests sign such tokens) must not pin a retired key in the JWKS forever.
+    if (typeof exp === 'number' && exp <= MAX_TIME_S && exp > key.lastExp) key.lastExp = exp;
     return new SignJWT(payload)
       .setProtectedHeader({ typ: 'JWT', kid: key.kid, ...header, alg: 'EdDSA' })
       .sign(key.privateKey);
+  }
+
+  /** Signs raw payload bytes with the current key (for tests of payloads that are not clean UTF-8 JSON). */
+  async signBytes(payload: Uint8Array, header: Partial<JWTHeaderParameters> = {}): Promise<string> {
+    const key = this.current;
+    if (!key.privateKey) throw new AuthError('AUTH_FAILED', 'the signing key has no private half');
+    return new CompactSign(payload)
+      .setProtectedHeader({ typ: 'JWT', kid: key.kid, ...header, alg: 'EdDSA' })
+      .sign(key.privateKey);
+  }
+
+  /**
+   * Withdraws a key from the JWKS at once (a leaked key): the signing key is first replaced (as by a rotation),
+   * `next` is regenerated, a retired key is dropped. Throws AuthError `KEY_NOT_FOUND` for a kid it does not publish.
+   */
+  async revoke(kid: string): Promise<void> {
+    if (kid === this.current.kid) {
+      await this.rotate();
+      this.retired = this.retired.filter((key) => key.kid !== kid);
+      return;
+    }
+    if (kid === this.next.kid) {
+      this.next = await generateSigningKey();
+      return;
+    }
+    const before = this.retired.length;
+    this.retired = this.retired.filter((key) => key.kid !== kid);
+    if (this.retired.length === before) {
+      throw new AuthError('KEY_NOT_FOUND', `no published key has kid ${JSON.stringify(kid.slice(0, 64))}`);
+    }
   }
 
   /** A jose key resolver over the published keys, for verifying our own (refresh) tokens. */

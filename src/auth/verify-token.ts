@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { isUserId, type AccessClaims, type TokenType } from './claims';
+import { isUserId, MAX_TIME_S, type AccessClaims, type TokenType } from './claims';
 import { AuthError } from './errors';
 
 /** What a token must satisfy beyond its signature. */
@@ -10,6 +10,8 @@ export interface TokenExpectations {
   tokenType: TokenType;
   /** Permission the token must grant (`chat` for the WebSocket); none for refresh tokens. */
   requiredPermission?: string;
+  /** Longest `exp - iat` accepted, seconds. */
+  maxLifetimeS: number;
 }
 
 /** Claims of a verified token of either type. */
@@ -56,7 +58,67 @@ export async function verifyToken(
   } catch (err) {
     throw toAuthError(err, token, expect);
   }
+  checkSegments(token, kind);
+  checkTimes(payload, expect);
   return checkPayload(payload, expect);
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// jose decodes header and payload leniently (a BOM is dropped, invalid UTF-8 becomes U+FFFD): two byte strings that
+// are not the same text would verify as the same claims. Once the signature holds, only strict UTF-8 JSON objects
+// without a BOM get through.
+function checkSegments(token: string, kind: TokenType): void {
+  const [header, payload] = token.split('.');
+  for (const [name, segment] of [
+    ['header', header],
+    ['payload', payload],
+  ] as const) {
+    const bytes = Buffer.from(segment, 'base64url');
+    if (BOM.every((byte, i) => bytes[i] === byte)) {
+      throw new AuthError('TOKEN_INVALID', `${kind} token is malformed: its ${name} starts with a byte order mark`);
+    }
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(bytes);
+    } catch {
+      throw new AuthError('TOKEN_INVALID', `${kind} token is malformed: its ${name} is not valid UTF-8`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new AuthError('TOKEN_INVALID', `${kind} token is malformed: its ${name} is not JSON`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new AuthError('TOKEN_INVALID', `${kind} token is malformed: its ${name} is not a JSON object`);
+    }
+  }
+}
+
+// After jose's own checks: times a Date can hold, no iat in the future, no lifetime past the maximum.
+function checkTimes(payload: JWTPayload, expect: TokenExpectations): void {
+  const kind = expect.tokenType;
+  for (const claim of ['exp', 'iat', 'nbf'] as const) {
+    const value = payload[claim];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_TIME_S) {
+      throw new AuthError('TOKEN_INVALID', `${kind} token "${claim}" is out of range`);
+    }
+  }
+  const exp = payload.exp as number;
+  const iat = payload.iat as number;
+  const nowS = Date.now() / 1000;
+  if (iat > nowS + expect.clockToleranceS) {
+    throw new AuthError('TOKEN_INVALID', `${kind} token was issued in the future (iat ${isoSeconds(iat)})`);
+  }
+  if (exp - iat > expect.maxLifetimeS) {
+    throw new AuthError(
+      'TOKEN_INVALID',
+      `${kind} token lifetime (exp - iat = ${Math.round(exp - iat)} s) is longer than the ${expect.maxLifetimeS} s allowed`,
+    );
+  }
 }
 
 function checkPayload(payload: JWTPayload, expect: TokenExpectations): VerifiedClaims {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'fs';
-import { CLOCK_TOLERANCE_S, type AuthService } from '../auth';
+import { CLOCK_TOLERANCE_S } from '../auth';
 import { startStack, type Stack, type StackOptions } from '../provider';
 import { projectPath } from '../util/paths';
-import type { IssuedToken, TokenKind, TokenRequest, TokenSource } from '../verify/auth/types';
-import { NetraError } from '../util/errors';
-import { algNoneCopy, MALFORMED_TOKEN, shorthandTarget, tamperSignature } from '../verify/dev-target';
+import { createDevSource } from '../verify/auth';
+import { resolveTarget } from '../verify/targets';
 import type { Target } from '../verify/targets/types';
 
 /**
@@ -31,65 +30,7 @@ function packageVersion(): string {
 /** `netra-reference@<package version>`: the target (and session `provider`) name of the embedded provider. */
 export const REFERENCE_PROVIDER = `netra-reference@${packageVersion()}`;
 
-/**
- * Every kind of token, signed by an in-process auth service: real tokens via `issueTokens`, the deliberately bad
- * ones via `signForTesting` (another audience or issuer, expired, not yet valid) or made from a real one (broken
- * signature, `alg: none`, a refresh token).
- *
- * @example
- * const tokens = authServiceTokens(stack.auth);
- * const { token } = await tokens.token({ user: 'alice', kind: 'wrong_audience' });
- */
-export function authServiceTokens(auth: AuthService): TokenSource {
-  const handedOut: string[] = [];
-  const claims = (user: string, extra: Record<string, unknown> = {}): Record<string, unknown> => {
-    const now = Math.floor(Date.now() / 1000);
-    const base = { sub: user, iat: now, exp: now + 900, iss: auth.issuer, aud: auth.audience, token_type: 'access' };
-    return { ...base, permissions: ['chat'], ...extra };
-  };
-  const issue = async (request: TokenRequest, permissions?: string[]): Promise<IssuedToken> => {
-    const ttl = request.ttlS !== undefined ? { ttlS: request.ttlS } : {};
-    const pair = await auth.issueTokens(request.user, { ...ttl, ...(permissions ? { permissions } : {}) });
-    return {
-      token: pair.access_token,
-      refreshToken: pair.refresh_token,
-      expiresAt: Date.now() + pair.expires_in * 1000,
-    };
-  };
-  const signed = async (user: string, extra: Record<string, unknown>): Promise<IssuedToken> => ({
-    token: await auth.signForTesting(claims(user, extra)),
-  });
-  const now = (): number => Math.floor(Date.now() / 1000);
-  const makers: Record<TokenKind, (request: TokenRequest) => Promise<IssuedToken>> = {
-    valid: (r) => issue(r),
-    expired: (r) => signed(r.user, { iat: now() - 3600, exp: now() - 600 }),
-    not_yet_valid: (r) => signed(r.user, { nbf: now() + 3600 }),
-    wrong_audience: (r) => signed(r.user, { aud: 'someone-elses-api' }),
-    wrong_issuer: (r) => signed(r.user, { iss: 'https://issuer.example.invalid' }),
-    bad_signature: async (r) => ({ token: tamperSignature((await issue(r)).token) }),
-    alg_none: async (r) => ({ token: algNoneCopy((await issue(r)).token) }),
-    malformed: async () => ({ token: MALFORMED_TOKEN }),
-    missing_permission: (r) => issue(r, ['profile']),
-    wrong_type: async (r) => ({ token: (await issue(r)).refreshToken ?? '' }),
-  };
-  return {
-    kind: 'embedded',
-    supports: () => true,
-    async token(request) {
-      const issued = await makers[request.kind ?? 'valid'](request);
-      handedOut.push(issued.token);
-      return issued;
-    },
-    async refresh(user) {
-      const issued = await issue({ user });
-      handedOut.push(issued.token);
-      return issued;
-    },
-    secrets: () => handedOut,
-  };
-}
-
-/** The embedded reference provider as a verification target. */
+/** The reference provider and its auth service, started in this process, as a Target for the live tools. */
 export interface EmbeddedTarget {
   target: Target;
   stack: Stack;
@@ -98,13 +39,13 @@ export interface EmbeddedTarget {
 }
 
 /**
- * Starts the reference provider and its auth service on free 127.0.0.1 ports and hands it to verification as a
- * {@link Target} (tokens of every kind, signed by its auth service): `verify/` never starts the reference provider
- * itself. Recordings use {@link RECORDING_PROVIDER_OPTIONS}; pass them as `provider`.
+ * Starts the embedded reference provider (auth service + provider on free loopback ports) and hands it to the live
+ * tools as a Target with development tokens: `verify/` never imports the provider. Its name is
+ * {@link REFERENCE_PROVIDER} (the `provider` of the sessions recorded on it).
  *
  * @example
- * const embedded = await startEmbeddedTarget({ provider: RECORDING_PROVIDER_OPTIONS });
- * await recordScenario(scenario, embedded.target, 'out/first-message.session.jsonl', { userPrefix: '' });
+ * const embedded = await startEmbeddedTarget({ provider: { thinkMs: 10, toolMs: 10 } });
+ * await runLoad({ target: embedded.target, embedded: true, users: 10, durationS: 8 });
  * await embedded.close();
  */
 export async function startEmbeddedTarget(opts: Pick<StackOptions, 'provider' | 'auth'> = {}): Promise<EmbeddedTarget> {
@@ -117,12 +58,13 @@ export async function startEmbeddedTarget(opts: Pick<StackOptions, 'provider' | 
     headers: {},
     limits: {},
     clockLeewayS: CLOCK_TOLERANCE_S,
-    auth: authServiceTokens(stack.auth),
+    // The auth service runs in this process: with it as signer the dev strategy makes every token kind.
+    auth: createDevSource({ url: stack.authUrl, clockLeewayS: CLOCK_TOLERANCE_S, signer: stack.auth }),
   };
   return { target, stack, close: () => stack.close() };
 }
 
-/** The target flags every live command takes. */
+/** The target flags of record, replay and conformance. */
 export interface TargetFlags {
   /** A targets-file entry, or `reference` for the embedded reference provider. */
   target?: string;
@@ -140,27 +82,20 @@ export interface OpenedTarget {
 }
 
 /**
- * The target of a live command: `--url/--auth-url` (a loopback target with development tokens), `--target
- * reference` or nothing (the embedded reference provider, started here on free ports), or `--target NAME` of a
- * targets file. Throws NetraError `TARGET_UNKNOWN` (exit 2) for a name it cannot resolve.
+ * The target of record, replay and conformance: nothing or `--target reference` is the embedded reference provider
+ * (started here with {@link RECORDING_PROVIDER_OPTIONS}); anything else goes to the targets file and the `--url`
+ * shorthand (`resolveTarget`: TargetError / TokenSourceError, exit 2).
  *
  * @example
- * const opened = await openTarget({ url: 'ws://127.0.0.1:8000/ws', authUrl: 'http://127.0.0.1:8001' });
+ * const opened = await openTarget({ target: 'python', targets: 'netra-contracts.targets.yaml' });
  * try { ... } finally { await opened.close(); }
  */
 export async function openTarget(flags: TargetFlags, provider: StackOptions['provider'] = {}): Promise<OpenedTarget> {
-  if (flags.url !== undefined) {
-    if (flags.target !== undefined)
-      throw new NetraError('USAGE', 'give --url/--auth-url or --target, not both', { exitCode: 2 });
-    return { target: shorthandTarget(flags.url, flags.authUrl), embedded: false, close: async () => undefined };
-  }
-  if (flags.target === undefined || flags.target === 'reference') {
+  const reference = flags.target === 'reference' || (flags.target === undefined && flags.targets === undefined);
+  if (reference && flags.url === undefined) {
     const embedded = await startEmbeddedTarget({ provider: { ...RECORDING_PROVIDER_OPTIONS, ...provider } });
     return { target: embedded.target, embedded: true, close: embedded.close };
   }
-  throw new NetraError(
-    'TARGET_UNKNOWN',
-    `no target ${JSON.stringify(flags.target)}: targets files (--targets) are resolved by src/verify/targets; use --target reference or --url/--auth-url`,
-    { exitCode: 2 },
-  );
+  const target = await resolveTarget(flags);
+  return { target, embedded: false, close: async () => void (await target.auth.close?.()) };
 }

@@ -1,4 +1,4 @@
-import { startAuthService, type AuthLogger, type AuthService, type AuthServiceOptions } from '../auth';
+import { startAuthService, type AuthService, type AuthServiceOptions } from '../auth';
 import type { Logger } from './logger';
 import { type ProviderOptions } from './options';
 import { startProvider, type Provider } from './server';
@@ -33,18 +33,6 @@ export interface Stack {
   close(graceMs?: number): Promise<void>;
 }
 
-function authLoggerFrom(logger: Logger): AuthLogger {
-  const line = (entry: Record<string, unknown>): [string, Record<string, unknown>] => {
-    const { event, ...rest } = entry;
-    return [typeof event === 'string' ? event : 'auth', { component: 'auth', ...rest }];
-  };
-  return {
-    info: (entry) => logger.info(...line(entry)),
-    warn: (entry) => logger.warn(...line(entry)),
-    error: (entry) => logger.error(...line(entry)),
-  };
-}
-
 /**
  * Starts the auth service, then the provider verifying against its JWKS: everything `serve` and the tests need,
  * with no external service.
@@ -64,7 +52,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     port: opts.authPort ?? 0,
     devTokens: opts.devTokens ?? true,
   };
-  if (opts.logger !== undefined) authOptions.logger = authLoggerFrom(opts.logger);
+  if (opts.logger !== undefined) authOptions.logger = opts.logger;
   const auth = await startAuthService(authOptions);
   let provider: Provider;
   try {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
+import { resolveTarget } from '../../verify/targets';
 import {
   checkReportFiles,
   createProgressDisplay,
@@ -20,6 +21,8 @@ import {
 interface LoadFlags {
   url: string[];
   authUrl?: string;
+  targets?: string;
+  target?: string;
   users?: number;
   duration?: number;
   ramp?: number;
@@ -103,6 +106,14 @@ function targetOptions(load: Command): void {
       [] as string[],
     )
     .option('--auth-url <http-url>', 'auth service URL for development tokens (default: same host as --url, port 8001)')
+    .option(
+      '--targets <file>',
+      'targets file (default: netra-contracts.targets.yaml); with --target NAME, or its default target',
+    )
+    .option(
+      '--target <name>',
+      'the target to load: its URL(s), auth, headers, CA and limits come from the targets file',
+    )
     .option('--think-ms <ms>', 'embedded provider only: mean simulated model latency', number('--think-ms', 0, 60_000))
     .option('--tool-ms <ms>', 'embedded provider only: mean simulated tool latency', number('--tool-ms', 0, 60_000));
 }
@@ -205,10 +216,13 @@ function loadOptions(flags: LoadFlags): LoadOptions {
 async function loadAction(flags: LoadFlags): Promise<void> {
   checkReportFiles(flags.report);
   const options = loadOptions(flags);
-  const external = flags.url.length > 0;
+  const named = flags.targets !== undefined || flags.target !== undefined;
+  if (named && flags.url.length > 0) throw new LoadError('LOAD_USAGE', 'give --url or --targets/--target, not both');
+  const external = flags.url.length > 0 || named;
   if (external && (flags.thinkMs !== undefined || flags.toolMs !== undefined))
     throw new LoadError('LOAD_USAGE', '--think-ms and --tool-ms only apply to the embedded provider (no --url)');
-  if (flags.authUrl !== undefined && !external) throw new LoadError('LOAD_USAGE', '--auth-url needs --url');
+  if (flags.authUrl !== undefined && flags.url.length === 0)
+    throw new LoadError('LOAD_USAGE', '--auth-url needs --url');
   const display = flags.progress ? createProgressDisplay(process.stderr) : undefined;
   const progress: ((p: LoadProgress) => void)[] = [];
   if (display !== undefined) progress.push((p) => display.update(p));
@@ -217,6 +231,13 @@ async function loadAction(flags: LoadFlags): Promise<void> {
   let embedded: EmbeddedTarget | undefined;
   let result: LoadResult;
   try {
+    if (named) {
+      const chosen = {
+        ...(flags.targets ? { targets: flags.targets } : {}),
+        ...(flags.target ? { target: flags.target } : {}),
+      };
+      options.target = await resolveTarget(chosen);
+    }
     if (!external) {
       embedded = await startEmbeddedTarget({
         provider: {
@@ -228,7 +249,9 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     }
     const targetArgs = embedded
       ? ['--url', embedded.stack.wsUrl, '--auth-url', embedded.stack.authUrl]
-      : urlArgs(flags);
+      : named
+        ? [...(flags.targets ? ['--targets', flags.targets] : []), ...(flags.target ? ['--target', flags.target] : [])]
+        : urlArgs(flags);
     result =
       flags.workers !== undefined
         ? await runLoadWorkers(options, { workers: flags.workers, targetArgs })

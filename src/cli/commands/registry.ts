@@ -41,7 +41,15 @@ export function register(program: Command): void {
   const registry = program
     .command('registry')
     .description('Schema registry: every published version of every message, and a gate against breaking changes.');
+  addCheckCommand(registry);
+  addRegisterCommand(registry);
+  addDiffCommand(registry);
+  addLogCommand(registry);
+  addCorpusDiffCommand(registry);
+  addRulesCommand(registry);
+}
 
+function addCheckCommand(registry: Command): void {
   registry
     .command('check')
     .description(
@@ -102,7 +110,9 @@ export function register(program: Command): void {
         }
       },
     );
+}
 
+function addRegisterCommand(registry: Command): void {
   registry
     .command('register')
     .description('Record new versions after a compatible change; refuse a breaking one unless --force --reason.')
@@ -147,7 +157,9 @@ export function register(program: Command): void {
         process.stdout.write(`${lines.join('\n')}\n`);
       },
     );
+}
 
+function addDiffCommand(registry: Command): void {
   registry
     .command('diff')
     .description(
@@ -208,7 +220,9 @@ export function register(program: Command): void {
         }
       },
     );
+}
 
+function addLogCommand(registry: Command): void {
   registry
     .command('log')
     .description('Versions of every message (or one) and what changed between them.')
@@ -224,7 +238,9 @@ export function register(program: Command): void {
         );
       process.stdout.write(opts.json === true ? `${JSON.stringify(history, null, 2)}\n` : formatHistory(history));
     });
+}
 
+function addCorpusDiffCommand(registry: Command): void {
   registry
     .command('corpus-diff')
     .description(
@@ -244,7 +260,9 @@ export function register(program: Command): void {
         );
       }
     });
+}
 
+function addRulesCommand(registry: Command): void {
   registry
     .command('rules')
     .description('Print the change-kind catalogue (or --write src/registry/RULES.md).')

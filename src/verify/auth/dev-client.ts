@@ -1,5 +1,5 @@
 import type { TokenPair } from '../../auth/claims';
-import { AuthError } from '../../auth/errors';
+import { AuthError, isAuthCode } from '../../auth/errors';
 
 /**
  * Options of {@link fetchDevToken}.
@@ -96,8 +96,11 @@ async function postForTokens(url: URL, body: Record<string, unknown>, timeoutMs 
   }
   const error = parsed as { error_code?: unknown; error_message?: unknown } | undefined;
   if (status !== 200 && typeof error?.error_code === 'string') {
-    const message = typeof error.error_message === 'string' ? error.error_message : `HTTP ${status}`;
-    throw new AuthError(error.error_code, `auth service refused ${url.pathname}: ${message}`, { httpStatus: status });
+    const message = typeof error.error_message === 'string' ? error.error_message.slice(0, 500) : `HTTP ${status}`;
+    // A code we do not know (another service) is kept in the message; the error's code stays typed.
+    const code = isAuthCode(error.error_code) ? error.error_code : 'AUTH_FAILED';
+    const named = code === error.error_code ? '' : `${JSON.stringify(error.error_code.slice(0, 64))}: `;
+    throw new AuthError(code, `auth service refused ${url.pathname}: ${named}${message}`, { httpStatus: status });
   }
   if (status >= 500) {
     throw new AuthError('AUTH_UNAVAILABLE', `auth service answered HTTP ${status} to ${url.pathname}`, {

@@ -50,6 +50,11 @@ export interface Unsupported {
 export interface TokenSource {
   /** The `auth.kind` it implements. */
   readonly kind: string;
+  /**
+   * Set when every user gets a token for the same principal (an OAuth 2.0 client_credentials grant, one static
+   * token): the reason, so that scenarios that need distinct users are skipped with it.
+   */
+  readonly sharedIdentity?: string;
   /** Whether it can make this kind of token. */
   supports(kind: TokenKind): true | Unsupported;
   /** A token for a user; rejects with a typed error (never one that contains a secret). */

@@ -22,7 +22,6 @@ export { loadThresholds, parseThreshold, evaluateThresholds, metricValue, DEFAUL
 export type { Threshold, ThresholdOperator, ThresholdSet } from './thresholds';
 export { assertLoopbackUrl, defaultAuthUrl, sourceAddressPool } from './target';
 export { resolveLoadTarget, loadShorthandTarget, assertTargetAllowed, applyTargetLimits } from './load-target';
-export { devTokenSource } from './dev-token-source';
 export { parseShard, shardUsers } from './shard';
 export type { Shard } from './shard';
 export { probeTarget } from './probe';

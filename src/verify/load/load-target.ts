@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isLoopbackHost } from '../../chaos';
 import type { Target } from '../targets/types';
-import { devTokenSource } from './dev-token-source';
+import { createDevSource } from '../auth';
 import { LoadError } from './errors';
 import type { LoadOptions, LoadSettings } from './options';
 import { assertLoopbackUrl, defaultAuthUrl } from './target';
@@ -58,7 +58,7 @@ export function loadShorthandTarget(urls: readonly string[], authUrl: string | u
     headers: {},
     limits: {},
     clockLeewayS: 5,
-    auth: devTokenSource(auth.toString()),
+    auth: createDevSource({ url: auth.toString(), clockLeewayS: 5 }),
   };
   if (authUrl !== undefined) return { target };
   return {

@@ -9,7 +9,7 @@ import {
   SERVER_MESSAGE_TYPES,
   type WebSocketConstructorLike,
 } from '../../../generated/client';
-import { authServiceTokens } from '../../../src/pipeline/embedded';
+import { createDevSource } from '../../../src/verify/auth';
 import type { ScenarioTokenKind } from '../../../src/verify/scenarios';
 import { actorOf } from '../../../src/verify/replay';
 import { buildScript, type ReplayServer } from '../../../src/verify/replay-server';
@@ -77,7 +77,7 @@ export async function driveClientThroughSession(
   server: ReplayServer,
   timeoutMs = 60_000,
 ): Promise<ClientOutcome[]> {
-  const tokens = authServiceTokens(server.auth);
+  const tokens = createDevSource({ url: server.authUrl, clockLeewayS: 5, signer: server.auth });
   const tokenKindOf = new Map(script0(session).map((r) => [r.conn, r.token_kind]));
   const script = buildScript(session);
   const refusalOf = new Map(script.conns.map((c) => [c.id, c.refusalCode]));

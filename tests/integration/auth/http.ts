@@ -1,3 +1,5 @@
+import type { LogFields, Logger } from '../../../src/util/logger';
+
 // Small real-HTTP helpers for the auth tests (global fetch against the service on 127.0.0.1).
 
 export interface JsonResponse {
@@ -41,9 +43,9 @@ export function nowS(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-/** A logger that keeps every entry, for asserting on what was (and was not) logged. */
-export function collectingLogger(): { entries: Record<string, unknown>[]; info: any; warn: any; error: any } {
+/** A util/logger Logger that keeps every line as `{ level, msg, ...fields }`, for asserting on what was (not) logged. */
+export function collectingLogger(): Logger & { entries: Record<string, unknown>[] } {
   const entries: Record<string, unknown>[] = [];
-  const keep = (level: string) => (entry: Record<string, unknown>) => entries.push({ level, ...entry });
-  return { entries, info: keep('info'), warn: keep('warn'), error: keep('error') };
+  const keep = (level: string) => (msg: string, fields?: LogFields) => entries.push({ level, msg, ...fields });
+  return { entries, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
 }

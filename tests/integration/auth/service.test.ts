@@ -1,4 +1,5 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createJsonLogger } from '../../../src/util/logger';
 import { AuthError, MAX_BODY_BYTES, startAuthService, type AuthService } from '../../../src/auth';
 import { collectingLogger, nowS, payloadOf, post, request } from './http';
 
@@ -276,7 +277,7 @@ describe('auth service over HTTP', () => {
   });
 
   test('logs every request as a structured entry and never logs a token', async () => {
-    const requests = logger.entries.filter((e) => e.event === 'http_request');
+    const requests = logger.entries.filter((e) => e.msg === 'http request');
     expect(requests.length).toBeGreaterThan(20);
     expect(requests).toContainEqual(
       expect.objectContaining({ level: 'info', method: 'POST', path: '/auth/token', status: 200 }),
@@ -343,5 +344,26 @@ describe('startAuthService options', () => {
     await Promise.all([auth.close(), auth.close()]);
     await auth.close();
     await expect(fetch(`${auth.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('auth service logs', () => {
+  test('through the one logger: every line is {ts, level, component: "auth", msg, ...fields}', async () => {
+    const lines: string[] = [];
+    const out = { write: (line: string) => lines.push(line) };
+    const auth = await startAuthService({ logger: createJsonLogger({ level: 'debug', component: 'provider', out }) });
+    await auth.issueTokens('alice');
+    await fetch(auth.jwksUrl);
+    await auth.rotateKeys();
+    await auth.close();
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const line of lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(Object.keys(entry).slice(0, 4)).toEqual(['ts', 'level', 'component', 'msg']);
+      expect(entry.component).toBe('auth');
+    }
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(
+      expect.arrayContaining(['listening', 'tokens issued', 'http request', 'keys rotated', 'closed']),
+    );
   });
 });

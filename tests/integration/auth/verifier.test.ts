@@ -298,7 +298,7 @@ describe('key rotation', () => {
   let auth: AuthService;
   const logger = collectingLogger();
   const jwksFetches = () =>
-    logger.entries.filter((e) => e.event === 'http_request' && e.path === '/.well-known/jwks.json').length;
+    logger.entries.filter((e) => e.msg === 'http request' && e.path === '/.well-known/jwks.json').length;
   const kids = async (a: AuthService): Promise<string[]> =>
     (await request(a.jwksUrl)).body.keys.map((k: { kid: string }) => k.kid);
 
@@ -404,7 +404,7 @@ describe('when the auth service is unreachable', () => {
     expect((await refusal(verify, 'garbage')).code).toBe('TOKEN_INVALID');
   });
 
-  test('keys fetched earlier keep verifying, even once the cache is stale', async () => {
+  test('within the unreachable grace, keys fetched earlier keep verifying, even once the cache is stale', async () => {
     const auth = await startAuthService();
     const other = await startAuthService();
     const first = await auth.issueTokens('alice');

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { tokenFromUpgrade } from '../../../src/auth';
+import { credentialsFromUpgrade, tokenFromUpgrade } from '../../../src/auth';
 
 const TOKEN = 'eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 const OTHER = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJib2IifQ.b3RoZXItc2lnbmF0dXJl';
@@ -38,10 +38,10 @@ describe('tokenFromUpgrade', () => {
     expect(from({ authorization })).toEqual({ malformed: true });
   });
 
-  test('a malformed Authorization header wins over a good subprotocol, which is still reported for the echo', () => {
+  test('a malformed Authorization header wins over a good subprotocol: refused, the entry echoed only to say why', () => {
     expect(from({ authorization: 'Basic abc', 'sec-websocket-protocol': `jwt.${TOKEN}` })).toEqual({
-      subprotocol: `jwt.${TOKEN}`,
       malformed: true,
+      subprotocol: `jwt.${TOKEN}`,
     });
   });
 
@@ -53,10 +53,14 @@ describe('tokenFromUpgrade', () => {
     });
   });
 
-  test('the first jwt. entry is used', () => {
+  test('two jwt. entries with different tokens conflict: refused; the same token twice does not', () => {
     expect(from({ 'sec-websocket-protocol': `jwt.${OTHER}, jwt.${TOKEN}` })).toEqual({
-      token: OTHER,
+      malformed: true,
       subprotocol: `jwt.${OTHER}`,
+    });
+    expect(from({ 'sec-websocket-protocol': `jwt.${TOKEN}, jwt.${TOKEN}` })).toEqual({
+      token: TOKEN,
+      subprotocol: `jwt.${TOKEN}`,
     });
   });
 
@@ -67,10 +71,17 @@ describe('tokenFromUpgrade', () => {
     });
   });
 
-  test('the Authorization header wins over the subprotocol; the subprotocol is still returned for the echo', () => {
+  test('Bearer <A> with jwt.<B> conflicts: refused (the server would authenticate A and echo B)', () => {
     expect(from({ authorization: `Bearer ${TOKEN}`, 'sec-websocket-protocol': `jwt.${OTHER}` })).toEqual({
-      token: TOKEN,
+      malformed: true,
       subprotocol: `jwt.${OTHER}`,
+    });
+  });
+
+  test('Bearer <A> with jwt.<A>: the token, and the entry to echo', () => {
+    expect(from({ authorization: `Bearer ${TOKEN}`, 'sec-websocket-protocol': `jwt.${TOKEN}` })).toEqual({
+      token: TOKEN,
+      subprotocol: `jwt.${TOKEN}`,
     });
   });
 
@@ -79,7 +90,7 @@ describe('tokenFromUpgrade', () => {
     ['a character that is not base64url', `jwt.${TOKEN}=`],
     ['a slash', 'jwt.abc/def.ghi'],
   ])('a malformed jwt. subprotocol (%s) yields no token', (_name, protocols) => {
-    expect(from({ 'sec-websocket-protocol': protocols })).toEqual({ malformed: true });
+    expect(from({ 'sec-websocket-protocol': protocols })).toEqual({ malformed: true, subprotocol: protocols });
   });
 
   test('a malformed jwt. entry is skipped when a good one follows', () => {
@@ -91,5 +102,42 @@ describe('tokenFromUpgrade', () => {
 
   test('prefix is case-sensitive: JWT.<token> is not a token subprotocol', () => {
     expect(from({ 'sec-websocket-protocol': `JWT.${TOKEN}` })).toEqual({});
+  });
+});
+
+describe('credentialsFromUpgrade', () => {
+  const read = (headers: IncomingHttpHeaders) => credentialsFromUpgrade({ headers });
+
+  test('says where the token came from', () => {
+    expect(read({ authorization: `Bearer ${TOKEN}` })).toEqual({ token: TOKEN, source: 'header' });
+    expect(read({ 'sec-websocket-protocol': `jwt.${TOKEN}` })).toEqual({
+      token: TOKEN,
+      source: 'subprotocol',
+      subprotocol: `jwt.${TOKEN}`,
+    });
+  });
+
+  test.each([
+    [
+      { authorization: `Bearer ${TOKEN}`, 'sec-websocket-protocol': `jwt.${OTHER}` },
+      /^conflicting credentials: the Authorization header and the jwt\. subprotocol/,
+    ],
+    [
+      { 'sec-websocket-protocol': `jwt.${TOKEN}, jwt.${OTHER}` },
+      /^conflicting credentials: the jwt\. subprotocols carry different tokens$/,
+    ],
+    [{ authorization: 'Basic abc' }, /^the Authorization header is malformed/],
+    [{ 'sec-websocket-protocol': 'jwt.' }, /^the jwt\. subprotocol is malformed/],
+  ])('refusals are TOKEN_INVALID AuthErrors that name the problem, never a token (%#)', (headers, message) => {
+    const { refusal, token, source } = read(headers as IncomingHttpHeaders);
+    expect(token).toBeUndefined();
+    expect(source).toBeUndefined();
+    expect(refusal).toMatchObject({
+      name: 'AuthError',
+      code: 'TOKEN_INVALID',
+      message: expect.stringMatching(message),
+    });
+    expect(refusal!.message).not.toContain(TOKEN.slice(0, 20));
+    expect(refusal!.message).not.toContain(OTHER.slice(0, 20));
   });
 });

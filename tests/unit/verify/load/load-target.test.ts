@@ -1,11 +1,11 @@
 import {
   applyTargetLimits,
   assertTargetAllowed,
-  devTokenSource,
   resolveLoadTarget,
   runLoad,
   loadShorthandTarget,
 } from '../../../../src/verify/load';
+import { createDevSource } from '../../../../src/verify/auth';
 import type { Target } from '../../../../src/verify/targets/types';
 
 // Nothing in this file sends traffic: every target is refused (or only built) before any connection. 192.0.2.0/24 is
@@ -19,7 +19,7 @@ function target(over: Partial<Target> = {}): Target {
     headers: {},
     limits: {},
     clockLeewayS: 5,
-    auth: devTokenSource('http://127.0.0.1:9'),
+    auth: createDevSource({ url: 'http://127.0.0.1:9', clockLeewayS: 5 }),
     ...over,
   };
 }
