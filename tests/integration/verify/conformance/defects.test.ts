@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRules } from '../../../../src/rules';
 import { runConformance, type ScenarioVerdict } from '../../../../src/verify/conformance';
-import { shorthandTarget } from '../../../../src/verify/dev-target';
+import { shorthandTarget } from '../../../../src/verify/targets';
 import { startReplayServer } from '../../../../src/verify/replay-server';
 import { loadScenario, type Scenario } from '../../../../src/verify/scenarios';
 import {

@@ -130,7 +130,9 @@ describe('conformance against the reference provider', () => {
     const remote = await cli('conformance', '--url', 'wss://example.com/ws', '--auth-url', 'https://example.com');
     expect(remote).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/^netra-contracts: TARGET_NOT_LOOPBACK: example\.com is not a loopback host/),
+      stderr: expect.stringMatching(
+        /^netra-contracts: NOT_LOOPBACK: --url host example\.com is not loopback .*remote: true/,
+      ),
     });
   }, 120_000);
 });

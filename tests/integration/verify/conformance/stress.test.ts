@@ -6,7 +6,7 @@ import path from 'node:path';
 import { RECORDING_PROVIDER_OPTIONS } from '../../../../src/pipeline/embedded';
 import { loadRules } from '../../../../src/rules';
 import { runConformance } from '../../../../src/verify/conformance';
-import { devTokenSource } from '../../../../src/verify/dev-target';
+import { createDevSource } from '../../../../src/verify/auth';
 import { startReference } from '../support/providers';
 
 let out: string;
@@ -41,7 +41,7 @@ describe('[stress] conformance --tier stress', () => {
       headers: {},
       limits: {},
       clockLeewayS: 5,
-      auth: devTokenSource('https://auth.example.com', { clockLeewayS: 5 }),
+      auth: createDevSource({ url: 'https://auth.example.com', clockLeewayS: 5 }),
     };
     const report = await runConformance({ target, tiers: ['stress'], outDir: out, probe: false });
     expect(report.scenarios[0]).toMatchObject({

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseSessionText } from '../../../../src/sessions';
-import { shorthandTarget } from '../../../../src/verify/dev-target';
+import { shorthandTarget } from '../../../../src/verify/targets';
 import { recordScenario } from '../../../../src/verify/record';
 import { startReplayServer } from '../../../../src/verify/replay-server';
 import { parseScenario } from '../../../../src/verify/scenarios';

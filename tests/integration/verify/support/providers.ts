@@ -4,11 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { SignJWT } from 'jose';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../../../src/pipeline/embedded';
 import type { StackOptions } from '../../../../src/provider';
-import type { IssuedToken, TokenKind, TokenRequest, TokenSource } from '../../../../src/verify/auth/types';
-import { algNoneCopy, MALFORMED_TOKEN, tamperSignature } from '../../../../src/verify/dev-target';
+import { createJwtSource, type TokenSource } from '../../../../src/verify/auth';
 import type { Target } from '../../../../src/verify/targets/types';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
@@ -24,45 +22,17 @@ export function startReference(provider: StackOptions['provider'] = FAST): Promi
   return startEmbeddedTarget({ provider });
 }
 
+let secrets = 0;
+
 /**
- * Netra backend conventions: HS256 shared-secret tokens, `iss: netra-auth-service`, `aud: netra-platform`,
- * `token_type`, `permissions`. Every deliberately bad kind is minted here (a test helper in the spirit of the test
- * plan's JWT helper; the targets file's `jwt` strategy does the same for users).
+ * Netra backend conventions, through the targets file's `jwt` strategy: HS256 shared-secret tokens with
+ * `iss: netra-auth-service`, `aud: netra-platform`, `token_type`, `permissions` (every deliberately bad kind too).
  */
-export function hs256Tokens(secret: string, issuer = 'netra-auth-service', audience = 'netra-platform'): TokenSource {
-  const key = new TextEncoder().encode(secret);
-  const minted: string[] = [];
-  const sign = async (user: string, claims: Record<string, unknown> = {}, ttlS = 900): Promise<IssuedToken> => {
-    const now = Math.floor(Date.now() / 1000);
-    const payload = { token_type: 'access', permissions: ['chat'], iat: now, exp: now + ttlS, ...claims };
-    const jwt = new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(user);
-    const token = await jwt
-      .setIssuer(String(claims.iss ?? issuer))
-      .setAudience(String(claims.aud ?? audience))
-      .sign(key);
-    minted.push(token);
-    return { token, expiresAt: (Number(payload.exp) || now + ttlS) * 1000 };
-  };
-  const now = (): number => Math.floor(Date.now() / 1000);
-  const makers: Record<TokenKind, (r: TokenRequest) => Promise<IssuedToken>> = {
-    valid: (r) => sign(r.user, {}, r.ttlS ?? 900),
-    expired: (r) => sign(r.user, { iat: now() - 7200, exp: now() - 3600 }),
-    not_yet_valid: (r) => sign(r.user, { nbf: now() + 3600 }),
-    wrong_audience: (r) => sign(r.user, { aud: 'someone-elses-api' }),
-    wrong_issuer: (r) => sign(r.user, { iss: 'https://issuer.example.invalid' }),
-    bad_signature: async (r) => ({ token: tamperSignature((await sign(r.user)).token) }),
-    alg_none: async (r) => ({ token: algNoneCopy((await sign(r.user)).token) }),
-    malformed: async () => ({ token: MALFORMED_TOKEN }),
-    missing_permission: (r) => sign(r.user, { permissions: ['profile'] }),
-    wrong_type: (r) => sign(r.user, { token_type: 'refresh' }),
-  };
-  return {
-    kind: 'jwt',
-    supports: () => true,
-    token: (r) => makers[r.kind ?? 'valid'](r),
-    refresh: (user) => sign(user),
-    secrets: () => [secret, ...minted],
-  };
+export function hs256Tokens(secret: string, clockLeewayS: number): Promise<TokenSource> {
+  const env = `NETRA_TEST_JWT_SECRET_${++secrets}`;
+  process.env[env] = secret;
+  const claims = { iss: 'netra-auth-service', aud: 'netra-platform', token_type: 'access', permissions: ['chat'] };
+  return createJwtSource({ kind: 'jwt', alg: 'HS256', secret_env: env, claims }, { clockLeewayS });
 }
 
 export interface PythonProvider {
@@ -107,7 +77,7 @@ export async function startPython(args: string[] = [], leewayS = 5): Promise<Pyt
     headers: {},
     limits: {},
     clockLeewayS: leewayS,
-    auth: hs256Tokens(secret),
+    auth: await hs256Tokens(secret, leewayS),
   };
   return {
     target,
