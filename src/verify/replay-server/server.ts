@@ -5,29 +5,18 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   AuthError,
   createAccessVerifier,
+  credentialsFromUpgrade,
   startAuthService,
-  tokenFromUpgrade,
+  WebSocketHandshake,
   type AccessVerifier,
   type AuthService,
 } from '../../auth';
+import { unverifiedClaims } from '../auth';
 import { loadProtocol } from '../../protocol';
-import { asRecord } from '../../util/records';
 import { ReplayError } from '../replay/errors';
 import { buildScript } from './script';
 import { mismatchFrame, SessionPlayer, type Offered } from './session-player';
 import type { ReplayServerOptions, ReplayServerSummary } from './types';
-
-// The `sub` of a refused token, read without verifying it, to name the consumer's user in served frames.
-function unverifiedSub(token: string | undefined): string | undefined {
-  const payload = token?.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const sub = asRecord(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))?.sub;
-    return typeof sub === 'string' ? sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Consumer verification: serves recorded sessions over a real WebSocket on `ws://host:port<address>`, so frontend
@@ -55,6 +44,8 @@ export class ReplayServer {
   private readonly players: SessionPlayer[];
   private readonly wss: WebSocketServer;
   private readonly verify: AccessVerifier;
+  /** The shared handshake layer (credentials, verification, subprotocol echo), as the provider uses it. */
+  private readonly handshake: WebSocketHandshake;
   private unmatched = 0;
   private closed = false;
   private closing: Promise<ReplayServerSummary> | undefined;
@@ -70,6 +61,7 @@ export class ReplayServer {
     const now = (): number => performance.now() - started;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.verify = createAccessVerifier({ jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience });
+    this.handshake = new WebSocketHandshake({ verify: this.verify });
     this.players = options.sessions.map(
       (session) =>
         new SessionPlayer(
@@ -83,7 +75,7 @@ export class ReplayServer {
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
-      handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith('jwt.')) ?? false,
+      handleProtocols: this.handshake.handleProtocols,
     });
     this.port = (server.address() as { port: number }).port;
     const hostForUrl = host.includes(':') ? `[${host}]` : host;
@@ -151,12 +143,12 @@ export class ReplayServer {
   }
 
   private async offered(req: IncomingMessage): Promise<Offered> {
-    const upgrade = tokenFromUpgrade(req);
-    if (upgrade.malformed) return { refusal: 'TOKEN_INVALID' };
-    const { user, refusal } = await this.checkToken(upgrade.token);
-    if (user !== undefined) return { user };
-    const sub = unverifiedSub(upgrade.token);
-    return { refusal: refusal ?? 'AUTH_FAILED', ...(sub !== undefined ? { sub } : {}) };
+    const outcome = await this.handshake.authenticate(req);
+    if (outcome.ok) return { user: outcome.claims.sub };
+    // The `sub` of a refused token, read without verifying it, names the consumer's user in served frames.
+    const token = credentialsFromUpgrade(req).token;
+    const sub = token === undefined ? undefined : unverifiedClaims(token)?.sub;
+    return { refusal: outcome.error.code, ...(typeof sub === 'string' ? { sub } : {}) };
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
