@@ -32,4 +32,4 @@ export {
 } from './claims';
 export type { AccessClaims, TokenPair, TokenType } from './claims';
 export { MAX_BODY_BYTES } from './http-io';
-export { isLoopback } from './loopback';
+export { isLoopback } from '../util/loopback';

@@ -3,7 +3,7 @@ import type { Logger } from '../util/logger';
 import { AuthError } from './errors';
 import { BodyError, readJsonBody, sendError, sendJson } from './http-io';
 import type { KeyRing } from './keys';
-import { isLoopback } from './loopback';
+import { isLoopback } from '../util/loopback';
 import { parseTokenRequest } from './requests';
 import type { TokenIssuer } from './token-issuer';
 

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../util/logger';
 import { CLOCK_TOLERANCE_S, DEFAULT_AUDIENCE, DEFAULT_ISSUER, TTL_BOUNDS_S, type TokenPair } from './claims';
 import { AuthError } from './errors';
 import { KeyRing } from './keys';
-import { isLoopback } from './loopback';
+import { isLoopback } from '../util/loopback';
 import { AuthRoutes } from './routes';
 import { TokenIssuer, type IssueOptions } from './token-issuer';
 

@@ -1,27 +1,8 @@
-import { isIP } from 'node:net';
+import { isLoopback } from '../util/loopback';
 import { ChaosError } from './errors';
 
-/**
- * True for 'localhost', any IPv4 address in 127.0.0.0/8, '::1' and IPv4-mapped loopback ('::ffff:127.x.y.z').
- * Deliberately no DNS lookup: a name other than 'localhost' is refused.
- *
- * @example
- * isLoopbackHost('127.0.0.2'); // true
- * isLoopbackHost('10.0.0.1'); // false
- */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (bare.toLowerCase() === 'localhost') return true;
-  const family = isIP(bare);
-  if (family === 4) return bare.split('.')[0] === '127';
-  if (family === 6) {
-    const lower = bare.toLowerCase();
-    if (lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-    return mapped !== null && isLoopbackHost(mapped[1]);
-  }
-  return false;
-}
+/** True for a loopback host (util/loopback); kept under this name for the chaos module's callers. */
+export const isLoopbackHost = (host: string): boolean => isLoopback(host);
 
 /** Throws ChaosError NOT_LOOPBACK unless `host` is a loopback host; `role` names it in the message. */
 export function assertLoopback(host: string, role: 'listen' | 'upstream'): void {

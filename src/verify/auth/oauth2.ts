@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../../chaos';
+import { isLoopback as isLoopbackHost } from '../../util/loopback';
 import { algNoneCopy, isCompactJwt, malformedToken, tamperedCopy } from './derive';
 import { TokenSourceError } from './errors';
 import { readSecret, SecretBook } from './secrets';

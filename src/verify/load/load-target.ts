@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isLoopbackHost } from '../../chaos';
+import { isLoopback as isLoopbackHost } from '../../util/loopback';
 import type { Target } from '../targets/types';
 import { createDevSource } from '../auth';
 import { LoadError } from './errors';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isLoopbackHost } from '../../chaos';
+import { isLoopback as isLoopbackHost } from '../../util/loopback';
 import { LoadError } from './errors';
 
 /**

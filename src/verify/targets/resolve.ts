@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
-import { isLoopbackHost } from '../../chaos';
+import { isLoopback as isLoopbackHost } from '../../util/loopback';
 import { createTokenSource } from '../auth/create';
 import { createDevSource, type DevSigner } from '../auth/dev';
 import { TokenSourceError } from '../auth/errors';

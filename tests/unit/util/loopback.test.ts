@@ -1,4 +1,4 @@
-import { isLoopback } from '../../../src/auth';
+import { isLoopback } from '../../../src/util/loopback';
 
 describe('isLoopback', () => {
   test.each([

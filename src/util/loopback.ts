@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 
 /**
  * True for an address or host name of this machine's loopback interface: 127.0.0.0/8, ::1, an IPv4-mapped
- * 127.x address, or `localhost`. Used for the peer address of a request and for the interface a service binds.
+ * 127.x address, or `localhost` (no DNS lookup: any other name is not loopback). The one check used for peer
+ * addresses, the interfaces services bind, and the hosts load and chaos traffic may go to.
  *
  * @example
  * isLoopback(req.socket.remoteAddress); // '::ffff:127.0.0.1' -> true, '192.0.2.7' -> false
