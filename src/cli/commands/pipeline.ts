@@ -11,6 +11,7 @@ import { replayAll } from '../../verify/replay';
 import { DEFAULT_TIERS } from '../../verify/conformance';
 import { loadScenarios } from '../../verify/scenarios';
 import { RECORDING_PROVIDER_OPTIONS, startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
+import type { Target } from '../../verify/targets/types';
 import { generateAll } from '../../pipeline/generate-all';
 import { formatSummary, runStages, type StageOutcome } from '../../pipeline/stages';
 
@@ -30,6 +31,26 @@ function sessionFiles(dir: string): Promise<string[]> {
       .sort()
       .map((n) => path.join(dir, n)),
   );
+}
+
+/** Records every scenario of the default tiers at once (users are distinct across scenarios; the provider is ours). */
+async function recordStage(target: Target, recordedDir: string): Promise<string> {
+  await mkdir(recordedDir, { recursive: true });
+  const scenarios = loadScenarios().filter((s) => DEFAULT_TIERS.includes(s.tier));
+  const outcomes = await recordAll(scenarios, target, recordedDir, { userPrefix: '' });
+  const failed = outcomes.flatMap((o) => ('error' in o ? [`${o.scenario}: ${o.error.message}`] : []));
+  if (failed.length > 0) throw new NetraError('RECORD_FAILED', failed.join('; '));
+  const lines = outcomes.reduce((n, o) => n + ('result' in o ? o.result.lines : 0), 0);
+  return `${outcomes.length} scenarios recorded into ${recordedDir} (${lines} lines)`;
+}
+
+/** Replays the committed sessions at once, with their own (distinct) users: strict shape, our regression test. */
+async function replayStage(target: Target, profile: string): Promise<string> {
+  const files = await sessionFiles('contracts/sessions');
+  const reports = await replayAll(files, { target, profile, shape: 'strict' });
+  const failed = reports.filter((r) => !r.ok).map((r) => path.basename(r.file));
+  if (failed.length > 0) throw new NetraError('REPLAY_FAILED', `${failed.join(', ')} did not replay`);
+  return `${files.length} recorded sessions replayed against the live provider with their shape`;
 }
 
 /**
@@ -106,16 +127,7 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
         {
           name: 'record scenarios',
           needs: ['start provider'],
-          run: async () => {
-            await mkdir(recordedDir, { recursive: true });
-            // Every scenario at once: users are distinct across scenarios, the provider is this job's own.
-            const scenarios = loadScenarios().filter((s) => DEFAULT_TIERS.includes(s.tier));
-            const outcomes = await recordAll(scenarios, embedded!.target, recordedDir, { userPrefix: '' });
-            const failed = outcomes.flatMap((o) => ('error' in o ? [`${o.scenario}: ${o.error.message}`] : []));
-            if (failed.length > 0) throw new NetraError('RECORD_FAILED', failed.join('; '));
-            const lines = outcomes.reduce((n, o) => n + ('result' in o ? o.result.lines : 0), 0);
-            return `${outcomes.length} scenarios recorded into ${recordedDir} (${lines} lines)`;
-          },
+          run: () => recordStage(embedded!.target, recordedDir),
         },
         {
           name: 'verify recordings',
@@ -135,18 +147,7 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
         {
           name: 'replay committed sessions',
           needs: ['start provider'],
-          run: async () => {
-            const files = await sessionFiles('contracts/sessions');
-            // All at once, with the recordings' own (distinct) users: strict shape, our regression of the reference.
-            const reports = await replayAll(files, {
-              target: embedded!.target,
-              profile: opts.profile,
-              shape: 'strict',
-            });
-            const failed = reports.filter((r) => !r.ok).map((r) => path.basename(r.file));
-            if (failed.length > 0) throw new NetraError('REPLAY_FAILED', `${failed.join(', ')} did not replay`);
-            return `${files.length} recorded sessions replayed against the live provider with their shape`;
-          },
+          run: () => replayStage(embedded!.target, opts.profile),
         },
         {
           name: 'load',
