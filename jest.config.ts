@@ -18,6 +18,9 @@ function project(name: string, testMatch: string[], extra: Partial<Config> = {})
 }
 
 const config: Config = {
+  // Generous: tests start real servers and parse real documents on a shared 2-core machine. Speed targets live in
+  // bench/, never in test timeouts.
+  testTimeout: 30_000,
   projects: [
     project('unit', ['tests/unit/**/*.test.ts']),
     project('contracts', ['tests/contracts/**/*.test.ts']),

@@ -1,21 +1,30 @@
 // Size and generation time of the docs site: end to end through the CLI (a fresh process, as `generate` and CI run
 // it), then in-process (spec load vs page build), then over the shared AsyncAPI corpus when it is there.
 // Targets (issue 6): the whole site under 300 KB and generated in under 2 s.
-// Run: npm run bench:docs
+// Run: npm run bench:docs [-- --json] [-- --corpus DIR]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { discoverDocuments } from '../src/codegen';
 import { generateDocs } from '../src/docs';
-import { loadSpec, type Spec } from '../src/asyncapi';
+import { closeSpecLoader, loadSpec, type Spec } from '../src/asyncapi';
 
 const ROOT = path.resolve(__dirname, '..');
 const BUDGET_BYTES = 300 * 1024;
 const BUDGET_MS = 2000;
 const CLI_RUNS = 3;
 const WARM_RUNS = 20;
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'asyncapi');
+const JSON_OUTPUT = process.argv.includes('--json');
+const corpusFlag = process.argv.indexOf('--corpus');
+const CORPUS =
+  corpusFlag > 0
+    ? path.resolve(process.argv[corpusFlag + 1] ?? '')
+    : path.resolve(ROOT, '..', 'shared', 'corpus', 'asyncapi');
+/** Lines for people; with --json, one JSON object at the end instead. */
+const say = (text: string): void => {
+  if (!JSON_OUTPUT) console.log(text);
+};
 
 const inputs = {
   sessionsDir: path.join(ROOT, 'contracts', 'sessions'),
@@ -37,6 +46,34 @@ function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+interface Corpus {
+  documents: number;
+  build_ms_total: number;
+  biggest: { path: string; bytes: number };
+}
+
+/** Builds the site of every root document of the corpus that parses; undefined when there is no corpus. */
+async function corpusFigures(): Promise<Corpus | undefined> {
+  if (!existsSync(CORPUS)) return undefined;
+  let documents = 0;
+  let buildMs = 0;
+  let biggest = { path: '', bytes: 0 };
+  for (const rel of await discoverDocuments(CORPUS)) {
+    let doc: Spec;
+    try {
+      doc = await loadSpec(path.join(CORPUS, rel), { refRoot: CORPUS });
+    } catch {
+      continue; // invalid on purpose (see the corpus README): nothing to document
+    }
+    const start = process.hrtime.bigint();
+    const site = await generateDocs({ spec: doc, role: 'application', projectRoot: CORPUS });
+    buildMs += msSince(start);
+    documents++;
+    if (site.bytes > biggest.bytes) biggest = { path: rel, bytes: site.bytes };
+  }
+  return { documents, build_ms_total: Math.round(buildMs), biggest };
+}
+
 async function main(): Promise<void> {
   const out = mkdtempSync(path.join(tmpdir(), 'netra-bench-docs-'));
   try {
@@ -53,8 +90,8 @@ async function main(): Promise<void> {
       wall.push(msSince(start));
       reported.push(Number(/in (\d+) ms/.exec(line)?.[1] ?? NaN));
     }
-    console.log(`CLI: ${line}`);
-    console.log(
+    say(`CLI: ${line}`);
+    say(
       `CLI: command time (spec load + build + write) median ${median(reported).toFixed(0)} ms [${mark(median(reported) < BUDGET_MS)} < ${BUDGET_MS} ms]; ` +
         `whole process incl. node/tsx start-up median ${median(wall).toFixed(0)} ms`,
     );
@@ -73,45 +110,53 @@ async function main(): Promise<void> {
       warm.push(msSince(start));
     }
     const html = Buffer.byteLength(first.files.get('index.html') ?? '');
-    console.log(
+    say(
       `in-process: spec load ${loadMs.toFixed(0)} ms (parser), first build ${firstMs.toFixed(1)} ms, warm build median ${median(warm).toFixed(1)} ms`,
     );
-    console.log(
+    say(
       `size: ${first.files.size} files, ${(first.bytes / 1024).toFixed(1)} KB [${mark(first.bytes < BUDGET_BYTES)} < ${BUDGET_BYTES / 1024} KB]; ` +
         `index.html ${(html / 1024).toFixed(1)} KB, ${first.files.size - 1} schema downloads ${((first.bytes - html) / 1024).toFixed(1)} KB`,
     );
     const s = first.stats;
-    console.log(
+    say(
       `content: ${s.messages} messages, ${s.fields} field rows, examples ${s.recordedExamples} recorded / ${s.documentExamples} from the document / ${s.noExample} none, ` +
         `${s.rules} rules, ${s.profiles} profiles, ${s.changelogVersions} registry versions, lifecycle ${s.lifecycle ? 'drawn' : 'absent'}`,
     );
 
     // 3. The corpus: every root document that parses.
-    if (!existsSync(CORPUS)) {
-      console.log('corpus: ../shared/corpus/asyncapi not found, skipped');
-      return;
+    const corpus = await corpusFigures();
+    if (corpus === undefined) say(`corpus: ${CORPUS} not found, skipped (--corpus DIR)`);
+    else {
+      say(
+        `corpus: ${corpus.documents} documents built in ${corpus.build_ms_total} ms total (page build only); biggest ${corpus.biggest.path} ${(corpus.biggest.bytes / 1024).toFixed(1)} KB`,
+      );
     }
-    let documents = 0;
-    let buildMs = 0;
-    let biggest = { path: '', bytes: 0 };
-    for (const rel of await discoverDocuments(CORPUS)) {
-      let doc: Spec;
-      try {
-        doc = await loadSpec(path.join(CORPUS, rel));
-      } catch {
-        continue; // invalid on purpose (see the corpus README): nothing to document
-      }
-      start = process.hrtime.bigint();
-      const site = await generateDocs({ spec: doc, role: 'application', projectRoot: CORPUS });
-      buildMs += msSince(start);
-      documents++;
-      if (site.bytes > biggest.bytes) biggest = { path: rel, bytes: site.bytes };
+    if (JSON_OUTPUT) {
+      const commandMs = median(reported);
+      const report = {
+        bench: 'docs',
+        node: process.version,
+        cli: { command_ms_median: Math.round(commandMs), process_ms_median: Math.round(median(wall)), runs: CLI_RUNS },
+        in_process: {
+          spec_load_ms: Math.round(loadMs),
+          first_build_ms: Number(firstMs.toFixed(1)),
+          warm_build_ms_median: Number(median(warm).toFixed(1)),
+        },
+        size: { files: first.files.size, bytes: first.bytes, index_html_bytes: html },
+        corpus: corpus ?? null,
+        // Lower is better; the budgets are 1.
+        ratios: {
+          command_vs_budget: Number((commandMs / BUDGET_MS).toFixed(3)),
+          size_vs_budget: Number((first.bytes / BUDGET_BYTES).toFixed(3)),
+          warm_build_vs_spec_load: Number((median(warm) / loadMs).toFixed(3)),
+          process_vs_command: Number((median(wall) / commandMs).toFixed(3)),
+        },
+      };
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     }
-    console.log(
-      `corpus: ${documents} documents built in ${buildMs.toFixed(0)} ms total (page build only); biggest ${biggest.path} ${(biggest.bytes / 1024).toFixed(1)} KB`,
-    );
   } finally {
     rmSync(out, { recursive: true, force: true });
+    await closeSpecLoader();
   }
 }
 

@@ -1,23 +1,19 @@
 // Validations per second over a realistic mixed stream of run events: generated standalone validators vs ajv
 // compiled at run time vs bare JSON.parse of the same frames. Target: validating a frame costs less than parsing it.
-// Run: npm run bench:validate
+// Run: npm run bench:validate [-- --json]
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { acceptUnknownFormats, createAjv } from '../src/codegen';
+import { mulberry32 } from '../src/util/prng';
 import * as generated from '../generated/validators';
 
 const FRAMES = 10_000;
 const ROUNDS = 3;
 const MIN_MS_PER_ROUND = 800;
+const JSON_OUTPUT = process.argv.includes('--json');
 
-// Deterministic PRNG (mulberry32) so every run measures the same stream.
-let seed = 0x5eed;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// The project's seeded PRNG, so every run measures the same stream.
+const random = mulberry32(0x5eed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const id = (prefix: string, n = 12): string => {
   const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -165,23 +161,55 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const parseRate = best.get('JSON.parse (baseline)') as number;
+const generatedRate = best.get('generated validateServerMessage') as number;
+const runtimeRate = best.get('ajv runtime-compiled') as number;
 const bytes = frames.reduce((sum, f) => sum + Buffer.byteLength(f), 0);
-const rows = contenders.map((c) => {
-  const rate = best.get(c.name) as number;
-  return [c.name, Math.round(rate).toLocaleString('en-US'), (1e9 / rate).toFixed(0), (parseRate / rate).toFixed(2)];
-});
-const headers = ['contender', 'frames/s', 'ns/frame', 'cost vs JSON.parse'];
-const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells: string[]) =>
-  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(
-  `${FRAMES} frames (agent_started/thinking/tool_executing/tool_completed/agent_completed), mean ${Math.round(bytes / FRAMES)} bytes; best of ${ROUNDS} rounds, node ${process.version}`,
-);
-console.log(line(headers));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const r of rows) console.log(line(r));
-const generatedCost = parseRate / (best.get('generated validateServerMessage') as number);
-console.log(
-  `validating a frame costs ${generatedCost.toFixed(2)}x parsing it: ${generatedCost < 1 ? 'target met' : 'TARGET MISSED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-);
+const generatedCost = parseRate / generatedRate;
+
+if (JSON_OUTPUT) {
+  const report = {
+    bench: 'validate',
+    node: process.version,
+    frames: FRAMES,
+    mean_frame_bytes: Math.round(bytes / FRAMES),
+    rounds: ROUNDS,
+    frames_per_second: {
+      json_parse: Math.round(parseRate),
+      generated: Math.round(generatedRate),
+      ajv_runtime: Math.round(runtimeRate),
+    },
+    ns_per_frame: {
+      json_parse: Math.round(1e9 / parseRate),
+      generated: Math.round(1e9 / generatedRate),
+      ajv_runtime: Math.round(1e9 / runtimeRate),
+    },
+    // Cost of validating a frame against the cost of parsing it (lower is better; target < 1).
+    ratios: {
+      generated_vs_json_parse: Number(generatedCost.toFixed(3)),
+      ajv_runtime_vs_json_parse: Number((parseRate / runtimeRate).toFixed(3)),
+      generated_vs_ajv_runtime: Number((runtimeRate / generatedRate).toFixed(3)),
+    },
+    target_met: generatedCost < 1,
+    seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} else {
+  const rows = contenders.map((c) => {
+    const rate = best.get(c.name) as number;
+    return [c.name, Math.round(rate).toLocaleString('en-US'), (1e9 / rate).toFixed(0), (parseRate / rate).toFixed(2)];
+  });
+  const headers = ['contender', 'frames/s', 'ns/frame', 'cost vs JSON.parse'];
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(
+    `${FRAMES} frames (agent_started/thinking/tool_executing/tool_completed/agent_completed), mean ${Math.round(bytes / FRAMES)} bytes; best of ${ROUNDS} rounds, node ${process.version}`,
+  );
+  console.log(line(headers));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(r));
+  console.log(
+    `validating a frame costs ${generatedCost.toFixed(2)}x parsing it: ${generatedCost < 1 ? 'target met' : 'TARGET MISSED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+}
 if (sink === -1) console.log(sink);

@@ -9,6 +9,9 @@
  *   `Authorization: Bearer` header (Node.js with the `ws` package only).
  * - Sends typed client messages (validated before they leave), calls typed handlers per server message type, and
  *   validates every frame that arrives: a frame that fails is dropped and reported as an `invalid` event.
+ * - When the channel promises a tolerant reader (`x-netra-tolerant-reader`), a server message of a type this
+ *   client does not know goes to `onUnknown` (and the `unknown` event) instead; one that carries `run_id` and
+ *   `seq` still counts in its run's seq order, so `resume` asks for the right events.
  * - Tracks every run it sees (events by seq, duplicates dropped) and, after an unexpected drop (network, 1001 draining,
  *   1011, 1013 slow consumer, or an expired token when `getToken` can supply a new one), reconnects with bounded
  *   backoff and bounded attempts and sends `resume` with the last seq it holds for every unfinished run.
@@ -23,7 +26,7 @@
  * await client.close();
  */
 import type { ClientMessage, MessageTypeMap, ServerMessage } from './types';
-import { validateClientMessage, validateServerMessage, type SchemaError } from './validators';
+import { readServerMessage, validateClientMessage, type SchemaError, type UnknownServerMessage } from './validators';
 
 /** Every message type the server sends. */
 export const SERVER_MESSAGE_TYPES = ['connection_established', 'agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed', 'agent_error', 'error_message'] as const;
@@ -76,6 +79,11 @@ export interface NetraClientOptions {
   maxReconnectDelayMs?: number;
   /** How long startAgent waits for agent_started. Default 30000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Called with every server message whose type this client does not know, when the channel promises a tolerant
+   * reader (otherwise such a message is `invalid`). Same as `client.on('unknown', handler)`.
+   */
+  onUnknown?: (message: UnknownServerMessage) => void;
 }
 
 /** Events about the connection itself, beside the server message types. */
@@ -92,6 +100,8 @@ export interface NetraClientEvents {
   invalid: { frame: unknown; errors: SchemaError[] };
   /** A run event the client already held (same run, same seq); it was dropped. */
   duplicate: RunEvent;
+  /** A server message of a type this client does not know (tolerant reader only). */
+  unknown: UnknownServerMessage;
 }
 
 type Listener<E> = (event: E) => void;
@@ -353,9 +363,13 @@ export class NetraClient {
       this.emit('invalid', { frame: data, errors: [{ pointer: '', keyword: 'json', message: 'not JSON' }] });
       return undefined;
     }
-    const checked = validateServerMessage(parsed);
+    const checked = readServerMessage(parsed);
     if (!checked.ok) {
       this.emit('invalid', { frame: parsed, errors: checked.errors });
+      return undefined;
+    }
+    if (checked.unknown === true) {
+      this.acceptUnknown(checked.value);
       return undefined;
     }
     const msg = checked.value;
@@ -397,6 +411,27 @@ export class NetraClient {
     }
     this.emit(msg.type, msg);
     return msg;
+  }
+
+  /** A message of a type this client does not know: counted in its run's seq order when it has one, handed over. */
+  private acceptUnknown(message: UnknownServerMessage): void {
+    const seq = message.seq;
+    if (typeof message.run_id === 'string' && typeof seq === 'number' && Number.isInteger(seq) && seq > 0) {
+      const run = this.run(message.run_id);
+      if (run.seqs.has(seq)) return; // already handed over once (a resume repeats what was missed)
+      run.seqs.add(seq);
+      while (run.seqs.has(run.lastSeq + 1)) run.lastSeq++;
+    }
+    this.emit('unknown', message);
+    const handler = this.options.onUnknown;
+    if (handler === undefined) return;
+    try {
+      handler(message);
+    } catch (err) {
+      setTimeout(() => {
+        throw err;
+      }, 0);
+    }
   }
 
   private onEstablished(connection: MessageTypeMap['connection_established'], reconnect: boolean): void {

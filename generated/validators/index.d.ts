@@ -8,7 +8,20 @@ export interface SchemaError {
   message: string;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[] };
+/** A failure of a well-formed message whose `type` the contract does not know has `unknown: true`. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[]; unknown?: true };
+
+/** A server message of a type this contract does not know (handed over by a tolerant reader). */
+export interface UnknownServerMessage {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** What a reader of the channel gets: a valid server message, an unknown one (tolerant reader only), or errors. */
+export type ServerRead =
+  | { ok: true; value: ServerMessage; unknown?: undefined }
+  | { ok: true; unknown: true; value: UnknownServerMessage }
+  | { ok: false; errors: SchemaError[]; unknown?: true };
 
 /** A compiled ajv validator (`errors` holds ajv's errors after a failed call). */
 export interface CompiledValidator {
@@ -20,6 +33,13 @@ export interface CompiledValidator {
 export declare function validateServerMessage(msg: unknown): Validated<ServerMessage>;
 /** Validates a message a client sends, dispatching on its `type`. */
 export declare function validateClientMessage(msg: unknown): Validated<ClientMessage>;
+/**
+ * Reads a server message as a client does: like `validateServerMessage`, except that when the channel promises a
+ * tolerant reader (`TOLERANT_READER`) a message whose `type` is unknown comes back as `{ ok: true, unknown: true }`.
+ */
+export declare function readServerMessage(msg: unknown): ServerRead;
+/** The channel declares `x-netra-tolerant-reader: true`: clients ignore server message types they do not know. */
+export declare const TOLERANT_READER: boolean;
 /** Validates `msg` against the named message's schema. */
 export declare function validateMessage<N extends keyof MessageNameMap>(name: N, msg: unknown): Validated<MessageNameMap[N]>;
 export declare function validateMessage(name: string, msg: unknown): Validated<unknown>;

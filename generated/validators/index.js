@@ -56,6 +56,9 @@ const clientByType = new Map([
 ]);
 const clientUntyped = [];
 
+// x-netra-tolerant-reader of the channel: clients ignore server message types they do not know.
+const TOLERANT_READER = true;
+
 function escapePointerToken(token) {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -98,7 +101,11 @@ function dispatch(side, byType, untyped, msg) {
   if (!isObject) return fail('', 'type', 'must be object');
   if (type === undefined) return fail('/type', 'discriminator', 'must have property \'type\' naming a ' + side + ' message');
   if (typeof type !== 'string') return fail('/type', 'discriminator', 'must be a string naming a ' + side + ' message');
-  return fail('/type', 'discriminator', '\'' + type + '\' is not a ' + side + ' message type');
+  // A well-formed message of a type this contract does not know: refused, and marked so that a tolerant reader can
+  // tell it from a broken message of a known type.
+  const unknown = fail('/type', 'discriminator', '\'' + type + '\' is not a ' + side + ' message type');
+  unknown.unknown = true;
+  return unknown;
 }
 
 // Several candidates: the first that accepts wins; when none does, the errors of the first one are reported.
@@ -116,10 +123,25 @@ function validateClientMessage(msg) {
   return dispatch('client', clientByType, clientUntyped, msg);
 }
 
+// What a client reading the channel does with a server message: when the channel promises a tolerant reader, a
+// message whose type the contract does not know is handed over as unknown instead of refused.
+function readServerMessage(msg) {
+  const result = validateServerMessage(msg);
+  return TOLERANT_READER && result.unknown === true ? { ok: true, unknown: true, value: msg } : result;
+}
+
 function validateMessage(name, msg) {
   const validate = typeof name === 'string' && Object.prototype.hasOwnProperty.call(validators, name) ? validators[name] : undefined;
   if (validate === undefined) return fail('', 'message', '\'' + String(name) + '\' is not a message of this contract');
   return run(validate, msg);
 }
 
-module.exports = { validateServerMessage, validateClientMessage, validateMessage, messageNames, validators };
+module.exports = {
+  validateServerMessage,
+  validateClientMessage,
+  readServerMessage,
+  validateMessage,
+  messageNames,
+  validators,
+  TOLERANT_READER,
+};

@@ -1,4 +1,4 @@
-import { NetraError } from '../util/errors';
+import { NetraError, type NetraErrorOptions } from '../util/errors';
 
 /** One problem found in a document, located at a 1-based line and column of the file it refers to. */
 export interface SpecDiagnostic {
@@ -17,12 +17,39 @@ export interface SpecDiagnostic {
  * // "asyncapi.yaml:12:3  invalid-ref  '#/x' does not exist"
  */
 export function formatDiagnostic(d: SpecDiagnostic): string {
-  return `${d.file}:${d.line}:${d.col}  ${d.code}  ${d.message.replace(/\s*\n\s*/g, ' ')}`;
+  return `${d.file}:${d.line}:${d.col}  ${d.code}  ${d.message.replace(/\s*[\r\n\u2028\u2029]\s*/g, ' ')}`;
 }
 
 /**
- * A document could not be read (`SPEC_UNREADABLE`) or is not a valid AsyncAPI document (`SPEC_INVALID`).
- * The message holds one `file:line:col  code  message` line per problem; `diagnostics` holds them as data.
+ * Stable codes of the loader's errors (all exit code 2, bad input):
+ * - `SPEC_UNREADABLE`: the file cannot be read.
+ * - `SPEC_NOT_TEXT`: the file is binary or not UTF-8.
+ * - `SPEC_TOO_LARGE`: the file is over the size limit (refused before it is read).
+ * - `SPEC_TOO_COMPLEX`: YAML aliases past the limit, nesting past the limit, too many referenced files, or the
+ *   parse needed more memory than allowed.
+ * - `SPEC_REF_CYCLE`: a `$ref` that leads, through `$ref`s only, back to itself.
+ * - `SPEC_REF_OUTSIDE`: a relative `$ref` to a file outside the root document's folder.
+ * - `SPEC_TIMEOUT`: the parse took longer than the time limit.
+ * - `SPEC_INVALID`: not a valid AsyncAPI document (every problem the parser found).
+ */
+export type SpecErrorCode =
+  | 'SPEC_UNREADABLE'
+  | 'SPEC_NOT_TEXT'
+  | 'SPEC_TOO_LARGE'
+  | 'SPEC_TOO_COMPLEX'
+  | 'SPEC_REF_CYCLE'
+  | 'SPEC_REF_OUTSIDE'
+  | 'SPEC_TIMEOUT'
+  | 'SPEC_INVALID';
+
+export interface SpecErrorOptions extends NetraErrorOptions {
+  /** The problems as data, one per `file:line:col  code  message` line of the message. */
+  diagnostics?: SpecDiagnostic[];
+}
+
+/**
+ * A document could not be loaded. The message holds one `file:line:col  code  message` line per problem;
+ * `diagnostics` holds them as data. Exit code 2 (bad input).
  *
  * @example
  * try {
@@ -31,15 +58,21 @@ export function formatDiagnostic(d: SpecDiagnostic): string {
  *   if (err instanceof SpecError) for (const d of err.diagnostics) console.error(d.file, d.line, d.message);
  * }
  */
-export class SpecError extends NetraError {
+export class SpecError extends NetraError<SpecErrorCode> {
   readonly diagnostics: SpecDiagnostic[];
 
-  constructor(
-    code: 'SPEC_UNREADABLE' | 'SPEC_INVALID',
-    diagnostics: SpecDiagnostic[],
-    options: { cause?: unknown } = {},
-  ) {
-    super(code, diagnostics.map(formatDiagnostic).join('\n'), { exitCode: 2, cause: options.cause });
-    this.diagnostics = diagnostics;
+  constructor(code: SpecErrorCode, message: string, options: SpecErrorOptions = {}) {
+    super(code, message, options);
+    this.diagnostics = options.diagnostics ?? [];
+  }
+
+  /**
+   * The error whose message is its diagnostics, one formatted line each.
+   *
+   * @example
+   * throw SpecError.of('SPEC_INVALID', [{ file: 'a.yaml', line: 1, col: 1, code: 'not-parsed', message: 'no document' }]);
+   */
+  static of(code: SpecErrorCode, diagnostics: SpecDiagnostic[], options: NetraErrorOptions = {}): SpecError {
+    return new SpecError(code, diagnostics.map(formatDiagnostic).join('\n'), { ...options, diagnostics });
   }
 }

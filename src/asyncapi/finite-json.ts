@@ -1,19 +1,13 @@
 // Turns the parser's output (shared and circular JS objects, `x-parser-*` bookkeeping keys) into plain finite JSON.
 
+import { escapePointerToken } from '../util/json-pointer';
+import { isRecord } from '../util/records';
 import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from './schema-keywords';
 
 const X_PARSER = 'x-parser-';
 
-function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
- * Deep-copies `value` as JSON: drops `x-parser-*` keys (when `stripParserKeys`), `undefined` and functions, and
+ * Deep-copies `value` as JSON: drops `x-parser-*` keys, `undefined` and functions, and
  * replaces a reference back to an enclosing object with `{ $ref: '#<pointer of that object>' }` so the result is
  * finite. Shared (non-circular) objects are copied at every place they appear.
  *
@@ -22,7 +16,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * node.self = node;
  * toFiniteJson(node); // { a: 1, self: { $ref: '#' } }
  */
-export function toFiniteJson(value: unknown, stripParserKeys = true): unknown {
+export function toFiniteJson(value: unknown): unknown {
   const stack = new Map<object, string>();
   const copy = (node: unknown, pointer: string): unknown => {
     if (node === null || typeof node !== 'object') {
@@ -40,7 +34,7 @@ export function toFiniteJson(value: unknown, stripParserKeys = true): unknown {
       }
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(node)) {
-        if (stripParserKeys && key.startsWith(X_PARSER)) continue;
+        if (key.startsWith(X_PARSER)) continue;
         const copied = copy(item, `${pointer}/${escapePointerToken(key)}`);
         if (copied !== undefined) out[key] = copied;
       }
@@ -65,7 +59,7 @@ function forEachSubschema(schema: Record<string, unknown>, visit: SchemaVisitor)
       if (Array.isArray(value)) value.forEach(visit);
       else visit(value);
     } else if (SUBSCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) value.forEach(visit);
-    else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isPlainObject(value)) {
+    else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isRecord(value)) {
       for (const item of Object.values(value)) if (!Array.isArray(item)) visit(item);
     }
   }
@@ -95,13 +89,13 @@ function defName(schema: Record<string, unknown>): string {
  * toFiniteSchema(tree); // { type: 'object', properties: { children: { type: 'array', items: { $ref: '#' } } } }
  */
 export function toFiniteSchema(root: unknown): unknown {
-  if (!isPlainObject(root)) return toFiniteJson(root);
+  if (!isRecord(root)) return toFiniteJson(root);
   // Pass 1: depth-first search for back edges; their targets are the schemas that must become $defs.
   const recursive = new Set<object>();
   const onStack = new Set<object>();
   const done = new Set<object>();
   const search = (node: unknown): void => {
-    if (!isPlainObject(node)) return;
+    if (!isRecord(node)) return;
     if (onStack.has(node)) {
       recursive.add(node);
       return;
@@ -115,7 +109,7 @@ export function toFiniteSchema(root: unknown): unknown {
   search(root);
 
   // Pass 2: copy, cutting every recursive schema into a $ref.
-  const existingDefs = isPlainObject(root.$defs) ? Object.keys(root.$defs) : [];
+  const existingDefs = isRecord(root.$defs) ? Object.keys(root.$defs) : [];
   const usedNames = new Set(existingDefs);
   const names = new Map<object, string>();
   const defs: Record<string, unknown> = {};
@@ -129,23 +123,23 @@ export function toFiniteSchema(root: unknown): unknown {
       usedNames.add(name);
       names.set(node, name);
       defs[name] = {}; // reserve the key now so $defs lists schemas in the order they are first met
-      defs[name] = copySchema(node, true);
+      defs[name] = copySchema(node);
     }
     return { $ref: `#/$defs/${name}` };
   };
   const copySubschema = (node: unknown): unknown => {
-    if (isPlainObject(node) && recursive.has(node)) return refTo(node);
-    return copySchema(node, false);
+    if (isRecord(node) && recursive.has(node)) return refTo(node);
+    return copySchema(node);
   };
-  const copySchema = (node: unknown, _asDef: boolean): unknown => {
-    if (!isPlainObject(node)) return toFiniteJson(node);
+  const copySchema = (node: unknown): unknown => {
+    if (!isRecord(node)) return toFiniteJson(node);
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      if (key.startsWith('x-parser-') || DROPPED_KEYWORDS.has(key)) continue;
+      if (key.startsWith(X_PARSER) || DROPPED_KEYWORDS.has(key)) continue;
       if (SUBSCHEMA_KEYWORDS.has(key)) out[key] = copySubschema(value);
       else if (key === 'items') out[key] = Array.isArray(value) ? value.map(copySubschema) : copySubschema(value);
       else if (SUBSCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) out[key] = value.map(copySubschema);
-      else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isPlainObject(value)) {
+      else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isRecord(value)) {
         const map: Record<string, unknown> = {};
         for (const [name, item] of Object.entries(value)) {
           map[name] = Array.isArray(item) ? toFiniteJson(item) : copySubschema(item);
@@ -158,11 +152,9 @@ export function toFiniteSchema(root: unknown): unknown {
     }
     return out;
   };
-  const out = copySchema(root, true) as Record<string, unknown>;
+  const out = copySchema(root) as Record<string, unknown>;
   if (Object.keys(defs).length > 0) {
-    out.$defs = { ...(isPlainObject(out.$defs) ? out.$defs : {}), ...defs };
+    out.$defs = { ...(isRecord(out.$defs) ? out.$defs : {}), ...defs };
   }
   return out;
 }
-
-export { isPlainObject };

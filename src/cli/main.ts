@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { configureSpecLoading, warmSpecLoader } from '../asyncapi';
 import { NetraError } from '../util/errors';
 /** Command name -> its module under ./commands. Each module exports `register(program)`. */
 const COMMANDS: Record<string, string> = {
@@ -20,6 +21,33 @@ const COMMANDS: Record<string, string> = {
 
 type Register = (program: Command) => void;
 
+/** Commands that read AsyncAPI documents; each takes `--allow-ref-outside`. */
+const READS_DOCUMENTS = [
+  'generate',
+  'docs',
+  'corpus',
+  'pipeline',
+  'registry check',
+  'registry register',
+  'registry diff',
+  'registry corpus-diff',
+];
+
+/** Adds the document-loading flags to every command that reads documents, and applies them before it runs. */
+function addDocumentFlags(command: Command, prefix = ''): void {
+  for (const sub of command.commands) {
+    const name = `${prefix}${sub.name()}`;
+    if (READS_DOCUMENTS.includes(name)) {
+      sub
+        .option('--allow-ref-outside', "resolve relative $refs that leave the document's folder (monorepos)", false)
+        .hook('preAction', (_command, action) => {
+          configureSpecLoading({ allowRefOutside: action.opts().allowRefOutside === true });
+        });
+    }
+    addDocumentFlags(sub, `${name} `);
+  }
+}
+
 function loadRegister(module: string): Register {
   // Loaded on demand: each command pulls in its own capability (parser, ajv, ws, jose...), and loading all of them
   // costs most of a second before any work starts.
@@ -35,8 +63,13 @@ export function buildProgram(argv?: string[]): Command {
     .showHelpAfterError(false);
   // Only the command being run is loaded; `--help` and unknown commands load all of them to list them.
   const name = argv?.[2];
+  // A command that reads a document starts building the AsyncAPI parser (in the loader's thread) before its own
+  // modules load; other commands never build it.
+  const full = name === 'registry' ? `registry ${argv?.[3]}` : name;
+  if (full !== undefined && READS_DOCUMENTS.includes(full)) warmSpecLoader();
   const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const module of only) loadRegister(module)(program);
+  addDocumentFlags(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isJsonObject, mapSchema } from './schema-walk';
+import { mapSchema } from './schema-walk';
+import { isRecord } from '../util/records';
 
 /** AsyncAPI/OpenAPI annotation keywords that carry no validation meaning; ajv must know them to stay strict. */
 export const ANNOTATION_KEYWORDS = ['discriminator', 'externalDocs', 'example', 'xml'] as const;
@@ -53,7 +54,7 @@ export function acceptUnknownFormats(
   warn: (message: string) => void = () => undefined,
 ): void {
   const visit = (node: unknown): unknown => {
-    if (isJsonObject(node) && typeof node.format === 'string' && !(node.format in ajv.formats)) {
+    if (isRecord(node) && typeof node.format === 'string' && !(node.format in ajv.formats)) {
       ajv.addFormat(node.format, true);
       warn(`format '${node.format}' is not checked (unknown to ajv-formats)`);
     }

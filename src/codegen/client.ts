@@ -1,17 +1,18 @@
 import type { Spec, SpecMessage } from '../asyncapi';
-import { runProtocolOf } from './contract';
+import { mainChannelOf, runProtocolOf } from './contract';
 import { provenance } from './message-schema';
+import { commentText, fillTemplate, stringLiteral } from './source-text';
 
 /** Message types the generated client is built around; a spec without all of them gets no client. */
 const CLIENT_TYPES = ['start_agent', 'resume', 'cancel_run', 'auth_refresh'] as const;
 const SERVER_TYPES = ['connection_established', 'error_message'] as const;
 
 function list(values: readonly string[]): string {
-  return values.map((v) => `'${v}'`).join(', ');
+  return values.map((v) => stringLiteral(v)).join(', ');
 }
 
 function union(values: readonly string[]): string {
-  return values.map((v) => `MessageTypeMap['${v}']`).join(' | ');
+  return values.map((v) => `MessageTypeMap[${stringLiteral(v)}]`).join(' | ');
 }
 
 /**
@@ -41,17 +42,23 @@ export function clientModule(spec: Spec): string | undefined {
     .filter((m) => m.direction === 'send' || m.direction === 'both')
     .map((m) => m.type as string);
   const major = spec.version.split('.')[0] ?? '1';
-  const channel = spec.channels.find((c) => 'x-netra-limits' in c.extensions) ?? spec.channels[0];
-  return TEMPLATE.replace(/__PROVENANCE__/g, provenance(spec))
-    .replace(/__TITLE__/g, `${spec.title} ${spec.version}`)
-    .replace(/__ADDRESS__/g, channel?.address ?? '/')
-    .replace(/__MAJOR__/g, major)
-    .replace(/__SERVER_TYPES__/g, list(serverTypes))
-    .replace(/__RUN_TYPES__/g, list(run.events))
-    .replace(/__RUN_UNION__/g, union(run.events))
-    .replace(/__START_TYPE__/g, run.start)
-    .replace(/__TERMINAL_TYPES__/g, list(run.terminals))
-    .replace(/__TERMINAL_UNION__/g, union(run.terminals));
+  const channel = mainChannelOf(spec);
+  // Each placeholder is filled for the place it stands in: comment text, a whole string literal, or the inside of
+  // a single-quoted one. Nothing from the document reaches the client unescaped.
+  return fillTemplate(TEMPLATE, {
+    __PROVENANCE__: commentText(provenance(spec)),
+    __TITLE__: commentText(`${spec.title} ${spec.version}`),
+    __ADDRESS__: commentText(channel?.address ?? '/'),
+    __MAJOR__: stringLiteral(major),
+    __SERVER_TYPES__: list(serverTypes),
+    __RUN_TYPES__: list(run.events),
+    __RUN_UNION__: union(run.events),
+    __START_TYPE__: stringLiteral(run.start),
+    __START_TYPE_TEXT__: commentText(run.start),
+    __START_TYPE_IN_STRING__: stringLiteral(run.start).slice(1, -1),
+    __TERMINAL_TYPES__: list(run.terminals),
+    __TERMINAL_UNION__: union(run.terminals),
+  });
 }
 
 // The client itself. Placeholders (__NAME__) are filled from the spec; the rest is fixed code. It avoids template
@@ -67,6 +74,9 @@ const TEMPLATE = `/* eslint-disable */
  *   \`Authorization: Bearer\` header (Node.js with the \`ws\` package only).
  * - Sends typed client messages (validated before they leave), calls typed handlers per server message type, and
  *   validates every frame that arrives: a frame that fails is dropped and reported as an \`invalid\` event.
+ * - When the channel promises a tolerant reader (\`x-netra-tolerant-reader\`), a server message of a type this
+ *   client does not know goes to \`onUnknown\` (and the \`unknown\` event) instead; one that carries \`run_id\` and
+ *   \`seq\` still counts in its run's seq order, so \`resume\` asks for the right events.
  * - Tracks every run it sees (events by seq, duplicates dropped) and, after an unexpected drop (network, 1001 draining,
  *   1011, 1013 slow consumer, or an expired token when \`getToken\` can supply a new one), reconnects with bounded
  *   backoff and bounded attempts and sends \`resume\` with the last seq it holds for every unfinished run.
@@ -81,7 +91,7 @@ const TEMPLATE = `/* eslint-disable */
  * await client.close();
  */
 import type { ClientMessage, MessageTypeMap, ServerMessage } from './types';
-import { validateClientMessage, validateServerMessage, type SchemaError } from './validators';
+import { readServerMessage, validateClientMessage, type SchemaError, type UnknownServerMessage } from './validators';
 
 /** Every message type the server sends. */
 export const SERVER_MESSAGE_TYPES = [__SERVER_TYPES__] as const;
@@ -90,7 +100,7 @@ export const RUN_EVENT_TYPES = [__RUN_TYPES__] as const;
 /** Run events that end their run. */
 export const TERMINAL_EVENT_TYPES = [__TERMINAL_TYPES__] as const;
 /** The protocol major version this client speaks (connection_established.protocol_version). */
-export const PROTOCOL_MAJOR = '__MAJOR__';
+export const PROTOCOL_MAJOR = __MAJOR__;
 
 export type ServerMessageType = ServerMessage['type'];
 export type RunEvent = __RUN_UNION__;
@@ -132,8 +142,13 @@ export interface NetraClientOptions {
   reconnectDelayMs?: number;
   /** Longest delay between reconnect attempts. Default 5000 ms. */
   maxReconnectDelayMs?: number;
-  /** How long startAgent waits for __START_TYPE__. Default 30000 ms. */
+  /** How long startAgent waits for __START_TYPE_TEXT__. Default 30000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Called with every server message whose type this client does not know, when the channel promises a tolerant
+   * reader (otherwise such a message is \`invalid\`). Same as \`client.on('unknown', handler)\`.
+   */
+  onUnknown?: (message: UnknownServerMessage) => void;
 }
 
 /** Events about the connection itself, beside the server message types. */
@@ -150,6 +165,8 @@ export interface NetraClientEvents {
   invalid: { frame: unknown; errors: SchemaError[] };
   /** A run event the client already held (same run, same seq); it was dropped. */
   duplicate: RunEvent;
+  /** A server message of a type this client does not know (tolerant reader only). */
+  unknown: UnknownServerMessage;
 }
 
 type Listener<E> = (event: E) => void;
@@ -184,7 +201,7 @@ interface InternalRun extends RunState {
 }
 
 interface PendingStart {
-  resolve: (value: { request_id: string; run_id: string; started: MessageTypeMap['__START_TYPE__'] }) => void;
+  resolve: (value: { request_id: string; run_id: string; started: MessageTypeMap[__START_TYPE__] }) => void;
   reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -274,15 +291,15 @@ export class NetraClient {
     socket.send(data);
   }
 
-  /** Starts a run; resolves on its __START_TYPE__, rejects with the error_message that refused it. */
-  startAgent(input: StartAgentInput): Promise<{ request_id: string; run_id: string; started: MessageTypeMap['__START_TYPE__'] }> {
+  /** Starts a run; resolves on its __START_TYPE_TEXT__, rejects with the error_message that refused it. */
+  startAgent(input: StartAgentInput): Promise<{ request_id: string; run_id: string; started: MessageTypeMap[__START_TYPE__] }> {
     const request_id = input.request_id ?? newRequestId();
     const msg = { ...input, type: 'start_agent', request_id } as MessageTypeMap['start_agent'];
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.requestTimeoutMs ?? 30000;
       const timer = setTimeout(() => {
         this.pending.delete(request_id);
-        reject(new NetraClientError('TIMEOUT', 'no __START_TYPE__ for ' + request_id + ' within ' + timeoutMs + ' ms'));
+        reject(new NetraClientError('TIMEOUT', 'no __START_TYPE_IN_STRING__ for ' + request_id + ' within ' + timeoutMs + ' ms'));
       }, timeoutMs);
       this.pending.set(request_id, { resolve, reject, timer });
       try {
@@ -411,9 +428,13 @@ export class NetraClient {
       this.emit('invalid', { frame: data, errors: [{ pointer: '', keyword: 'json', message: 'not JSON' }] });
       return undefined;
     }
-    const checked = validateServerMessage(parsed);
+    const checked = readServerMessage(parsed);
     if (!checked.ok) {
       this.emit('invalid', { frame: parsed, errors: checked.errors });
+      return undefined;
+    }
+    if (checked.unknown === true) {
+      this.acceptUnknown(checked.value);
       return undefined;
     }
     const msg = checked.value;
@@ -427,8 +448,8 @@ export class NetraClient {
       run.seqs.add(event.seq);
       while (run.seqs.has(run.lastSeq + 1)) run.lastSeq++;
       run.events.push(event);
-      if (event.type === '__START_TYPE__') {
-        const started = event as MessageTypeMap['__START_TYPE__'];
+      if (event.type === __START_TYPE__) {
+        const started = event as MessageTypeMap[__START_TYPE__];
         run.request_id = started.request_id;
         const pending = this.pending.get(started.request_id);
         if (pending !== undefined) {
@@ -455,6 +476,27 @@ export class NetraClient {
     }
     this.emit(msg.type, msg);
     return msg;
+  }
+
+  /** A message of a type this client does not know: counted in its run's seq order when it has one, handed over. */
+  private acceptUnknown(message: UnknownServerMessage): void {
+    const seq = message.seq;
+    if (typeof message.run_id === 'string' && typeof seq === 'number' && Number.isInteger(seq) && seq > 0) {
+      const run = this.run(message.run_id);
+      if (run.seqs.has(seq)) return; // already handed over once (a resume repeats what was missed)
+      run.seqs.add(seq);
+      while (run.seqs.has(run.lastSeq + 1)) run.lastSeq++;
+    }
+    this.emit('unknown', message);
+    const handler = this.options.onUnknown;
+    if (handler === undefined) return;
+    try {
+      handler(message);
+    } catch (err) {
+      setTimeout(() => {
+        throw err;
+      }, 0);
+    }
   }
 
   private onEstablished(connection: MessageTypeMap['connection_established'], reconnect: boolean): void {

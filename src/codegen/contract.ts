@@ -1,4 +1,4 @@
-import type { Spec, SpecMessage } from '../asyncapi';
+import type { Spec, SpecChannel, SpecMessage } from '../asyncapi';
 import { isRecord } from '../util/records';
 import { CodegenError } from './errors';
 
@@ -29,10 +29,35 @@ export interface Contract {
   spec: string;
   /** `major.minor` of `info.version`, sent as `connection_established.protocol_version`. */
   protocol_version: string;
-  channel: { address: string; limits: Record<string, unknown>; close_codes: Record<string, string> } | null;
+  channel: {
+    address: string;
+    limits: Record<string, unknown>;
+    close_codes: Record<string, string>;
+    /** The channel promises that clients ignore server message types they do not know (`x-netra-tolerant-reader`). */
+    tolerant_reader: boolean;
+  } | null;
   messages: ContractMessage[];
   /** Absent when the spec has no run protocol (no message marked `x-netra-run: start`). */
   run: RunProtocol | null;
+}
+
+/** The channel extension by which a document promises that clients ignore server message types they do not know. */
+export const TOLERANT_READER_EXTENSION = 'x-netra-tolerant-reader';
+
+/**
+ * True when the spec's channel (the one carrying `x-netra-limits`, else the first) declares the tolerant-reader
+ * promise: clients hand a server message type they do not know to a handler instead of refusing it.
+ *
+ * @example
+ * declaresTolerantReader(await loadSpec('asyncapi.yaml')); // true
+ */
+export function declaresTolerantReader(spec: Spec): boolean {
+  return mainChannelOf(spec)?.extensions[TOLERANT_READER_EXTENSION] === true;
+}
+
+/** The channel the contract is about: the one carrying `x-netra-limits`, else the first. */
+export function mainChannelOf(spec: Spec): SpecChannel | undefined {
+  return spec.channels.find((c) => 'x-netra-limits' in c.extensions) ?? spec.channels[0];
 }
 
 function requiredOf(message: SpecMessage): string[] {
@@ -106,7 +131,7 @@ function stringMap(value: unknown): Record<string, string> {
  * contract.channel?.limits.max_client_frame_bytes; // 65536
  */
 export function contractOf(spec: Spec): Contract {
-  const channel = spec.channels.find((c) => 'x-netra-limits' in c.extensions) ?? spec.channels[0];
+  const channel = mainChannelOf(spec);
   const limits = channel?.extensions['x-netra-limits'];
   const run = runProtocolOf(spec);
   const roleOf = (type: string | undefined): ContractMessage['run'] => {
@@ -128,6 +153,7 @@ export function contractOf(spec: Spec): Contract {
             address: channel.address,
             limits: isRecord(limits) ? limits : {},
             close_codes: stringMap(channel.extensions['x-netra-close-codes']),
+            tolerant_reader: declaresTolerantReader(spec),
           },
     messages: spec.messages.map((m) => ({
       name: m.name,

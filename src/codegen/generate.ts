@@ -1,5 +1,7 @@
 import type { Spec, SpecMessage } from '../asyncapi';
 import { clientModule } from './client';
+import { CodegenError } from './errors';
+import { refCycleOf } from './schema-walk';
 import { contractOf } from './contract';
 import { messageSchema } from './message-schema';
 import { runtimeModule } from './runtime-module';
@@ -28,6 +30,15 @@ function json(value: unknown): string {
  * files.get('contract.json'); // '{\n  "title": "Netra Agent WebSocket", ...'
  */
 export async function generateFiles(spec: Spec): Promise<GeneratedOutput> {
+  for (const message of spec.messages) {
+    const cycle = refCycleOf(message.payload);
+    if (cycle !== undefined) {
+      throw new CodegenError(
+        'CODEGEN_SCHEMA_INVALID',
+        `${spec.file}: the payload schema of message '${message.name}': $ref '${cycle.ref}' leads back to itself through $refs only: ${cycle.chain.join(' -> ')}`,
+      );
+    }
+  }
   const warnings: string[] = [];
   const files = new Map<string, string>();
   // index.js and runtime.js are ours; a message with one of those names gets a suffixed file.

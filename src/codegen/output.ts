@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { CodegenError } from './errors';
 import { GENERATED_MARKER } from './message-schema';
 
 /** Sub-folders whose generated files `generate` owns (and removes when their message is gone). */
@@ -47,6 +48,30 @@ async function staleFiles(outDir: string, files: Map<string, string>): Promise<s
 }
 
 /**
+ * Refuses an output folder that is not one: an existing file, or a path through a file. A folder that does not
+ * exist yet is fine (it is created).
+ *
+ * @throws CodegenError `OUTPUT_NOT_A_FOLDER` (exit 2).
+ * @example
+ * await checkOutputFolder('generated');
+ */
+export async function checkOutputFolder(outDir: string): Promise<void> {
+  try {
+    if (!(await stat(outDir)).isDirectory()) {
+      throw new CodegenError('OUTPUT_NOT_A_FOLDER', `${outDir} is a file, not a folder; --out names a folder`);
+    }
+  } catch (err) {
+    if (err instanceof CodegenError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') {
+      throw new CodegenError('OUTPUT_NOT_A_FOLDER', `${outDir} passes through a file; --out names a folder`);
+    }
+    throw new CodegenError('OUTPUT_WRITE_FAILED', `cannot use ${outDir} (${code ?? 'EIO'})`, { cause: err });
+  }
+}
+
+/**
  * Compares generated files with what is on disk under `outDir`: every file that differs, is missing, or is a stale
  * generated file no longer produced. Empty when the folder is up to date.
  *
@@ -55,6 +80,7 @@ async function staleFiles(outDir: string, files: Map<string, string>): Promise<s
  * for (const d of differences) console.log(d.status, d.file);
  */
 export async function diffOutput(outDir: string, files: Map<string, string>): Promise<OutputDifference[]> {
+  await checkOutputFolder(outDir);
   const out: OutputDifference[] = [];
   for (const [rel, content] of files) {
     const onDisk = await readOrUndefined(path.join(outDir, rel));
@@ -76,11 +102,16 @@ export async function writeOutput(outDir: string, files: Map<string, string>): P
   const changes = await diffOutput(outDir, files);
   for (const change of changes) {
     const target = path.join(outDir, change.file);
-    if (change.status === 'extra') {
-      await rm(target, { force: true });
-    } else {
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, files.get(change.file) as string);
+    try {
+      if (change.status === 'extra') {
+        await rm(target, { force: true });
+      } else {
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, files.get(change.file) as string);
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      throw new CodegenError('OUTPUT_WRITE_FAILED', `cannot write ${target} (${code})`, { cause: err });
     }
   }
   return changes;

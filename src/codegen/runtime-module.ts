@@ -1,5 +1,6 @@
 import type { Spec } from '../asyncapi';
 import { provenance } from './message-schema';
+import { commentText } from './source-text';
 
 // Two helpers ajv's standalone code calls on every string, replaced by versions with a fast path for the common
 // case and ajv's own function for everything else, so results are identical by construction:
@@ -66,7 +67,7 @@ module.exports = { ucs2length, dateTime };
 
 /** `validators/runtime.js`: the fast helpers the per-message validators call. */
 export function runtimeModule(spec: Spec): string {
-  return `// ${provenance(spec)}\n${RUNTIME_BODY}`;
+  return `// ${commentText(provenance(spec))}\n${RUNTIME_BODY}`;
 }
 
 /** Points ajv's standalone code at the fast helpers of `runtime.js`. */

@@ -2,16 +2,16 @@
 // for keywords (a property called `x-id` or `$id` stays; an `x-` keyword goes).
 
 import {
+  followRef,
+  isRef,
+  localDocument,
   SUBSCHEMA_ARRAY_KEYWORDS as MANY,
   SUBSCHEMA_KEYWORDS as ONE,
   SUBSCHEMA_MAP_KEYWORDS as MAP,
 } from '../asyncapi';
+import { isRecord } from '../util/records';
 
 export type JsonObject = Record<string, unknown>;
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Rebuilds `schema` bottom-up: every subschema is replaced by `visit(subschema, keyword)`, then the keyword/value
@@ -22,14 +22,14 @@ export function mapSchema(
   visit: (subschema: unknown, keyword: string) => unknown,
   keep: (keyword: string) => boolean = () => true,
 ): unknown {
-  if (!isJsonObject(schema)) return schema;
+  if (!isRecord(schema)) return schema;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (!keep(key)) continue;
     if (ONE.has(key)) out[key] = visit(value, key);
     else if (key === 'items') out[key] = Array.isArray(value) ? value.map((v) => visit(v, key)) : visit(value, key);
     else if (MANY.has(key) && Array.isArray(value)) out[key] = value.map((v) => visit(v, key));
-    else if ((MAP.has(key) || key === 'dependencies') && isJsonObject(value)) {
+    else if ((MAP.has(key) || key === 'dependencies') && isRecord(value)) {
       const map: JsonObject = {};
       for (const [name, item] of Object.entries(value)) map[name] = Array.isArray(item) ? item : visit(item, key);
       out[key] = map;
@@ -47,7 +47,7 @@ export function stripExtensions(schema: unknown): unknown {
 /** JSON with object keys in a fixed order (sorted), for comparing schemas by content. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isJsonObject(v)
+    isRecord(v)
       ? Object.fromEntries(
           Object.keys(v)
             .sort()
@@ -55,4 +55,31 @@ export function canonicalJson(value: unknown): string {
         )
       : v,
   );
+}
+
+/**
+ * The first local `$ref` of `schema` that leads back to itself through `$ref`s only (ajv and json-schema-to-typescript
+ * would recurse on it until the stack runs out), with the way around; undefined when there is none. References that
+ * merely recur through a subschema (a tree whose children are trees) are fine and not reported.
+ *
+ * @example
+ * refCycleOf({ $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' });
+ * // { ref: '#/$defs/a', chain: ['#/$defs/a', '#/$defs/b', '#/$defs/a'] }
+ */
+export function refCycleOf(schema: unknown): { ref: string; chain: string[] } | undefined {
+  const documents = localDocument(schema);
+  let found: { ref: string; chain: string[] } | undefined;
+  const visit = (node: unknown): unknown => {
+    if (found !== undefined) return node;
+    if (isRef(node) && node.$ref.startsWith('#')) {
+      const resolution = followRef(documents, '', node.$ref);
+      if (!resolution.ok && resolution.reason === 'cycle') {
+        found = { ref: node.$ref, chain: resolution.chain };
+        return node;
+      }
+    }
+    return mapSchema(node, visit);
+  };
+  visit(schema);
+  return found;
 }

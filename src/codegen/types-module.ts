@@ -1,8 +1,11 @@
 import type { Spec, SpecMessage } from '../asyncapi';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';
-import { canonicalJson, isJsonObject, mapSchema, stripExtensions, type JsonObject } from './schema-walk';
+import { blockCommentText, commentText, identifier, propertyKey } from './source-text';
+import { canonicalJson, mapSchema, stripExtensions, type JsonObject } from './schema-walk';
 import { isClientMessage, isServerMessage } from './validators';
+import { unescapePointerToken } from '../util/json-pointer';
+import { isRecord } from '../util/records';
 
 const RESERVED = ['AnyMessage', 'ServerMessage', 'ClientMessage', 'MessageTypeMap', 'MessageNameMap'];
 
@@ -34,7 +37,7 @@ class TypeNames {
     let name = base;
     for (let i = 2; this.taken.has(name); i++) name = `${base}${i}`;
     this.taken.add(name);
-    return name;
+    return identifier(name);
   }
 }
 
@@ -66,10 +69,10 @@ function plan(spec: Spec): TypesPlan {
   };
 
   for (const message of spec.messages) {
-    const payload = stripExtensions(message.payload);
-    const root: JsonObject = isJsonObject(payload) ? payload : payload === false ? { not: {} } : {};
+    const payload = forTypes(stripExtensions(message.payload));
+    const root: JsonObject = isRecord(payload) ? payload : payload === false ? { not: {} } : {};
     const rootTitle = typeof root.title === 'string' && root.title.trim() !== '' ? root.title : message.name;
-    const localDefs = isJsonObject(root.$defs) ? root.$defs : {};
+    const localDefs = isRecord(root.$defs) ? root.$defs : {};
     let rootName: string | undefined; // only reserved up front when the payload refers to itself
     const localNames = new Map<string, string>();
 
@@ -77,24 +80,24 @@ function plan(spec: Spec): TypesPlan {
       let name = localNames.get(key);
       if (name === undefined) {
         const body = localDefs[key];
-        const title = isJsonObject(body) && typeof body.title === 'string' ? body.title : key;
+        const title = isRecord(body) && typeof body.title === 'string' ? body.title : key;
         name = names.take(title);
         localNames.set(key, name);
         defs[name] = {}; // reserved: the body may refer to itself
         const transformed = transform(body);
-        defs[name] = { ...(isJsonObject(transformed) ? transformed : {}), title: name };
+        defs[name] = { ...(isRecord(transformed) ? transformed : {}), title: name };
       }
       return ref(name);
     };
     const transform = (node: unknown): unknown => {
-      if (!isJsonObject(node)) return node;
+      if (!isRecord(node)) return node;
       if (typeof node.$ref === 'string') {
         if (node.$ref === '#') {
           rootName ??= names.take(rootTitle);
           return ref(rootName);
         }
         const local = /^#\/\$defs\/(.+)$/.exec(node.$ref);
-        const key = local ? local[1].replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+        const key = local ? unescapePointerToken(local[1]) : undefined;
         if (key !== undefined && Object.prototype.hasOwnProperty.call(localDefs, key)) return localRef(key);
         return {}; // a reference the loader left outside the document: any value
       }
@@ -102,7 +105,7 @@ function plan(spec: Spec): TypesPlan {
     };
     const hoist = (node: unknown): unknown => {
       const transformed = transform(node);
-      if (!isJsonObject(transformed) || typeof transformed.title !== 'string' || transformed.title.trim() === '') {
+      if (!isRecord(transformed) || typeof transformed.title !== 'string' || transformed.title.trim() === '') {
         return transformed;
       }
       if (typeof transformed.$ref === 'string') return transformed;
@@ -135,11 +138,30 @@ function typeAlias(name: string, members: string[]): string {
 }
 
 function mapInterface(name: string, doc: string, entries: [string, string[]][]): string {
-  const rows = entries.map(
-    ([key, types]) =>
-      `  ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : `'${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}: ${union(types)};`,
-  );
+  const rows = entries.map(([key, types]) => `  ${propertyKey(key)}: ${union(types)};`);
   return `/** ${doc} */\nexport interface ${name} {\n${rows.join('\n')}\n}\n`;
+}
+
+/** json-schema-to-typescript keywords that write their value into the output as code (`tsType`) or names. */
+const CODE_KEYWORDS = new Set(['tsType', 'tsEnumNames']);
+
+/**
+ * The schema json-schema-to-typescript may see: keywords it would paste into the output as code dropped, every
+ * `description` (which becomes a JSDoc comment) and `patternProperties` key (quoted in one) made comment-safe.
+ */
+function forTypes(schema: unknown): unknown {
+  const clean = (node: unknown): unknown => {
+    const out = mapSchema(node, clean, (key) => !CODE_KEYWORDS.has(key));
+    if (!isRecord(out)) return out;
+    if (typeof out.description === 'string') out.description = blockCommentText(out.description);
+    if (isRecord(out.patternProperties)) {
+      out.patternProperties = Object.fromEntries(
+        Object.entries(out.patternProperties).map(([key, value]) => [blockCommentText(key), value]),
+      );
+    }
+    return out;
+  };
+  return clean(schema);
 }
 
 function group(messages: SpecMessage[], keyOf: (m: SpecMessage) => string, typeOf: Map<string, string>) {
@@ -174,7 +196,7 @@ export async function typesModule(spec: Spec): Promise<string> {
   let code: string;
   try {
     code = await compile(root as never, 'AnyMessage', {
-      bannerComment: `/* eslint-disable */\n/**\n * ${provenance(spec)}\n * Regenerate with \`netra-contracts generate\`.\n */`,
+      bannerComment: `/* eslint-disable */\n/**\n * ${commentText(provenance(spec))}\n * Regenerate with \`netra-contracts generate\`.\n */`,
       additionalProperties: true,
       declareExternallyReferenced: true,
       strictIndexSignatures: false,

@@ -2,7 +2,9 @@ import standaloneCode from 'ajv/dist/standalone';
 import type { Spec, SpecMessage } from '../asyncapi';
 import { acceptUnknownFormats, createAjv } from './ajv';
 import { CodegenError } from './errors';
+import { declaresTolerantReader } from './contract';
 import { provenance } from './message-schema';
+import { commentText, stringLiteral } from './source-text';
 import { useFastHelpers } from './runtime-module';
 import type { JsonObject } from './schema-walk';
 
@@ -33,7 +35,7 @@ export function validatorModule(
       `${spec.file}: the payload schema of message '${message.name}' cannot be compiled: ${(err as Error).message}`,
     );
   }
-  return `// ${provenance(spec)}\n// ajv standalone validator of message '${message.name}'.\n${code}\n`;
+  return `// ${commentText(provenance(spec))}\n// ajv standalone validator of message '${commentText(message.name)}'.\n${code}\n`;
 }
 
 const RUNTIME = String.raw`
@@ -79,7 +81,11 @@ function dispatch(side, byType, untyped, msg) {
   if (!isObject) return fail('', 'type', 'must be object');
   if (type === undefined) return fail('/type', 'discriminator', 'must have property \'type\' naming a ' + side + ' message');
   if (typeof type !== 'string') return fail('/type', 'discriminator', 'must be a string naming a ' + side + ' message');
-  return fail('/type', 'discriminator', '\'' + type + '\' is not a ' + side + ' message type');
+  // A well-formed message of a type this contract does not know: refused, and marked so that a tolerant reader can
+  // tell it from a broken message of a known type.
+  const unknown = fail('/type', 'discriminator', '\'' + type + '\' is not a ' + side + ' message type');
+  unknown.unknown = true;
+  return unknown;
 }
 
 // Several candidates: the first that accepts wins; when none does, the errors of the first one are reported.
@@ -97,13 +103,28 @@ function validateClientMessage(msg) {
   return dispatch('client', clientByType, clientUntyped, msg);
 }
 
+// What a client reading the channel does with a server message: when the channel promises a tolerant reader, a
+// message whose type the contract does not know is handed over as unknown instead of refused.
+function readServerMessage(msg) {
+  const result = validateServerMessage(msg);
+  return TOLERANT_READER && result.unknown === true ? { ok: true, unknown: true, value: msg } : result;
+}
+
 function validateMessage(name, msg) {
   const validate = typeof name === 'string' && Object.prototype.hasOwnProperty.call(validators, name) ? validators[name] : undefined;
   if (validate === undefined) return fail('', 'message', '\'' + String(name) + '\' is not a message of this contract');
   return run(validate, msg);
 }
 
-module.exports = { validateServerMessage, validateClientMessage, validateMessage, messageNames, validators };
+module.exports = {
+  validateServerMessage,
+  validateClientMessage,
+  readServerMessage,
+  validateMessage,
+  messageNames,
+  validators,
+  TOLERANT_READER,
+};
 `;
 
 function byTypeTable(messages: SpecMessage[], varOf: (m: SpecMessage) => string): string {
@@ -114,8 +135,12 @@ function byTypeTable(messages: SpecMessage[], varOf: (m: SpecMessage) => string)
     group.push(varOf(message));
     groups.set(message.type, group);
   }
-  const rows = [...groups].map(([type, vars]) => `  [${JSON.stringify(type)}, [${vars.join(', ')}]],`);
+  const rows = [...groups].map(([type, vars]) => `  [${stringLiteral(type, '"')}, [${vars.join(', ')}]],`);
   return rows.length === 0 ? 'new Map()' : `new Map([\n${rows.join('\n')}\n])`;
+}
+
+function nameList(messages: SpecMessage[]): string {
+  return `[${messages.map((m) => stringLiteral(m.name, '"')).join(',')}]`;
 }
 
 /** `validators/index.js`: the dispatching entry point over the per-message standalone validators. */
@@ -124,21 +149,21 @@ export function validatorIndexJs(spec: Spec, fileOf: (m: SpecMessage) => string)
   const server = spec.messages.filter(isServerMessage);
   const client = spec.messages.filter(isClientMessage);
   const lines = [
-    `// ${provenance(spec)}`,
+    `// ${commentText(provenance(spec))}`,
     "// Dispatches on 'type' to validators ajv compiled at generation time; nothing is compiled at run time.",
     "'use strict';",
     '',
-    ...spec.messages.map((m) => `const ${varOf(m)} = require(${JSON.stringify(`./${fileOf(m)}`)});`),
+    ...spec.messages.map((m) => `const ${varOf(m)} = require(${stringLiteral(`./${fileOf(m)}`, '"')});`),
     '',
     'const validators = Object.freeze(',
     `  Object.assign(Object.create(null), {`,
-    ...spec.messages.map((m) => `    ${JSON.stringify(m.name)}: ${varOf(m)},`),
+    ...spec.messages.map((m) => `    ${stringLiteral(m.name, '"')}: ${varOf(m)},`),
     '  }),',
     ');',
     '',
     'const messageNames = Object.freeze({',
-    `  server: Object.freeze(${JSON.stringify(server.map((m) => m.name))}),`,
-    `  client: Object.freeze(${JSON.stringify(client.map((m) => m.name))}),`,
+    `  server: Object.freeze(${nameList(server)}),`,
+    `  client: Object.freeze(${nameList(client)}),`,
     '});',
     '',
     `const serverByType = ${byTypeTable(server, varOf)};`,
@@ -151,13 +176,16 @@ export function validatorIndexJs(spec: Spec, fileOf: (m: SpecMessage) => string)
       .filter((m) => m.type === undefined)
       .map(varOf)
       .join(', ')}];`,
+    '',
+    '// x-netra-tolerant-reader of the channel: clients ignore server message types they do not know.',
+    `const TOLERANT_READER = ${declaresTolerantReader(spec)};`,
   ];
   return `${lines.join('\n')}\n${RUNTIME}`;
 }
 
 /** `validators/index.d.ts`: the typed surface of `index.js`. */
 export function validatorIndexDts(spec: Spec): string {
-  return `// ${provenance(spec)}
+  return `// ${commentText(provenance(spec))}
 import type { ClientMessage, MessageNameMap, ServerMessage } from '../types';
 
 /** One schema violation; \`pointer\` is the JSON pointer of the offending value (of the missing/extra property). */
@@ -167,7 +195,20 @@ export interface SchemaError {
   message: string;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[] };
+/** A failure of a well-formed message whose \`type\` the contract does not know has \`unknown: true\`. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[]; unknown?: true };
+
+/** A server message of a type this contract does not know (handed over by a tolerant reader). */
+export interface UnknownServerMessage {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** What a reader of the channel gets: a valid server message, an unknown one (tolerant reader only), or errors. */
+export type ServerRead =
+  | { ok: true; value: ServerMessage; unknown?: undefined }
+  | { ok: true; unknown: true; value: UnknownServerMessage }
+  | { ok: false; errors: SchemaError[]; unknown?: true };
 
 /** A compiled ajv validator (\`errors\` holds ajv's errors after a failed call). */
 export interface CompiledValidator {
@@ -179,6 +220,13 @@ export interface CompiledValidator {
 export declare function validateServerMessage(msg: unknown): Validated<ServerMessage>;
 /** Validates a message a client sends, dispatching on its \`type\`. */
 export declare function validateClientMessage(msg: unknown): Validated<ClientMessage>;
+/**
+ * Reads a server message as a client does: like \`validateServerMessage\`, except that when the channel promises a
+ * tolerant reader (\`TOLERANT_READER\`) a message whose \`type\` is unknown comes back as \`{ ok: true, unknown: true }\`.
+ */
+export declare function readServerMessage(msg: unknown): ServerRead;
+/** The channel declares \`x-netra-tolerant-reader: true\`: clients ignore server message types they do not know. */
+export declare const TOLERANT_READER: boolean;
 /** Validates \`msg\` against the named message's schema. */
 export declare function validateMessage<N extends keyof MessageNameMap>(name: N, msg: unknown): Validated<MessageNameMap[N]>;
 export declare function validateMessage(name: string, msg: unknown): Validated<unknown>;

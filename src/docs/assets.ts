@@ -9,7 +9,7 @@ font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,
 --accent:#6aa8ff;--hit:#4a4318;--s2c:#4cc38a;--c2s:#f0a35c;--both:#a993ff;--node:#1d2a38;--node-line:#4e79aa}}
 *{box-sizing:border-box}body{margin:0}[hidden]{display:none!important}
 a{color:var(--accent)}code,pre,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.86em}
-code{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 .25em;overflow-wrap:break-word}
+code{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 .25em;overflow-wrap:anywhere}
 pre{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:.7em .9em;overflow:auto;max-height:32em}
 pre code{background:none;border:0;padding:0}pre.example{white-space:pre-wrap;overflow-wrap:anywhere}
 .top{position:sticky;top:0;z-index:2;display:flex;gap:1em;align-items:center;padding:.55em 1.2em;background:var(--bg);border-bottom:1px solid var(--line)}
@@ -29,7 +29,7 @@ section{border-bottom:1px solid var(--line);padding-bottom:1.2em}
 h2{font-size:1.45em;margin:1.4em 0 .5em}h3{font-size:1.12em;margin:1.4em 0 .4em}h4{font-size:.98em;margin:1.2em 0 .35em}
 .lead{color:var(--muted)}.muted{color:var(--muted)}
 table{border-collapse:collapse;width:100%;margin:.4em 0 1em;font-size:.92em}
-th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:.35em .5em}
+th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:.35em .5em;overflow-wrap:anywhere}
 th{background:var(--soft);font-weight:600}
 .badge{display:inline-block;font-size:.75em;font-weight:600;border-radius:999px;padding:.05em .6em;border:1px solid currentColor;vertical-align:middle;white-space:nowrap}
 .badge.send{color:var(--s2c)}.badge.receive{color:var(--c2s)}.badge.both,.badge.none{color:var(--both)}
@@ -59,9 +59,13 @@ svg.lifecycle{display:block;max-width:100%;height:auto;font:12px ui-monospace,Me
 .lc-pair text{fill:var(--both);text-anchor:end;font-size:11px;paint-order:stroke;stroke:var(--bg);stroke-width:4px;stroke-linejoin:round}
 .rule{border-left:3px solid var(--line);padding:.1em 0 .1em 1em;margin:1em 0}
 .rule h4{margin:.2em 0;display:flex;gap:.6em;align-items:center;flex-wrap:wrap}
-dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.4em 0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0}
+dl.kv{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.15em 1em;margin:.4em 0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;min-width:0}
 body.searching main>section:not(#messages){display:none}
-@media (max-width:900px){.layout{display:block}nav{position:static;width:auto;max-height:none;border-right:0;border-bottom:1px solid var(--line)}main{padding:1em}.top{flex-wrap:wrap}}
+@media (max-width:900px){.layout{display:block}nav{position:static;width:auto;max-height:none;border-right:0;border-bottom:1px solid var(--line)}main{padding:1em}.top{flex-wrap:wrap}.top h1{white-space:normal}}
+@media (max-width:600px){main{padding:.8em .6em 4em}article.message{padding:.2em .7em .8em}.search{margin-left:0;width:100%}.search input{flex:1;width:auto}
+table.fields,table.fields tbody,table.fields tr,table.fields td{display:block;width:auto}table.fields thead{display:none}
+table.fields tr{border-bottom:1px solid var(--line);padding:.3em 0}table.fields td{border:0;padding:.05em .5em}table.fields td:empty{display:none}
+table.handshake th:nth-child(n),table.fields th:nth-child(n){width:auto}dl.kv{grid-template-columns:minmax(0,1fr)}dl.kv dd{margin-bottom:.3em}}
 `.trim();
 
 /** Inline script of the docs page: search/filter over messages and fields, and the active nav entry. */

@@ -1,4 +1,6 @@
-import type { JsonSchema } from '../asyncapi';
+import { followRef, isRef, localDocument, resolveRef, type JsonSchema, type RefDocuments } from '../asyncapi';
+import { unescapePointerToken } from '../util/json-pointer';
+import { isRecord } from '../util/records';
 
 // Turns a message's payload schema into the rows of a fields table. Works on any JSON Schema a third-party document
 // may hold: $ref chains (local pointers into the payload, cycles included), allOf merged into one shape, oneOf/anyOf
@@ -53,29 +55,6 @@ export interface DeriveFieldsOptions {
   maxEnumValues?: number;
 }
 
-function isObject(value: unknown): value is SchemaObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function unescapePointer(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-/** Follows a local `$ref` (`#`, `#/$defs/X`, any JSON pointer into the root). Undefined when it leads nowhere. */
-function resolvePointer(root: unknown, ref: string): unknown {
-  if (!ref.startsWith('#')) return undefined;
-  const pointer = decodeURIComponent(ref.slice(1));
-  if (pointer === '') return root;
-  if (!pointer.startsWith('/')) return undefined;
-  let node: unknown = root;
-  for (const token of pointer.slice(1).split('/').map(unescapePointer)) {
-    if (Array.isArray(node)) node = node[Number(token)];
-    else if (isObject(node)) node = node[token];
-    else return undefined;
-  }
-  return node;
-}
-
 function json(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text;
@@ -89,7 +68,7 @@ function typesOf(schema: SchemaObject): string[] {
   if (Array.isArray(schema.enum)) {
     return [...new Set(schema.enum.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)))];
   }
-  if (isObject(schema.properties) || isObject(schema.patternProperties) || isObject(schema.additionalProperties)) {
+  if (isRecord(schema.properties) || isRecord(schema.patternProperties) || isRecord(schema.additionalProperties)) {
     return ['object'];
   }
   if (schema.items !== undefined || Array.isArray(schema.prefixItems)) return ['array'];
@@ -112,46 +91,54 @@ class FieldWalker {
   /** The object a resolved schema came from (its `$ref` target), for cycle detection. */
   private readonly targetOf = new WeakMap<object, object>();
 
-  constructor(
-    private readonly root: unknown,
-    options: DeriveFieldsOptions,
-  ) {
+  private readonly documents: RefDocuments;
+
+  constructor(root: unknown, options: DeriveFieldsOptions) {
+    this.documents = localDocument(root);
     this.maxDepth = options.maxDepth ?? 8;
     this.maxRows = options.maxRows ?? 400;
     this.maxEnumValues = options.maxEnumValues ?? 24;
   }
 
-  /** Follows `$ref`s (a bounded number of hops); the `title` of the last named target is kept for the type. */
+  /**
+   * Follows `$ref`s, one hop at a time (each hop's siblings describe that use); the `title` of the last named target
+   * is kept for the type. A reference that leads back to itself through `$ref`s only is shown as unresolved.
+   */
   resolve(schema: unknown): { schema: SchemaObject; refTitle?: string; broken?: string } {
+    if (isRef(schema) && schema.$ref.startsWith('#')) {
+      const whole = followRef(this.documents, '', schema.$ref);
+      if (!whole.ok && whole.reason === 'cycle') return { schema, broken: `${schema.$ref} (a $ref cycle)` };
+    }
     let node: unknown = schema;
     let refTitle: string | undefined;
-    for (let hops = 0; hops < 32 && isObject(node) && typeof node.$ref === 'string'; hops++) {
+    for (let hops = 0; hops < 32 && isRecord(node) && typeof node.$ref === 'string'; hops++) {
       const ref: string = node.$ref;
-      const target = resolvePointer(this.root, ref);
-      if (target === undefined) return { schema: node, broken: ref };
+      const resolution = ref.startsWith('#') ? resolveRef(this.documents, '', ref) : undefined;
+      if (resolution === undefined || !resolution.ok) return { schema: node, broken: ref };
+      const target = resolution.value;
       if (target === true) return { schema: {} };
       if (target === false) return { schema: { not: {} } };
       // Siblings of $ref (a description, say) describe this use; they win over the target's.
       const siblings = { ...node };
       delete siblings.$ref;
-      node = isObject(target) ? { ...target, ...siblings } : target;
+      node = isRecord(target) ? { ...target, ...siblings } : target;
       const name = ref.split('/').pop();
       refTitle =
-        isObject(target) && typeof target.title === 'string'
+        isRecord(target) && typeof target.title === 'string'
           ? target.title
           : name && name !== '#'
-            ? unescapePointer(name)
+            ? unescapePointerToken(name)
             : refTitle;
       // Keep identity for cycle detection: the expansion marker is the target object.
-      if (isObject(target)) this.targetOf.set(node as object, target);
+      if (isRecord(target)) this.targetOf.set(node as object, target);
     }
     if (schema === true || schema === undefined) return { schema: {} };
     if (schema === false) return { schema: { not: {} } };
-    return isObject(node) ? { schema: node, refTitle } : { schema: {} };
+    return isRecord(node) ? { schema: node, refTitle } : { schema: {} };
   }
 
   private identity(schema: SchemaObject, original: unknown): object {
-    return this.targetOf.get(schema) ?? (isObject(original) ? original : schema);
+    return this.targetOf.get(schema) ?? (isRecord(original) ? original : schema);
   }
 
   /** allOf merged into one schema: properties and required united, the first value of every other keyword kept. */
@@ -159,7 +146,7 @@ class FieldWalker {
     if (!Array.isArray(schema.allOf)) return schema;
     const out: SchemaObject = { ...schema };
     delete out.allOf;
-    const properties: SchemaObject = isObject(schema.properties) ? { ...schema.properties } : {};
+    const properties: SchemaObject = isRecord(schema.properties) ? { ...schema.properties } : {};
     const required = new Set<string>(
       Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [],
     );
@@ -169,7 +156,7 @@ class FieldWalker {
       if (seen.has(id)) continue;
       seen.add(id);
       const branch = this.merge(resolved, seen);
-      if (isObject(branch.properties)) {
+      if (isRecord(branch.properties)) {
         for (const [key, value] of Object.entries(branch.properties)) if (!(key in properties)) properties[key] = value;
       }
       if (Array.isArray(branch.required)) for (const r of branch.required) if (typeof r === 'string') required.add(r);
@@ -256,14 +243,14 @@ class FieldWalker {
       const closed = schema.additionalProperties === false || schema.unevaluatedProperties === false;
       add(closed ? 'closed (no other fields)' : 'open (other fields allowed)');
     }
-    if (isObject(schema.patternProperties)) {
+    if (isRecord(schema.patternProperties)) {
       for (const pattern of Object.keys(schema.patternProperties)) add('keys matching', pattern, true);
     }
     if ('default' in schema) add('default', schema.default);
     if (schema.deprecated === true) add('deprecated');
     if (schema.readOnly === true) add('read-only');
     if (schema.writeOnly === true) add('write-only');
-    if (schema.not !== undefined && isObject(schema.not) && Object.keys(schema.not).length > 0)
+    if (schema.not !== undefined && isRecord(schema.not) && Object.keys(schema.not).length > 0)
       add('not', this.shortType(schema.not, 1), true);
     return out;
   }
@@ -324,27 +311,27 @@ class FieldWalker {
   /** Emits the nested rows of a schema: its properties, its array items, its oneOf/anyOf options. */
   children(schema: SchemaObject, path: string, depth: number, owner?: FieldRow): void {
     const hasChildren =
-      isObject(schema.properties) ||
+      isRecord(schema.properties) ||
       schema.items !== undefined ||
       Array.isArray(schema.prefixItems) ||
       Array.isArray(schema.oneOf) ||
       Array.isArray(schema.anyOf) ||
-      isObject(schema.additionalProperties) ||
-      isObject(schema.patternProperties);
+      isRecord(schema.additionalProperties) ||
+      isRecord(schema.patternProperties);
     if (!hasChildren) return;
     if (depth > this.maxDepth) {
       if (owner !== undefined) owner.note = 'deeper fields not shown here: see the JSON Schema';
       return;
     }
-    if (isObject(schema.properties)) {
+    if (isRecord(schema.properties)) {
       const required = new Set(Array.isArray(schema.required) ? schema.required : []);
       for (const [key, value] of Object.entries(schema.properties))
         this.field(key, value, path, depth, required.has(key));
     }
-    if (isObject(schema.additionalProperties) && Object.keys(schema.additionalProperties).length > 0) {
+    if (isRecord(schema.additionalProperties) && Object.keys(schema.additionalProperties).length > 0) {
       this.field('*', schema.additionalProperties, path, depth, false);
     }
-    if (isObject(schema.patternProperties)) {
+    if (isRecord(schema.patternProperties)) {
       for (const value of Object.values(schema.patternProperties)) this.field('*', value, path, depth, false);
     }
     const tuple = Array.isArray(schema.prefixItems)
@@ -373,11 +360,11 @@ class FieldWalker {
       return;
     }
     const nested =
-      isObject(schema.properties) ||
+      isRecord(schema.properties) ||
       Array.isArray(schema.oneOf) ||
       Array.isArray(schema.anyOf) ||
       schema.items !== undefined ||
-      isObject(schema.additionalProperties);
+      isRecord(schema.additionalProperties);
     if (!nested) {
       if (owner !== undefined) {
         for (const c of this.constraints(schema))
@@ -452,7 +439,7 @@ class FieldWalker {
         : undefined;
     const identity = this.identity(resolved, payload);
     this.expanding.set(identity, '');
-    const objectPayload = isObject(schema.properties) || Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf);
+    const objectPayload = isRecord(schema.properties) || Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf);
     if (objectPayload) {
       this.children(schema, '', 0);
     } else if (Object.keys(schema).some((k) => k !== 'description' && k !== 'title')) {

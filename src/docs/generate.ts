@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { diffOutput, messageSchema, writeOutput, type OutputDifference } from '../codegen';
-import { loadSpec, type Spec, type SpecMessage } from '../asyncapi';
+import { loadSpec, type LoadOptions, type Spec, type SpecMessage } from '../asyncapi';
 import { DocsError } from './errors';
 import { AnchorIds, anchorId } from './escape';
 import { readChangelog } from './inputs/registry';
@@ -10,9 +10,10 @@ import type { DescribedRole, DocsModel } from './model';
 import { renderPage, SECTION_IDS } from './page';
 
 export interface DocsOptions {
-  /** An already loaded spec; else `specFile` is loaded. */
+  /** An already loaded spec; else `specFile` is loaded (with `load`). */
   spec?: Spec;
   specFile?: string;
+  load?: LoadOptions;
   /** Folder of `*.session.jsonl` files to take examples from; omitted: the document's own examples. */
   sessionsDir?: string;
   /** Folder holding `rules/*.yaml` and `profiles.yaml`; omitted: no rules, lifecycle or profiles. */
@@ -63,7 +64,7 @@ export async function generateDocs(options: DocsOptions): Promise<DocsOutput> {
   if (options.spec === undefined && options.specFile === undefined) {
     throw new DocsError('DOCS_BAD_OPTION', 'generateDocs needs `spec` or `specFile`');
   }
-  const spec = options.spec ?? (await loadSpec(options.specFile as string));
+  const spec = options.spec ?? (await loadSpec(options.specFile as string, options.load));
   const root = path.resolve(options.projectRoot ?? process.cwd());
   const displayOf = (file: string): string => {
     const relative = path.relative(root, path.resolve(file));

@@ -10,7 +10,6 @@ export type { DocsErrorCode } from './errors';
 export { deriveFields } from './fields';
 export type { DeriveFieldsOptions, FieldConstraint, FieldRow, FieldsTable } from './fields';
 export { renderMarkdown, renderInline, isSafeHref } from './markdown';
-export { escapeHtml } from './escape';
 export { lifecycleFromTable, lifecycleSvg } from './lifecycle';
 export type { Lifecycle } from './lifecycle';
 export { closeCodesOf } from './sections/overview';

@@ -81,6 +81,7 @@ function build(file: string, json: Record<string, unknown>): Protocol {
   const startType = typeof run.start === 'string' ? run.start : invalid(file, 'run.start must be a string');
   const [major = '0', minor = '0'] = version.split('.');
   return {
+    tolerantReader: channel.tolerant_reader === true,
     title,
     version,
     specName: `${title}@${version}`,

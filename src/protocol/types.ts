@@ -6,7 +6,12 @@ export interface SchemaError {
 }
 
 /** Result of validating one message against the generated schemas. */
-export type ValidationResult = { ok: true } | { ok: false; errors: SchemaError[] };
+/**
+ * Result of validating one message against the generated schemas. A failure whose only fault is a `type` the
+ * contract does not know (a well-formed message of a newer contract) has `unknown: true`; whether a reader may
+ * ignore it instead is `Protocol.tolerantReader`.
+ */
+export type ValidationResult = { ok: true } | { ok: false; errors: SchemaError[]; unknown?: true };
 
 /** Message validators; by default the ajv standalone ones in `generated/validators`. */
 export interface MessageValidators {
@@ -36,6 +41,11 @@ export interface ChannelLimits {
 
 /** What the code knows about the protocol, all of it read from `generated/contract.json` (i.e. from asyncapi.yaml). */
 export interface Protocol {
+  /**
+   * The channel promises a tolerant reader (`x-netra-tolerant-reader: true`): clients ignore server message types
+   * they do not know, so the server may add one without breaking them.
+   */
+  tolerantReader: boolean;
   title: string;
   version: string;
   /** `<title>@<version>`: the `spec` of session headers. */

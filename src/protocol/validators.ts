@@ -5,7 +5,7 @@ import type { MessageValidators, SchemaError, ValidationResult } from './types';
 /** The module codegen writes to `generated/validators` (typed by its `index.d.ts`). */
 export type GeneratedValidatorsModule = typeof import('../../generated/validators');
 
-type GeneratedResult = { ok: boolean; errors?: unknown };
+type GeneratedResult = { ok: boolean; errors?: unknown; unknown?: boolean };
 
 let cached: MessageValidators | undefined;
 let cachedModule: GeneratedValidatorsModule | undefined;
@@ -61,5 +61,6 @@ const OK: ValidationResult = { ok: true };
 
 function adapt(result: GeneratedResult): ValidationResult {
   if (result.ok) return OK;
-  return { ok: false, errors: Array.isArray(result.errors) ? (result.errors as SchemaError[]) : [] };
+  const errors = Array.isArray(result.errors) ? (result.errors as SchemaError[]) : [];
+  return result.unknown === true ? { ok: false, errors, unknown: true } : { ok: false, errors };
 }

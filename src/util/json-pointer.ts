@@ -41,7 +41,14 @@ export function toPointer(path: readonly (string | number)[]): string {
  * parsePointer('#/components/schemas/A~1B'); // ['components', 'schemas', 'A/B']
  */
 export function parsePointer(pointer: string): string[] | undefined {
-  const text = pointer.startsWith('#') ? decodeURIComponent(pointer.slice(1)) : pointer;
+  let text = pointer;
+  if (pointer.startsWith('#')) {
+    try {
+      text = decodeURIComponent(pointer.slice(1));
+    } catch {
+      return undefined; // a malformed %-escape is not a pointer
+    }
+  }
   if (text === '') return [];
   if (!text.startsWith('/')) return undefined;
   return text.slice(1).split('/').map(unescapePointerToken);

@@ -233,3 +233,70 @@ describe('docs site in chromium, opened from file://', () => {
     }
   });
 });
+
+describe('docs site widths', () => {
+  /** Elements wider than the viewport's right edge, by selector-ish name, widest first (what makes the page scroll). */
+  async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
+    return page.evaluate(() => {
+      const d = globalThis as any;
+      const width = d.innerWidth as number;
+      const culprits: { name: string; right: number }[] = [];
+      for (const el of d.document.querySelectorAll('body *')) {
+        const right = el.getBoundingClientRect().right as number;
+        if (right > width + 1) {
+          const cls = typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : '';
+          culprits.push({
+            name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${cls}`,
+            right: Math.round(right),
+          });
+        }
+      }
+      culprits.sort((a, b) => b.right - a.right);
+      return {
+        scrollWidth: d.document.documentElement.scrollWidth,
+        innerWidth: width,
+        culprits: culprits.slice(0, 8).map((c) => `${c.name} (${c.right})`),
+      };
+    });
+  }
+
+  for (const width of [1280, 1400, 1920]) {
+    it(`has no horizontal scroll at ${width} px`, async () => {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      try {
+        await page.goto(`${origin}/`, { waitUntil: 'load' });
+        const measured = await overflow(page);
+        expect(measured).toEqual({ scrollWidth: width, innerWidth: width, culprits: [] });
+        if (width === 1280) {
+          await page.screenshot({ path: path.join(ROOT, 'reports', 'docs-1280.png') });
+        }
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('is one readable column at 390 px (a phone): no horizontal scroll, navigation above the content', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${origin}/`, { waitUntil: 'load' });
+      const measured = await overflow(page);
+      expect(measured).toEqual({ scrollWidth: 390, innerWidth: 390, culprits: [] });
+      const nav = await page.locator('nav').first().boundingBox();
+      const main = await page.locator('main').boundingBox();
+      expect(nav).not.toBeNull();
+      expect(main).not.toBeNull();
+      expect(main!.width).toBeGreaterThan(390 * 0.85); // the content uses the width
+      expect(main!.y).toBeGreaterThanOrEqual(nav!.y + nav!.height - 1); // stacked, not side by side
+      const fontSize = await page.evaluate(() =>
+        parseFloat((globalThis as any).getComputedStyle((globalThis as any).document.querySelector('main p')).fontSize),
+      );
+      expect(fontSize).toBeGreaterThanOrEqual(14);
+      await page.screenshot({ path: path.join(ROOT, 'reports', 'docs-390.png') });
+      await page.locator('article#msg-agent_completed').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ROOT, 'reports', 'docs-390-fields.png') });
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -25,8 +25,9 @@ export function register(program: Command): void {
         process.stdout.write(`${opts.out}: ${total} files from ${opts.spec} (${changed})\n`);
         for (const c of changes) process.stdout.write(`  ${c.status === 'extra' ? 'removed' : 'wrote  '} ${c.file}\n`);
       } catch (err) {
-        if (err instanceof SpecError) {
-          // One line per problem, then the usual one-line summary from main.
+        if (err instanceof SpecError && err.code === 'SPEC_INVALID') {
+          // One line per problem, then the usual one-line summary from main. A document refused by a limit (size,
+          // aliases, $refs, time...) has one reason, which main prints as the one line.
           for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
           const count = err.diagnostics.length;
           throw new NetraError(err.code, `${count} problem${count === 1 ? '' : 's'} in ${opts.spec}`, { exitCode: 2 });

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { CorpusCell, CorpusColumn } from './model';
+import { validateInSandbox, type SandboxCase, type SandboxOutcome } from './sandbox';
 
 type TypeScript = typeof import('typescript');
 
@@ -66,13 +67,6 @@ export const tscColumn: CorpusColumn = {
   },
 };
 
-interface GeneratedValidators {
-  validateMessage(
-    name: string,
-    msg: unknown,
-  ): { ok: true } | { ok: false; errors: { pointer: string; message: string }[] };
-}
-
 /**
  * Example defects of third-party documents, found by the generated validators and checked by hand against the
  * documents (the parser does not validate 3.x examples). A document whose failures are exactly these gets
@@ -97,96 +91,54 @@ export const KNOWN_EXAMPLE_DEFECTS: Readonly<Record<string, readonly string[]>> 
   ],
 };
 
-interface GeneratedValidators {
-  validateMessage(
-    name: string,
-    msg: unknown,
-  ): { ok: true } | { ok: false; errors: { pointer: string; message: string }[] };
-  validators: Record<string, (data: unknown) => boolean>;
-}
-
-type AjvLike = {
-  errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
-};
-
-/**
- * The most telling error of a failed validation: for a failed `oneOf`/`anyOf`, ajv lists every branch's first
- * error; the one deepest in the data is usually the real mistake (a wrong field), not a branch that did not apply.
- */
-function bestError(validate: AjvLike): string {
-  const errors = (validate.errors ?? []).filter(
-    (e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if',
-  );
-  const all = errors.length > 0 ? errors : (validate.errors ?? []);
-  if (all.length === 0) return '/ invalid';
-  const depth = (e: (typeof all)[number]): number => {
-    const own = e.instancePath.split('/').length;
-    // A missing property often only means "this branch did not apply": it ranks below a wrong value as deep.
-    return e.keyword === 'required' ? own + 0.5 : e.keyword === 'additionalProperties' ? own + 1 : own;
-  };
-  const chosen = all.reduce((best, e) => (depth(e) > depth(best) ? e : best), all[0]);
-  let pointer = chosen.instancePath;
-  if (chosen.keyword === 'required') pointer += `/${String(chosen.params.missingProperty)}`;
-  if (chosen.keyword === 'additionalProperties') pointer += `/${String(chosen.params.additionalProperty)}`;
-  return `${pointer || '/'} ${chosen.message ?? chosen.keyword}`;
-}
-
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 }
 
-/** `examples`: every example payload of every message passes the validator generated for that message. */
+/**
+ * `examples`: every example payload of every message passes the validator generated for that message. The generated
+ * validators run in a sandboxed child process (see `validateInSandbox`), never in this one.
+ */
 export const examplesColumn: CorpusColumn = {
   name: 'examples',
   async run(documents) {
     const cells = new Map<string, CorpusCell>();
     for (const d of documents) {
       if (d.spec === undefined || d.outDir === undefined) continue;
-      let generated: GeneratedValidators;
-      try {
-        generated = require(path.join(d.outDir, 'validators', 'index.js')) as GeneratedValidators;
-      } catch (err) {
-        cells.set(d.path, {
-          status: 'fail',
-          text: 'load',
-          reason: `validators/index.js: ${(err as Error).message.split('\n')[0]}`,
-        });
-        continue;
-      }
-      let total = 0;
-      const failures: string[] = [];
+      const cases: (SandboxCase & { label: string })[] = [];
       for (const message of d.spec.messages) {
         message.examples.forEach((example, index) => {
-          total++;
-          const result = generated.validateMessage(message.name, example.payload);
-          if (!result.ok) {
-            const label = example.name ?? String(index + 1);
-            failures.push(
-              `message '${message.name}' example ${label}: ${bestError(generated.validators[message.name] as AjvLike)}`,
-            );
-          }
+          cases.push({ message: message.name, payload: example.payload, label: example.name ?? String(index + 1) });
         });
       }
-      const known = KNOWN_EXAMPLE_DEFECTS[d.path];
-      const text = `${total - failures.length}/${total}`;
-      if (failures.length === 0) {
-        cells.set(
-          d.path,
-          known
-            ? { status: 'fail', text, reason: 'a known example defect is gone: update KNOWN_EXAMPLE_DEFECTS' }
-            : { status: 'ok', text },
-        );
-      } else if (known !== undefined && sameSet(failures, known)) {
-        cells.set(d.path, {
-          status: 'expected-fail',
-          text: `${text} known`,
-          reason: `document defect: ${failures[0]}${failures.length > 1 ? ` (+${failures.length - 1} more)` : ''}`,
-        });
-      } else {
-        const more = failures.length > 1 ? ` (+${failures.length - 1} more)` : '';
-        cells.set(d.path, { status: 'fail', text, reason: `${failures[0]}${more}`, details: failures });
+      let outcomes: SandboxOutcome[];
+      try {
+        outcomes = cases.length === 0 ? [] : await validateInSandbox(path.join(d.outDir, 'validators'), cases);
+      } catch (err) {
+        cells.set(d.path, { status: 'fail', text: 'load', reason: (err as Error).message.split('\n')[0] });
+        continue;
       }
+      const failures = outcomes.flatMap((outcome, i) =>
+        outcome.ok ? [] : [`message '${cases[i].message}' example ${cases[i].label}: ${outcome.error}`],
+      );
+      cells.set(d.path, examplesCell(d.path, cases.length, failures));
     }
     return cells;
   },
 };
+
+function examplesCell(document: string, total: number, failures: string[]): CorpusCell {
+  const known = KNOWN_EXAMPLE_DEFECTS[document];
+  const text = `${total - failures.length}/${total}`;
+  if (failures.length === 0) {
+    return known
+      ? { status: 'fail', text, reason: 'a known example defect is gone: update KNOWN_EXAMPLE_DEFECTS' }
+      : { status: 'ok', text };
+  }
+  if (known !== undefined && sameSet(failures, known)) {
+    const more = failures.length > 1 ? ` (+${failures.length - 1} more)` : '';
+    return { status: 'expected-fail', text: `${text} known`, reason: `document defect: ${failures[0]}${more}` };
+  }
+  const more = failures.length > 1 ? ` (+${failures.length - 1} more)` : '';
+  return { status: 'fail', text, reason: `${failures[0]}${more}`, details: failures };
+}

@@ -63,7 +63,8 @@ export async function runCorpus(options: CorpusOptions): Promise<CorpusReport & 
       cells.set(rel, row);
       documents.push(document);
       try {
-        document.spec = await loadSpec(path.relative(process.cwd(), document.file) || document.file);
+        // A corpus is one tree: its documents may share files anywhere inside it (`../common/...`), not outside it.
+        document.spec = await loadSpec(path.relative(process.cwd(), document.file) || document.file, { refRoot: root });
         row.parse = { status: 'ok', text: `${document.spec.asyncapiVersion}, ${document.spec.messages.length} msg` };
       } catch (err) {
         const reason = oneLine(err);

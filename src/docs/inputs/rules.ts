@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { loadProfiles, loadRules } from '../../rules';
 import { lifecycleFromTable, type Lifecycle } from '../lifecycle';
+import { isRecord } from '../../util/records';
 
 // The behavioural rules and timing profiles as the docs show them, loaded (and validated) by the rules engine's own
 // loaders; each family's title and description, which only the files hold, are read from the same files. A missing
@@ -49,10 +50,6 @@ export interface RulesDoc {
   lifecycle?: Lifecycle;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A family file's `title` and `description` (the loader has validated the file already). */
 function familyMeta(file: string): { title?: string; description?: string } {
   const doc = YAML.parse(readFileSync(file, 'utf8')) as unknown;
@@ -96,7 +93,7 @@ function readProfiles(file: string, displayOf: (file: string) => string): Profil
 }
 
 /** The lifecycle from the rule that holds the allowed-transitions table, with the tool pair of the pair rules. */
-export function lifecycleOfRules(families: RuleFamilyDoc[]): Lifecycle | undefined {
+function lifecycleOfRules(families: RuleFamilyDoc[]): Lifecycle | undefined {
   const rules = families.flatMap((f) => f.rules);
   const table = rules.find((r) => r.check === 'allowed_transitions' || isRecord(r.params.transitions));
   if (table === undefined) return undefined;

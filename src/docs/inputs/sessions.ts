@@ -4,6 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { REDACTED, visitSessionText, type FrameRecord } from '../../sessions';
 import type { Spec, SpecMessage } from '../../asyncapi';
+import { resolvePointer } from '../../util/json-pointer';
 
 // Examples come from recorded sessions, never from our pen: for each message, the first frame of its type in the
 // sorted session files that is valid under the message's schema (a negative scenario's broken frame is not an
@@ -32,18 +33,6 @@ export interface RecordedExamples {
 
 /** Stops the scan of a file once nothing more is wanted from it. */
 class StopScan extends Error {}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const token of pointer
-    .split('/')
-    .slice(1)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[token];
-  }
-  return node;
-}
 
 /** Frame direction a message travels in: `send` is what the described application (our server) sends. */
 function directionOf(message: SpecMessage): FrameRecord['dir'] | undefined {
@@ -90,7 +79,7 @@ export function pickRecordedExamples(spec: Spec, dir: string, displayOf: (file: 
     if (validate === null || validate(msg)) return [];
     const pointers = new Set<string>();
     for (const error of validate.errors ?? []) {
-      if (valueAt(msg, error.instancePath) !== REDACTED) return undefined;
+      if (resolvePointer(msg, error.instancePath) !== REDACTED) return undefined;
       pointers.add(error.instancePath);
     }
     return [...pointers].sort();

@@ -3,10 +3,7 @@ import { deriveFields } from '../fields';
 import { renderInline, renderMarkdown } from '../markdown';
 import { directionLabel, type DocsModel } from '../model';
 import type { NavEntry } from './nav';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../util/records';
 
 function scalarText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));

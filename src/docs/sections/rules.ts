@@ -4,10 +4,7 @@ import { lifecycleSvg } from '../lifecycle';
 import { renderInline, renderMarkdown } from '../markdown';
 import type { DocsModel } from '../model';
 import type { NavEntry } from './nav';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../util/records';
 
 /** A state or event type, linked to its message when the document has one of that type. */
 function typeLink(model: DocsModel, type: string): string {
@@ -84,7 +81,7 @@ export function lifecycleSection(model: DocsModel): { html: string; nav: NavEntr
 }
 
 /** Anchor of a rule (rule ids are `[a-z0-9.-]`). */
-export function ruleAnchor(id: string): string {
+function ruleAnchor(id: string): string {
   return `rule-${id.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
 }
 

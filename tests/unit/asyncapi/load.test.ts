@@ -3,6 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSpec, loadSpecFromString, SpecError, toFiniteSchema } from '../../../src/asyncapi';
 
+// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 function v3(body: string): string {

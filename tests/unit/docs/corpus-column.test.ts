@@ -5,6 +5,9 @@ import type { CorpusDocument } from '../../../src/codegen';
 import { docsColumn } from '../../../src/docs';
 import { loadSpec } from '../../../src/asyncapi';
 
+// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('docsColumn (corpus table)', () => {

@@ -184,4 +184,22 @@ describe('deriveFields', () => {
     const table = deriveFields({ type: 'object', properties: { x: { $ref: 'other.yaml#/X' } } });
     expect(table.rows[0].type).toBe('unresolved other.yaml#/X');
   });
+
+  it('ends on a $ref -> $ref cycle, showing it as unresolved', () => {
+    const table = deriveFields({
+      type: 'object',
+      properties: { x: { $ref: '#/$defs/a' } },
+      $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } },
+    });
+    expect(table.rows[0].type).toBe('unresolved #/$defs/a (a $ref cycle)');
+  });
+
+  it('follows a $ref whose pointer passes through another $ref', () => {
+    const table = deriveFields({
+      type: 'object',
+      properties: { x: { $ref: '#/$defs/alias/properties/id' } },
+      $defs: { alias: { $ref: '#/$defs/real' }, real: { type: 'object', properties: { id: { type: 'integer' } } } },
+    });
+    expect(table.rows[0].type).toBe('integer');
+  });
 });

@@ -3,6 +3,9 @@ import { loadSpec, type SpecMessage } from '../../../src/asyncapi';
 import * as validators from '../../../generated/validators';
 import type { SchemaError, Validated } from '../../../generated/validators';
 
+// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 let messages: SpecMessage[] = [];

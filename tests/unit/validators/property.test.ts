@@ -6,6 +6,9 @@ import { acceptUnknownFormats, createAjv } from '../../../src/codegen';
 import { loadSpec, type SpecMessage } from '../../../src/asyncapi';
 import * as generated from '../../../generated/validators';
 
+// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 // The generated standalone validators must accept and refuse exactly what ajv accepts and refuses when it compiles
 // the same generated schemas at run time (the standalone code also swaps in faster string-length and date-time
 // helpers, which this checks too).
