@@ -14,6 +14,7 @@ const COMMANDS: Record<string, string> = {
   verify: 'verify',
   replay: 'replay',
   'replay-server': 'replay-server',
+  conformance: 'conformance',
   load: 'load',
   chaos: 'chaos',
 };
@@ -57,7 +58,7 @@ function loadRegister(module: string): Register {
 /** Builds the `netra-contracts` program. Exported for tests that drive the CLI in-process. */
 export function buildProgram(argv?: string[]): Command {
   const program = new Command('netra-contracts')
-    .description("Netra's agent WebSocket contract: generate, check, serve, record, verify, replay, load.")
+    .description("Netra's agent WebSocket contract: generate, check, serve, record, verify, replay, conformance, load.")
     .exitOverride()
     .showHelpAfterError(false);
   // Only the command being run is loaded; `--help` and unknown commands load all of them to list them.

@@ -4,7 +4,7 @@
 // must find no mismatch.
 import { performance } from 'perf_hooks';
 import { readSession } from '../../src/sessions';
-import { startReplayServer } from '../../src/verify/replay';
+import { startReplayServer } from '../../src/verify/replay-server';
 import { driveClientThroughSession } from './support/drive-client';
 import { nameOf, sessionFiles } from './support/sessions';
 

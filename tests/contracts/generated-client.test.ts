@@ -9,7 +9,7 @@ import type { AgentCompleted, AgentThinking } from '../../generated/types';
 import { clientModule } from '../../src/codegen';
 import { startStack, type Stack } from '../../src/provider';
 import { parseSessionText } from '../../src/sessions';
-import { startReplayServer } from '../../src/verify/replay';
+import { startReplayServer } from '../../src/verify/replay-server';
 import { loadSpec, loadSpecFromString } from '../../src/asyncapi';
 import { driveClientThroughSession } from './support/drive-client';
 import { ROOT, SESSIONS_DIR } from './support/sessions';

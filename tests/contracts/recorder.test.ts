@@ -4,14 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { parseSessionText } from '../../src/sessions';
-import {
-  parseScenario,
-  recordScenario,
-  RecordError,
-  startRecordingStack,
-  type LiveTarget,
-} from '../../src/verify/record';
-import type { Stack } from '../../src/provider';
+import { startEmbeddedTarget, type EmbeddedTarget } from '../../src/pipeline/embedded';
+import { recordScenario, RecordError } from '../../src/verify/record';
+import { parseScenario } from '../../src/verify/scenarios';
+import type { Target } from '../../src/verify/targets/types';
 
 const FAST = { thinkMs: 5, toolMs: 5, jitter: 0 };
 
@@ -36,24 +32,25 @@ steps:
   - wait_close: { conn: rita-2, code: 1008 }
 `;
 
-let stack: Stack;
-let target: LiveTarget;
+let embedded: EmbeddedTarget;
+let target: Target;
 let dir: string;
 beforeAll(async () => {
-  ({ stack, target } = await startRecordingStack(FAST));
+  embedded = await startEmbeddedTarget({ provider: FAST });
+  target = embedded.target;
   dir = mkdtempSync(path.join(os.tmpdir(), 'netra-record-'));
 });
 afterAll(async () => {
-  await stack.close();
+  await embedded.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('record', () => {
   it('writes the session format, redacting every token', async () => {
-    const pasted = await target.tokens.token('rita', { kind: 'valid' });
-    const scenario = parseScenario(SCENARIO.replace('PLACEHOLDER', pasted as string));
+    const { token: pasted } = await target.auth.token({ user: 'rita' });
+    const scenario = parseScenario(SCENARIO.replace('PLACEHOLDER', pasted));
     const out = path.join(dir, 'redaction.session.jsonl');
-    const result = await recordScenario(scenario, target, out);
+    const result = await recordScenario(scenario, target, out, { userPrefix: '' });
     const text = readFileSync(out, 'utf8');
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
     expect(text).not.toContain(pasted);
@@ -69,10 +66,10 @@ describe('record', () => {
     expect(Number.isNaN(Date.parse(String(session.header.recorded_at)))).toBe(false);
 
     const opens = session.records.filter((r) => r.kind === 'open');
-    expect(opens.map((r) => [r.conn, r.user])).toEqual([
-      ['eve-1', null],
-      ['rita-1', 'rita'],
-      ['rita-2', 'rita'],
+    expect(opens.map((r) => [r.conn, r.user, r.token_kind])).toEqual([
+      ['eve-1', null, 'expired'],
+      ['rita-1', 'rita', undefined],
+      ['rita-2', 'rita', undefined],
     ]);
     const closes = session.records.filter((r) => r.kind === 'close');
     expect(closes.map((r) => [r.conn, r.code, r.by])).toEqual([
@@ -84,6 +81,9 @@ describe('record', () => {
       .filter((r) => r.kind === 'frame' && r.dir === 'c2s')
       .map((r) => (r as { msg: Record<string, unknown> }).msg);
     expect(c2s[0]).toEqual({ type: 'auth_refresh', token: '<redacted>' });
+    // A valid credential is what an absent token_kind means; a bad one is named, on the open and on a refresh.
+    const refresh = session.records.find((r) => r.kind === 'frame' && r.dir === 'c2s');
+    expect(refresh).not.toHaveProperty('token_kind');
     expect(c2s[1].user_request).toBe('my token is <redacted>, save money');
     // t is ms since the start, never decreasing.
     const ts = session.records.map((r) => r.t);
@@ -106,23 +106,70 @@ steps:
     expect(failure).toBeInstanceOf(RecordError);
     expect(failure).toMatchObject({ code: 'RECORD_EXPECTATION_FAILED', exitCode: 1 });
     expect((failure as Error).message).toMatch(
-      /step 2 \(line 8\) wait_for: ann-1 waiting for 1 x agent_started of any run: not within 300 ms/,
+      /step 2 \(line 8\) wait_for: ann-1 waiting for 1 x agent_started of any run: not within 5300 ms/,
     );
     expect(() => readFileSync(out)).toThrow();
     expect(() => readFileSync(`${out}.partial`)).toThrow();
   }, 30_000);
 
-  it('refuses a scenario whose valid token is refused or whose bad token is accepted', async () => {
-    const accepted = parseScenario(`name: lucky
-description: a no_permission token that has chat after all
-users: { ann: { token: { kind: no_permission, permissions: [chat] } } }
+  it('gives every user of a run a fresh prefix by default, and every copy its own user', async () => {
+    const scenario = parseScenario(`name: copies
+description: two copies of one user
+copies: 2
+users: { ann: {} }
 connections: { ann-1: { user: ann } }
 steps:
   - connect: ann-1
+  - send: { conn: ann-1, msg: { type: start_agent, request_id: q, user_request: Save money. } }
+  - wait_for: { conn: ann-1, type: terminal, run: q }
 `);
-    await expect(recordScenario(accepted, target, path.join(dir, 'lucky.session.jsonl'))).rejects.toMatchObject({
+    const out = path.join(dir, 'copies.session.jsonl');
+    await recordScenario(scenario, target, out);
+    const opens = parseSessionText(readFileSync(out, 'utf8'), out).records.filter((r) => r.kind === 'open');
+    const users = opens.map((r) => (r.kind === 'open' ? [r.conn, r.user] : [])).sort();
+    expect(users).toEqual([
+      ['ann.1-1', expect.stringMatching(/^[0-9a-f]{6}\.ann\.1$/)],
+      ['ann.2-1', expect.stringMatching(/^[0-9a-f]{6}\.ann\.2$/)],
+    ]);
+    expect(String(users[0][1]).slice(0, 7)).toBe(String(users[1][1]).slice(0, 7));
+  }, 30_000);
+
+  it('is skipped (RECORD_ASSUMPTION_UNMET) when the run ends without what an assumption waits for, keeping no file', async () => {
+    const scenario = parseScenario(`name: assume
+description: waits for an agent_error the run will not have
+users: { ann: {} }
+connections: { ann-1: { user: ann } }
+steps:
+  - connect: ann-1
+  - send: { conn: ann-1, msg: { type: start_agent, request_id: q, user_request: Save money. } }
+  - wait_for: { conn: ann-1, type: agent_error, run: q, assume: the agent fails this request }
+`);
+    const out = path.join(dir, 'assume.session.jsonl');
+    const failure = (await recordScenario(scenario, target, out).catch((err: unknown) => err)) as RecordError;
+    expect(failure).toBeInstanceOf(RecordError);
+    expect(failure).toMatchObject({ code: 'RECORD_ASSUMPTION_UNMET', skipped: true });
+    expect(failure.message).toMatch(
+      /^the agent fails this request \(step 3 \(line 8\) wait_for: .*the run ended \(agent_completed\) without it\)$/,
+    );
+    expect(() => readFileSync(out)).toThrow();
+  }, 30_000);
+
+  it('fails at once, not after a timeout, when a run ends without what the step waits for', async () => {
+    const scenario = parseScenario(`name: ended
+description: waits for an agent_error the run will not have
+timeout_ms: 20000
+users: { ann: {} }
+connections: { ann-1: { user: ann } }
+steps:
+  - connect: ann-1
+  - send: { conn: ann-1, msg: { type: start_agent, request_id: q, user_request: Save money. } }
+  - wait_for: { conn: ann-1, type: agent_error, run: q }
+`);
+    const started = Date.now();
+    await expect(recordScenario(scenario, target, path.join(dir, 'ended.session.jsonl'))).rejects.toMatchObject({
       code: 'RECORD_EXPECTATION_FAILED',
-      message: expect.stringMatching(/ann-1's no_permission token was accepted/),
+      message: expect.stringMatching(/the run ended \(agent_completed\) without it/),
     });
+    expect(Date.now() - started).toBeLessThan(15_000);
   }, 30_000);
 });

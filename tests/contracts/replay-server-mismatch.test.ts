@@ -5,7 +5,7 @@ import { spawn } from 'child_process';
 import WebSocket from 'ws';
 import { fetchDevToken } from '../../src/verify/auth';
 import { readSession, type Session } from '../../src/sessions';
-import { startReplayServer, type ReplayServer } from '../../src/verify/replay';
+import { startReplayServer, type ReplayServer } from '../../src/verify/replay-server';
 import { CLI, ROOT, SESSIONS_DIR } from './support/sessions';
 
 type Msg = Record<string, unknown> & { type: string };
@@ -96,18 +96,18 @@ describe('replay server mismatch detection', () => {
   });
 
   it('refuses a valid token where the recording refused one, and a refusal of another kind', async () => {
-    server = await startReplayServer({ sessions: [await load('auth-failure')], speed: 0 });
-    const valid = await consumer(server.url, await token(server, 'mallory'));
+    server = await startReplayServer({ sessions: [await load('auth-no-token')], speed: 0 });
+    const valid = await consumer(server.url, await token(server, 'nick'));
     expect(await valid.next('error_message')).toMatchObject({
       error_code: 'REPLAY_MISMATCH',
-      error_message: expect.stringContaining('a valid token for mallory, but the recording'),
+      error_message: expect.stringContaining('a valid token for nick, but the recording'),
     });
     expect(await valid.closed).toBe(1008);
     // No token at all: matches the recorded TOKEN_MISSING refusal and gets the recorded frames.
     const none = await consumer(server.url);
     expect(await none.next('error_message')).toMatchObject({ error_code: 'TOKEN_MISSING' });
     expect(await none.closed).toBe(1008);
-    expect(server.summary().sessions[0].conns.find((c) => c.conn === 'mallory-1')).toMatchObject({
+    expect(server.summary().sessions[0].conns.find((c) => c.conn === 'nick-1')).toMatchObject({
       matched: true,
       done: true,
       framesSent: 1,

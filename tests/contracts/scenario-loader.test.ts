@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { loadScenario, loadScenarios, parseScenario, ScenarioError } from '../../src/verify/record';
+import { loadScenario, loadScenarios, parseScenario, ScenarioError } from '../../src/verify/scenarios';
 import { SCENARIOS_DIR } from './support/sessions';
 
 const GOOD = `name: tiny
@@ -63,7 +63,10 @@ describe('scenario loader', () => {
       user: 'alice',
       via: 'subprotocol',
       token: { kind: 'valid', ttlS: 60 },
+      node: 0,
     });
+    expect(s.tier).toBe('medium');
+    expect(s.copies).toBe(1);
     expect(s.connections.get('alice-2')?.via).toBe('header');
     expect(s.steps[2]).toMatchObject({
       action: 'wait_for',
@@ -74,6 +77,79 @@ describe('scenario loader', () => {
       line: 11,
     });
     expect(s.steps[7]).toMatchObject({ action: 'close', code: 1000 });
+  });
+
+  it('tags every committed scenario with a tier, and has every tier of the test plan', () => {
+    const tiers = new Set(loadScenarios(SCENARIOS_DIR).map((s) => s.tier));
+    expect([...tiers].sort()).toEqual(['easy', 'hard', 'medium', 'stress']);
+  });
+
+  it('gives the committed scenarios distinct users, so they can be recorded at once with their own names', () => {
+    const owner = new Map<string, string>();
+    for (const s of loadScenarios(SCENARIOS_DIR)) {
+      for (const user of s.users.keys()) {
+        expect([user, owner.get(user) ?? s.name]).toEqual([user, s.name]);
+        owner.set(user, s.name);
+      }
+    }
+  });
+
+  it('reads tiers, copies, nodes, chaos, user waits, assumptions and the older token kind names', () => {
+    const s = parseScenario(`name: big
+description: d
+tier: stress
+copies: 3
+chaos: { toxics: ['latency:ms=5'] }
+users:
+  bo: { token: { kind: tampered } }
+  cy: { token: { kind: refresh } }
+  di: { token: { kind: no_permission } }
+  ed: {}
+connections:
+  bo-1: { user: bo }
+  cy-1: { user: cy }
+  di-1: { user: di }
+  ed-1: { user: ed, node: 2 }
+steps:
+  - connect: bo-1
+  - connect: cy-1
+  - connect: di-1
+  - connect: ed-1
+  - send: { conn: ed-1, msg: { type: start_agent, request_id: q, user_request: x } }
+  - wait_for: { user: ed, type: tool_executing, run: q, assume: it calls a tool }
+  - wait_for: { conn: ed-1, type: agent_error, run: q, accept_refusal: true }
+  - assume_running: { conn: ed-1, run: q, reason: a long run }
+  - wait_token_expiry: ed-1
+`);
+    expect([s.tier, s.copies, s.chaos]).toEqual(['stress', 3, { toxics: ['latency:ms=5'] }]);
+    expect(['bo-1', 'cy-1', 'di-1'].map((id) => s.connections.get(id)?.token.kind)).toEqual([
+      'bad_signature',
+      'wrong_type',
+      'missing_permission',
+    ]);
+    expect(s.connections.get('ed-1')?.node).toBe(2);
+    expect(s.steps[5]).toMatchObject({ action: 'wait_for', user: 'ed', assume: 'it calls a tool' });
+    expect(s.steps[6]).toMatchObject({ action: 'wait_for', conn: 'ed-1', acceptRefusal: true });
+    expect(s.steps[7]).toMatchObject({ action: 'assume_running', conn: 'ed-1', run: 'q', assume: 'a long run' });
+    expect(s.steps[8]).toMatchObject({ action: 'wait_token_expiry', conn: 'ed-1' });
+  });
+
+  it('refuses a wait on both a connection and a user, and an assumption without a run', () => {
+    const problems = problemsOf(
+      GOOD.replace(
+        '  - wait_for: { conn: alice-1, run: r1, seq: 3 }',
+        '  - wait_for: { conn: alice-1, user: alice, type: any }',
+      ).replace(
+        '  - wait_for: { conn: alice-2, type: terminal, run: r1 }',
+        '  - wait_for: { conn: alice-2, type: terminal, assume: luck }',
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/steps\/2\/wait_for: needs exactly one of "conn" \(one connection\) and "user"/),
+        expect.stringMatching(/\/steps\/6\/wait_for\/assume: needs "run"/),
+      ]),
+    );
   });
 
   it('names the line, column and pointer of a missing field', () => {

@@ -1,29 +1,19 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { NetraError } from '../../util/errors';
 import { createPalette, formatFrame, runChat } from '../../verify/chat';
+import { resolveTarget } from '../../verify/targets';
+import type { Target } from '../../verify/targets/types';
 
 interface ChatFlags {
   url: string;
   authUrl?: string;
+  target?: string;
+  targets?: string;
   user: string;
   token?: string;
   agent?: string;
   json?: boolean;
   timeoutS: number;
-}
-
-/** Same host as the WebSocket URL, port 8001 (where `serve` puts the auth service by default). */
-function defaultAuthUrl(wsUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(wsUrl);
-  } catch {
-    throw new NetraError('USAGE', `--url is not a URL: ${wsUrl}`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
-    throw new NetraError('USAGE', `--url must be ws:// or wss://, got ${url.protocol}`);
-  const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
-  return `${url.protocol === 'wss:' ? 'https' : 'http'}://${host}:8001`;
 }
 
 const seconds = (raw: string): number => {
@@ -40,6 +30,8 @@ export function register(program: Command): void {
     .argument('<message...>', 'what to ask, e.g. "Where can I cut our LLM spend?"')
     .option('--url <ws-url>', 'WebSocket URL', 'ws://127.0.0.1:8000/ws')
     .option('--auth-url <http-url>', 'auth service URL (default: same host as --url, port 8001)')
+    .option('--target <name>', 'a target of the targets file instead of --url (its URL, headers and tokens)')
+    .option('--targets <file>', 'targets file (default netra-contracts.targets.yaml)')
     .option('--user <name>', 'user to get a development token for', process.env.USER || 'newcomer')
     .option('--token <jwt>', 'use this access token instead of a development token')
     .option('--agent <name>', 'agent to ask (default: the server chooses)')
@@ -48,13 +40,21 @@ export function register(program: Command): void {
     .action(async (words: string[], flags: ChatFlags) => {
       const message = words.join(' ').trim();
       if (message === '') throw new NetraError('USAGE', 'the message is empty');
-      const authUrl = flags.authUrl ?? defaultAuthUrl(flags.url);
+      const named = flags.target !== undefined || flags.targets !== undefined;
+      // With --token nothing else is needed (any URL); otherwise the target gives the tokens (a dev auth service
+      // for the --url shorthand, loopback only).
+      let target: Target | undefined;
+      if (named) target = await resolveTarget({ target: flags.target, targets: flags.targets });
+      else if (flags.token === undefined) target = await resolveTarget({ url: flags.url, authUrl: flags.authUrl });
+      const url = target?.url ?? flags.url;
+      const tokens = flags.token === undefined ? target?.auth : undefined;
       const palette = createPalette(process.stdout.isTTY === true && !process.env.NO_COLOR);
       if (!flags.json)
-        process.stdout.write(`${palette.dim(`${flags.url} · user ${flags.user}`)}\n${palette.bold('> ')}${message}\n`);
+        process.stdout.write(`${palette.dim(`${url} · user ${flags.user}`)}\n${palette.bold('> ')}${message}\n`);
       const outcome = await runChat({
-        url: flags.url,
-        authUrl,
+        url,
+        ...(tokens !== undefined ? { tokens } : {}),
+        ...(target !== undefined ? { headers: target.headers } : {}),
         user: flags.user,
         message,
         timeoutMs: flags.timeoutS * 1000,

@@ -6,8 +6,12 @@ import { NetraError } from '../../util/errors';
 import { runLoad } from '../../verify/load';
 import { checkRegistry } from '../../registry';
 import { formatText, toJson, verifySessions } from '../../verify/offline';
-import { loadScenarios, recordAll, startRecordingStack, type LiveTarget } from '../../verify/record';
-import { replayFile } from '../../verify/replay';
+import { recordAll } from '../../verify/record';
+import { replayAll } from '../../verify/replay';
+import { DEFAULT_TIERS } from '../../verify/conformance';
+import { loadScenarios } from '../../verify/scenarios';
+import { RECORDING_PROVIDER_OPTIONS, startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
+import type { Target } from '../../verify/targets/types';
 import { generateAll } from '../../pipeline/generate-all';
 import { formatSummary, runStages, type StageOutcome } from '../../pipeline/stages';
 
@@ -27,6 +31,26 @@ function sessionFiles(dir: string): Promise<string[]> {
       .sort()
       .map((n) => path.join(dir, n)),
   );
+}
+
+/** Records every scenario of the default tiers at once (users are distinct across scenarios; the provider is ours). */
+async function recordStage(target: Target, recordedDir: string): Promise<string> {
+  await mkdir(recordedDir, { recursive: true });
+  const scenarios = loadScenarios().filter((s) => DEFAULT_TIERS.includes(s.tier));
+  const outcomes = await recordAll(scenarios, target, recordedDir, { userPrefix: '' });
+  const failed = outcomes.flatMap((o) => ('error' in o ? [`${o.scenario}: ${o.error.message}`] : []));
+  if (failed.length > 0) throw new NetraError('RECORD_FAILED', failed.join('; '));
+  const lines = outcomes.reduce((n, o) => n + ('result' in o ? o.result.lines : 0), 0);
+  return `${outcomes.length} scenarios recorded into ${recordedDir} (${lines} lines)`;
+}
+
+/** Replays the committed sessions at once, with their own (distinct) users: strict shape, our regression test. */
+async function replayStage(target: Target, profile: string): Promise<string> {
+  const files = await sessionFiles('contracts/sessions');
+  const reports = await replayAll(files, { target, profile, shape: 'strict' });
+  const failed = reports.filter((r) => !r.ok).map((r) => path.basename(r.file));
+  if (failed.length > 0) throw new NetraError('REPLAY_FAILED', `${failed.join(', ')} did not replay`);
+  return `${files.length} recorded sessions replayed against the live provider with their shape`;
 }
 
 /**
@@ -68,8 +92,7 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
   const log = (o: StageOutcome): void => {
     if (!opts.json) process.stderr.write(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.name}: ${o.detail}\n`);
   };
-  let stack: Awaited<ReturnType<typeof startRecordingStack>>['stack'] | undefined;
-  let target: LiveTarget | undefined;
+  let embedded: EmbeddedTarget | undefined;
   try {
     return await runStages(
       [
@@ -97,19 +120,14 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
         {
           name: 'start provider',
           run: async () => {
-            ({ stack, target } = await startRecordingStack());
-            return `provider ${stack.wsUrl}, auth ${stack.authUrl}`;
+            embedded = await startEmbeddedTarget({ provider: RECORDING_PROVIDER_OPTIONS });
+            return `provider ${embedded.stack.wsUrl}, auth ${embedded.stack.authUrl}`;
           },
         },
         {
           name: 'record scenarios',
           needs: ['start provider'],
-          run: async () => {
-            await mkdir(recordedDir, { recursive: true });
-            const results = await recordAll(loadScenarios(), recordedDir, { target });
-            const events = results.reduce((n, r) => n + r.lines, 0);
-            return `${results.length} scenarios recorded into ${recordedDir} (${events} lines)`;
-          },
+          run: () => recordStage(embedded!.target, recordedDir),
         },
         {
           name: 'verify recordings',
@@ -129,23 +147,14 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
         {
           name: 'replay committed sessions',
           needs: ['start provider'],
-          run: async () => {
-            const files = await sessionFiles('contracts/sessions');
-            const failed: string[] = [];
-            for (const file of files) {
-              const report = await replayFile(file, { target: target as LiveTarget, profile: opts.profile });
-              if (!report.ok) failed.push(path.basename(file));
-            }
-            if (failed.length > 0) throw new NetraError('REPLAY_FAILED', `${failed.join(', ')} did not replay`);
-            return `${files.length} recorded sessions replayed against the live provider with their shape`;
-          },
+          run: () => replayStage(embedded!.target, opts.profile),
         },
         {
           name: 'load',
           needs: ['start provider'],
           run: async () => {
             if (opts.loadUsers <= 0) return 'skipped (--load-users 0)';
-            const s = stack as NonNullable<typeof stack>;
+            const s = embedded!.stack;
             const { report, broken } = await runLoad({
               url: s.wsUrl,
               authUrl: s.authUrl,
@@ -187,6 +196,6 @@ async function runPipeline(opts: PipelineOptions): Promise<StageOutcome[]> {
       log,
     );
   } finally {
-    await (stack as { close(): Promise<void> } | undefined)?.close();
+    await embedded?.close();
   }
 }

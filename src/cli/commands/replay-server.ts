@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readSession } from '../../sessions';
-import { ReplayError, startReplayServer, type ReplayServerSummary } from '../../verify/replay';
+import { ReplayError } from '../../verify/replay';
+import { startReplayServer, type ReplayServerSummary } from '../../verify/replay-server';
 
 interface ReplayServerCliOptions {
   port: string;

@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
-import path from 'path';
-import { externalTarget, startRecordingStack, type LiveTarget, type TokenVia } from '../../verify/record';
-import { formatReplayReport, replayFile, ReplayError, type ReplayReport } from '../../verify/replay';
+import { openTarget } from '../../pipeline/embedded';
+import { formatReplayReport, replayAll, replayReportJson, ReplayError, type ShapeMode } from '../../verify/replay';
+import type { TokenVia } from '../../verify/client';
 
 interface ReplayCliOptions {
+  target?: string;
+  targets?: string;
   url?: string;
   authUrl?: string;
+  shape: string;
   via: string;
   profile?: string;
   liveOut?: string;
   gateTimeout: string;
+  concurrency?: string;
   json?: boolean;
 }
 
@@ -20,70 +24,71 @@ function positiveInt(value: string, name: string): number {
   return n;
 }
 
+function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ReplayError(
+      'REPLAY_OPTIONS_INVALID',
+      `${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(value)}`,
+    );
+  return value as T;
+}
+
 /**
- * `netra-contracts replay FILE... [--url ws://... --auth-url http://...]`: provider verification. Replays each
- * session's client side against the live provider (default: a freshly started embedded stack per file) and checks
- * the live traffic with the rules and against the recording's shape. Exit 1 when any differs.
+ * `netra-contracts replay FILE... [--target NAME | --url ... --auth-url ...] [--shape contract|strict]`: provider
+ * verification. Replays each session's client side against the target (default: the embedded reference provider,
+ * started once), all sessions at once, and checks the live traffic with the rules and against the recording (by
+ * default only in what the contract fixes). Exit 1 when any differs.
  */
 export function register(program: Command): void {
   program
     .command('replay')
     .description(
-      "Replay recorded sessions' client side against a live provider; the live traffic must keep every rule and the recording's shape.",
+      "Replay recorded sessions' client side against a live provider; the live traffic must keep every rule and match the recording in what the contract fixes.",
     )
     .argument('<files...>', 'session files (*.session.jsonl)')
-    .option('--url <ws-url>', 'live provider, e.g. ws://127.0.0.1:8000/ws (default: a fresh embedded stack per file)')
-    .option('--auth-url <http-url>', 'auth service issuing development tokens (required with --url)')
+    .option(
+      '--target <name>',
+      'target: reference (the embedded reference provider, the default) or a targets-file entry',
+    )
+    .option('--targets <file>', 'targets file (default netra-contracts.targets.yaml)')
+    .option('--url <ws-url>', 'shorthand for a loopback target, e.g. ws://127.0.0.1:8000/ws')
+    .option('--auth-url <http-url>', 'with --url: the auth service issuing development tokens')
+    .option(
+      '--shape <mode>',
+      "contract: only what the contract fixes; strict: also the agent's plan (tools, order, agent names, error codes) with the recorded user ids",
+      'contract',
+    )
     .option('--via <how>', 'present tokens as the Authorization header or the jwt.<token> subprotocol', 'header')
     .option('--profile <name>', 'timing profile for the rules check of the live traffic')
     .option('--live-out <dir>', 'also write each live session to <dir>/<name>.live.session.jsonl')
     .option('--gate-timeout <ms>', 'how long to wait for the live traffic to reach each recorded point', '20000')
+    .option('--concurrency <n>', 'sessions replayed at once (default: all)')
     .option('--json', 'print the reports as JSON')
     .action(async (files: string[], options: ReplayCliOptions) => {
-      if (options.via !== 'header' && options.via !== 'subprotocol') {
-        throw new ReplayError(
-          'REPLAY_OPTIONS_INVALID',
-          `--via must be header or subprotocol, got ${JSON.stringify(options.via)}`,
-        );
-      }
+      const via = oneOf<TokenVia>(options.via, '--via', ['header', 'subprotocol']);
+      const shape = oneOf<ShapeMode>(options.shape, '--shape', ['contract', 'strict']);
       const gateTimeoutMs = positiveInt(options.gateTimeout, '--gate-timeout');
-      const external = options.url !== undefined ? externalTarget(options.url, options.authUrl) : undefined;
-      const reports: ReplayReport[] = [];
-      for (const file of files) {
-        const liveOut = options.liveOut
-          ? path.join(
-              options.liveOut,
-              `${path.basename(file).replace(/\.session\.jsonl$|\.jsonl$/, '')}.live.session.jsonl`,
-            )
-          : undefined;
-        const run = (target: LiveTarget): Promise<ReplayReport> =>
-          replayFile(file, { target, via: options.via as TokenVia, profile: options.profile, liveOut, gateTimeoutMs });
-        let report: ReplayReport;
-        if (external) {
-          report = await run(external);
-        } else {
-          const { stack, target } = await startRecordingStack();
-          try {
-            report = await run(target);
-          } finally {
-            await stack.close();
-          }
-        }
-        reports.push(report);
-        if (!options.json)
-          process.stdout.write(formatReplayReport(report, external ? options.url : 'a fresh embedded stack'));
+      const concurrency =
+        options.concurrency !== undefined ? positiveInt(options.concurrency, '--concurrency') : undefined;
+      const opened = await openTarget(options);
+      const where = opened.embedded ? 'the embedded reference provider' : opened.target.name;
+      try {
+        const reports = await replayAll(files, {
+          target: opened.target,
+          shape,
+          via,
+          gateTimeoutMs,
+          ...(options.profile !== undefined ? { profile: options.profile } : {}),
+          ...(options.liveOut !== undefined ? { liveOutDir: options.liveOut } : {}),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+          onReport: (report) => {
+            if (!options.json) process.stdout.write(formatReplayReport(report, where));
+          },
+        });
+        if (options.json) process.stdout.write(`${JSON.stringify(reports.map(replayReportJson))}\n`);
+        if (reports.some((r) => !r.ok && r.skipped === undefined)) process.exitCode = 1;
+      } finally {
+        await opened.close();
       }
-      if (options.json) {
-        const json = reports.map(({ file, scenario, ok, differences, violations, problems }) => ({
-          file,
-          scenario,
-          ok,
-          differences,
-          violations: violations.map(({ rule, conn, line, message }) => ({ rule, conn, line, message })),
-          problems,
-        }));
-        process.stdout.write(`${JSON.stringify(json)}\n`);
-      }
-      if (reports.some((r) => !r.ok)) process.exitCode = 1;
     });
 }

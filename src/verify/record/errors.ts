@@ -1,38 +1,39 @@
-import { NetraError } from '../../util/errors';
+import { NetraError, type NetraErrorOptions } from '../../util/errors';
+
+/** Codes of {@link RecordError}. */
+export type RecordErrorCode =
+  | 'RECORD_CONNECT_FAILED'
+  | 'RECORD_EXPECTATION_FAILED'
+  | 'RECORD_ASSUMPTION_UNMET'
+  | 'RECORD_TOKEN_UNAVAILABLE'
+  | 'RECORD_OPTIONS_INVALID';
+
+const CHECK_FAILED: ReadonlySet<RecordErrorCode> = new Set([
+  'RECORD_CONNECT_FAILED',
+  'RECORD_EXPECTATION_FAILED',
+  'RECORD_ASSUMPTION_UNMET',
+]);
 
 /**
- * A scenario file that cannot be used. Codes: `SCENARIO_UNREADABLE` (file system), `SCENARIO_INVALID` (YAML, schema
- * or reference problems; the message lists each with `file:line:col`). Exit code 2: the input is bad.
- *
- * @example
- * throw new ScenarioError('SCENARIO_INVALID', 'drop.yaml:12:7: /steps/3/send: must have required property "msg"');
- */
-export class ScenarioError extends NetraError {
-  /** One line per problem, `file:line:col: pointer: message`. */
-  readonly problems: string[];
-
-  constructor(code: 'SCENARIO_UNREADABLE' | 'SCENARIO_INVALID', message: string, problems: string[] = []) {
-    super(code, message, { exitCode: 2 });
-    this.problems = problems;
-  }
-}
-
-/**
- * Recording a scenario failed. Codes: `RECORD_CONNECT_FAILED` (no WebSocket handshake, exit 1),
- * `RECORD_EXPECTATION_FAILED` (the provider did not do what the scenario waits for: a wait timed out, a token the
- * scenario meant to be accepted was refused or the reverse; exit 1), `RECORD_TOKEN_UNAVAILABLE` (a token kind cannot be
- * made against this provider; exit 2), `RECORD_OPTIONS_INVALID` (exit 2).
+ * Running a scenario against a provider did not work out. Codes:
+ * - `RECORD_CONNECT_FAILED` (no WebSocket handshake) and `RECORD_EXPECTATION_FAILED` (the provider did not do what
+ *   the scenario waits for: a wait timed out, a run ended without what was awaited, a token meant to be accepted was
+ *   refused or the reverse): exit 1;
+ * - `RECORD_ASSUMPTION_UNMET`: the provider keeps the contract but not an assumption the scenario states (e.g. its
+ *   agent calls no tool); the scenario is reported as skipped with the reason (exit 1 when it was asked for alone);
+ * - `RECORD_TOKEN_UNAVAILABLE` (the target's token source cannot make a token the scenario needs: skipped, exit 2
+ *   when asked for alone) and `RECORD_OPTIONS_INVALID`: exit 2.
  *
  * @example
  * throw new RecordError('RECORD_EXPECTATION_FAILED', 'step 4 wait_for: alice-1 got no agent_completed in 15000 ms');
  */
-export class RecordError extends NetraError {
-  constructor(
-    code: 'RECORD_CONNECT_FAILED' | 'RECORD_EXPECTATION_FAILED' | 'RECORD_TOKEN_UNAVAILABLE' | 'RECORD_OPTIONS_INVALID',
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    const exitCode = code === 'RECORD_CONNECT_FAILED' || code === 'RECORD_EXPECTATION_FAILED' ? 1 : 2;
-    super(code, message, { exitCode, cause: options.cause });
+export class RecordError extends NetraError<RecordErrorCode> {
+  constructor(code: RecordErrorCode, message: string, options: NetraErrorOptions = {}) {
+    super(code, message, { exitCode: options.exitCode ?? (CHECK_FAILED.has(code) ? 1 : 2), cause: options.cause });
+  }
+
+  /** True for the codes that make a scenario skipped rather than failed. */
+  get skipped(): boolean {
+    return this.code === 'RECORD_ASSUMPTION_UNMET' || this.code === 'RECORD_TOKEN_UNAVAILABLE';
   }
 }

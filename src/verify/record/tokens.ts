@@ -1,125 +1,86 @@
-import { CLOCK_TOLERANCE_S, type AuthService } from '../../auth';
-import { fetchDevToken } from '../auth';
+import type { IssuedToken } from '../auth/types';
+import type { Target } from '../targets/types';
+import type { TokenSpec } from '../scenarios';
+import { redactText } from '../../util/redact';
 import { RecordError } from './errors';
-import type { TokenSpec } from './scenario';
 
-/**
- * Makes the tokens a scenario (or a replay) presents. `undefined` means "present no token" (kind `none`).
- * Two implementations: {@link embeddedTokens} (an in-process auth service: every kind) and {@link devTokens}
- * (a live auth service's `POST /auth/token`: every kind but `wrong_audience` and `wrong_issuer`).
- */
-export interface TokenSource {
-  readonly kind: 'embedded' | 'external';
-  token(user: string, spec: TokenSpec): Promise<string | undefined>;
+/** The credential a step presents: nothing (`none`) or a token the target's token source made. */
+export interface Presented {
+  token?: string;
+  issued?: IssuedToken;
 }
 
-const FOREIGN_AUDIENCE = 'someone-elses-api';
-const FOREIGN_ISSUER = 'https://issuer.example.invalid';
-
-// Changes the first signature character: still a well-formed compact JWS, but the signature no longer verifies.
-// (Not the last one: its low bits are padding, so changing it may leave the decoded signature as it was.)
-function tamper(token: string): string {
-  const at = token.lastIndexOf('.') + 1;
-  const changed = token[at] === 'A' ? 'B' : 'A';
-  return `${token.slice(0, at)}${changed}${token.slice(at + 1)}`;
-}
-
-const MALFORMED = 'not-a-jwt';
-
 /**
- * Tokens signed by an in-process auth service (the embedded stack): real access tokens via `issueTokens`, and every
- * deliberately bad kind via `signForTesting`.
+ * Whether the target's token source can make `spec`'s kind: true, or the reason it cannot (the scenario is
+ * skipped with it).
  *
  * @example
- * const stack = await startStack();
- * const tokens = embeddedTokens(stack.auth);
- * const expired = await tokens.token('alice', { kind: 'expired' });
+ * canPresent(target, { kind: 'wrong_audience' }); // 'the dev token endpoint cannot make a wrong_audience token ...'
  */
-export function embeddedTokens(auth: AuthService): TokenSource {
-  const claims = (user: string, extra: Record<string, unknown> = {}): Record<string, unknown> => {
-    const now = Math.floor(Date.now() / 1000);
-    return {
-      sub: user,
-      iat: now,
-      exp: now + 900,
-      iss: auth.issuer,
-      aud: auth.audience,
-      token_type: 'access',
-      permissions: ['chat'],
-      ...extra,
-    };
-  };
-  return {
-    kind: 'embedded',
-    async token(user, spec) {
-      const issue = (permissions = spec.permissions): ReturnType<AuthService['issueTokens']> =>
-        auth.issueTokens(user, { ...(permissions ? { permissions } : {}), ...(spec.ttlS ? { ttlS: spec.ttlS } : {}) });
-      switch (spec.kind) {
-        case 'valid':
-          return (await issue()).access_token;
-        case 'none':
-          return undefined;
-        case 'expired': {
-          const now = Math.floor(Date.now() / 1000);
-          return auth.signForTesting(claims(user, { iat: now - 3600, exp: now - 600 }));
-        }
-        case 'refresh':
-          return (await issue()).refresh_token;
-        case 'wrong_audience':
-          return auth.signForTesting(claims(user, { aud: FOREIGN_AUDIENCE }));
-        case 'wrong_issuer':
-          return auth.signForTesting(claims(user, { iss: FOREIGN_ISSUER }));
-        case 'tampered':
-          return tamper((await issue()).access_token);
-        case 'malformed':
-          return MALFORMED;
-        case 'no_permission':
-          return (await issue(spec.permissions ?? ['profile'])).access_token;
-      }
-    },
-  };
+export function canPresent(target: Target, spec: TokenSpec): true | string {
+  if (spec.kind === 'none') return true;
+  const answer = target.auth.supports(spec.kind);
+  return answer === true ? true : answer.reason;
 }
 
 /**
- * Development tokens from a live auth service (`POST <authUrl>/auth/token`), for recording or replaying against an
- * external provider. An `expired` token is a 1-second token waited out (plus the verifiers' clock tolerance).
- * `wrong_audience` and `wrong_issuer` cannot be made this way: `RecordError` `RECORD_TOKEN_UNAVAILABLE`.
+ * Makes the credential for `user` from the target's token source. Throws RecordError `RECORD_TOKEN_UNAVAILABLE`
+ * when the source cannot make the kind, and wraps the source's own failures (an auth service that is down) as
+ * `RECORD_CONNECT_FAILED`.
  *
  * @example
- * const tokens = devTokens('http://127.0.0.1:8001');
- * const token = await tokens.token('alice', { kind: 'valid', ttlS: 60 });
+ * const { token } = await present(target, 'r7f3a.alice', { kind: 'expired' });
  */
-export function devTokens(authUrl: string): TokenSource {
-  return {
-    kind: 'external',
-    async token(user, spec) {
-      const fetchPair = (permissions = spec.permissions, ttlS = spec.ttlS): ReturnType<typeof fetchDevToken> =>
-        fetchDevToken(authUrl, user, { ...(permissions ? { permissions } : {}), ...(ttlS ? { ttlS } : {}) });
-      switch (spec.kind) {
-        case 'valid':
-          return (await fetchPair()).access_token;
-        case 'none':
-          return undefined;
-        case 'expired': {
-          const { access_token } = await fetchPair(undefined, 1);
-          await new Promise((resolve) => setTimeout(resolve, (1 + CLOCK_TOLERANCE_S + 1) * 1000));
-          return access_token;
-        }
-        case 'refresh':
-          return (await fetchPair()).refresh_token;
-        case 'tampered':
-          return tamper((await fetchPair()).access_token);
-        case 'malformed':
-          return MALFORMED;
-        case 'no_permission':
-          return (await fetchPair(spec.permissions ?? ['profile'])).access_token;
-        case 'wrong_audience':
-        case 'wrong_issuer':
-          throw new RecordError(
-            'RECORD_TOKEN_UNAVAILABLE',
-            `a ${spec.kind} token can only be made by the embedded stack (record without --url)`,
-          );
-      }
-    },
-  };
+export async function present(target: Target, user: string, spec: TokenSpec): Promise<Presented> {
+  if (spec.kind === 'none') return {};
+  const can = canPresent(target, spec);
+  if (can !== true) throw new RecordError('RECORD_TOKEN_UNAVAILABLE', can);
+  try {
+    const issued = await target.auth.token({ user, kind: spec.kind, ...(spec.ttlS ? { ttlS: spec.ttlS } : {}) });
+    return { token: issued.token, issued };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why = redactText(
+      `${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message}`,
+      target.auth.secrets(),
+    );
+    throw new RecordError(
+      'RECORD_CONNECT_FAILED',
+      `no ${spec.kind} token for ${user} from ${target.auth.kind} (${why})`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/**
+ * Why every user of the target's token source is one and the same principal (an OAuth 2.0 client_credentials grant,
+ * one static token), when it is: the token source says so (`sharedIdentity`). Undefined for sources that give each
+ * user its own identity.
+ *
+ * @example
+ * sharedIdentityOf(target); // 'client_credentials tokens all name the client, not a user'
+ */
+export function sharedIdentityOf(target: Target): string | undefined {
+  const reason = (target.auth as { readonly sharedIdentity?: unknown }).sharedIdentity;
+  return typeof reason === 'string' && reason !== '' ? reason : undefined;
+}
+
+/**
+ * The `sub` of a token the tool itself was handed (read, not verified: for naming the user on a target whose tokens
+ * all name one principal).
+ *
+ * @example
+ * subjectOf(token); // 'svc-conformance'
+ */
+export function subjectOf(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }

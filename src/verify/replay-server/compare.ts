@@ -1,15 +1,20 @@
 import { asRecord } from '../../util/records';
-import { decodeRaw } from '../record/wire';
+import { decodeRaw } from '../client';
 
 /** A client frame as the consumer sent it. */
 export type LiveFrame = { text: string } | { binary: Buffer };
 
-/** request_id correspondence between a recording and a consumer (which picks its own ids). */
+/** Correspondence between a recording's ids and a consumer's (which picks its own request ids and users). */
 export interface RequestIdMap {
   /** recorded -> live */
   toLive: Map<string, string>;
   /** live -> recorded */
   toRecorded: Map<string, string>;
+}
+
+/** An empty id map. */
+export function emptyIdMap(): RequestIdMap {
+  return { toLive: new Map(), toRecorded: new Map() };
 }
 
 /** Fields whose values the consumer must echo exactly: the server chose them (or, for last_seq, the replay sent it). */
@@ -129,14 +134,21 @@ export function compareClientFrame(
 }
 
 /**
- * A recorded server frame with its request ids replaced by the consumer's (so its promises and handlers match).
+ * A recorded server frame with its request ids and user ids replaced by the consumer's (so its promises and handlers
+ * match, and its events name the user the consumer connected as).
  *
  * @example
- * liveServerFrame({ type: 'agent_started', request_id: 'nora-first', ... }, ids); // request_id: the consumer's id
+ * liveServerFrame({ type: 'agent_started', request_id: 'nora-first', user_id: 'nora', ... }, ids, users);
  */
-export function liveServerFrame(msg: unknown, ids: RequestIdMap): unknown {
+export function liveServerFrame(msg: unknown, ids: RequestIdMap, users: RequestIdMap = emptyIdMap()): unknown {
   const record = asRecord(msg);
-  if (record === undefined || typeof record.request_id !== 'string') return msg;
-  const live = ids.toLive.get(record.request_id);
-  return live === undefined ? msg : { ...record, request_id: live };
+  if (record === undefined) return msg;
+  const request = typeof record.request_id === 'string' ? ids.toLive.get(record.request_id) : undefined;
+  const user = typeof record.user_id === 'string' ? users.toLive.get(record.user_id) : undefined;
+  if (request === undefined && user === undefined) return msg;
+  return {
+    ...record,
+    ...(request !== undefined ? { request_id: request } : {}),
+    ...(user !== undefined ? { user_id: user } : {}),
+  };
 }

@@ -1,14 +1,7 @@
 /** The replay server (consumer verification): recorded sessions served over a real WebSocket. */
-export { startReplayServer } from './replay-server';
-export type {
-  ReplayMismatch,
-  ReplayServer,
-  ReplayServerOptions,
-  ReplayServerSummary,
-  ServedConn,
-  ServedSession,
-} from './replay-server';
+export { ReplayServer, startReplayServer } from './server';
+export type { ReplayMismatch, ReplayServerOptions, ReplayServerSummary, ServedConn, ServedSession } from './types';
 export { buildScript } from './script';
 export type { ConnScript, ScriptItem, SessionScript } from './script';
-export { compareClientFrame, liveServerFrame } from './compare';
+export { compareClientFrame, emptyIdMap, liveServerFrame } from './compare';
 export type { LiveFrame, RequestIdMap } from './compare';

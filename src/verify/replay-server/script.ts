@@ -30,8 +30,10 @@ export interface ConnScript {
   /** The open record's user (null: the recorded token was refused). */
   user: string | null;
   actor: string;
-  /** For a refused connection: the error_code of the refusal the consumer's token must provoke. */
+  /** For a refused connection: the error_code of the refusal the recording shows. */
   refusalCode?: string;
+  /** The kind of token the recorded client presented (`token_kind` of the open record; absent: valid). */
+  tokenKind: string;
   openLine: number;
   openT: number;
   items: ScriptItem[];
@@ -65,6 +67,7 @@ export function buildScript(session: Session): SessionScript {
         id: record.conn,
         user: record.user,
         actor,
+        tokenKind: record.token_kind ?? 'valid',
         openLine: record.line,
         openT: record.t,
         items: [],

@@ -1,4 +1,10 @@
-import { NetraError } from '../../util/errors';
+import { NetraError, type NetraErrorOptions } from '../../util/errors';
+
+/** Codes of {@link ReplayError}. */
+export type ReplayErrorCode =
+  'REPLAY_OPTIONS_INVALID' | 'REPLAY_SERVER_LISTEN_FAILED' | 'REPLAY_FAILED' | 'REPLAY_SERVER_TIMEOUT';
+
+const CHECK_FAILED: ReadonlySet<ReplayErrorCode> = new Set(['REPLAY_FAILED', 'REPLAY_SERVER_TIMEOUT']);
 
 /**
  * Replay or replay-server could not do its job (as opposed to finding differences, which are reported).
@@ -8,13 +14,8 @@ import { NetraError } from '../../util/errors';
  * @example
  * throw new ReplayError('REPLAY_OPTIONS_INVALID', '--speed must be a number >= 0, got "fast"');
  */
-export class ReplayError extends NetraError {
-  constructor(
-    code: 'REPLAY_OPTIONS_INVALID' | 'REPLAY_SERVER_LISTEN_FAILED' | 'REPLAY_FAILED' | 'REPLAY_SERVER_TIMEOUT',
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    const exitCode = code === 'REPLAY_FAILED' || code === 'REPLAY_SERVER_TIMEOUT' ? 1 : 2;
-    super(code, message, { exitCode, cause: options.cause });
+export class ReplayError extends NetraError<ReplayErrorCode> {
+  constructor(code: ReplayErrorCode, message: string, options: NetraErrorOptions = {}) {
+    super(code, message, { exitCode: options.exitCode ?? (CHECK_FAILED.has(code) ? 1 : 2), cause: options.cause });
   }
 }

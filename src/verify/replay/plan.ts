@@ -1,18 +1,20 @@
 import { asRecord } from '../../util/records';
 import { loadProtocol } from '../../protocol';
-import type { TokenSpec } from '../record/scenario';
+import { HeldSeqs } from '../client';
+import type { TokenSpec } from '../scenarios';
 import type { CloseRecord, FrameRecord, OpenRecord, Session } from '../../sessions/types';
+import { refreshTokenFor, tokenForOpen } from './tokens';
 
 /**
- * How far a connection had got in the recording before a client action: the recorded frame (or close) the action
- * waited for. Replay waits until the live connection has got as far.
- * - `run`: the run event with `seq` of recorded run `runId` (or the run's end, or a close);
- * - `nonRun`: the `count`-th frame that is not a run event (connection_established, error_message ...);
+ * How far a connection had got in the recording before a client action, said in protocol events (never in seq
+ * positions: how many events a run has is the provider's):
+ * - `event`: the `count`-th event of `type` of recorded run `runId` on the connection (or the run's end, or a close);
+ * - `answer`: the `count`-th `connection_established` / `error_message` on the connection;
  * - `closed`: the server had closed the connection.
  */
 export type Anchor =
-  | { kind: 'run'; runId: string; seq: number; line: number }
-  | { kind: 'nonRun'; count: number; line: number }
+  | { kind: 'event'; runId: string; type: string; count: number; line: number }
+  | { kind: 'answer'; count: number; line: number }
   | { kind: 'closed'; line: number };
 
 /** One anchor to reach on one connection before an action. */
@@ -30,7 +32,7 @@ export interface PlannedAction {
   gates: Gate[];
   /** Recorded ms between the actor's previous record and this action: the client's own pause. */
   pauseMs: number;
-  /** For a `resume`: the highest seq of the run the actor's client held at that moment in the recording. */
+  /** For a `resume`: the last contiguous seq of the run the actor's client held at that moment in the recording. */
   heldSeq?: number;
 }
 
@@ -59,19 +61,9 @@ export interface ReplayPlan {
   threadOfRun: Map<string, string>;
   /** Recorded run_id -> the actor whose connection received its agent_started. */
   actorOfRun: Map<string, string>;
-  /** For each auth_refresh frame (by line): the token kind the server's reaction implies. */
-  refreshTokens: Map<number, { kind: TokenSpec['kind']; asOtherUser?: boolean }>;
+  /** For each auth_refresh frame (by line): the token it must present. */
+  refreshTokens: Map<number, { kind: TokenSpec['kind'] | 'as_recorded'; asOtherUser?: boolean }>;
 }
-
-/** Error codes of a refused handshake -> a token kind that provokes the same refusal. */
-const REFUSAL_TOKEN: Record<string, TokenSpec['kind']> = {
-  TOKEN_MISSING: 'none',
-  TOKEN_EXPIRED: 'expired',
-  TOKEN_WRONG_TYPE: 'refresh',
-  TOKEN_INVALID: 'tampered',
-  PERMISSION_DENIED: 'no_permission',
-  AUTH_FAILED: 'tampered',
-};
 
 /**
  * The user a refused connection presents a token for: the recording does not say (its `user` is null), so the
@@ -86,30 +78,147 @@ export function actorOf(connId: string): string {
   return /^[A-Za-z0-9._@+-]{1,128}$/.test(name) ? name : 'replay-user';
 }
 
-/**
- * Lifetime of the recorded token, from connection_established. `exp` = `iat` + ttl with `iat` in whole seconds, and
- * the connection came after `iat`, so token_expires_at - server_time lies in (ttl - 1, ttl]: ttl = floor(diff) + 1.
- */
-function ttlOf(established: Record<string, unknown> | undefined): number | undefined {
-  if (established === undefined) return undefined;
-  const expires = Date.parse(String(established.token_expires_at ?? ''));
-  const now = Date.parse(String(established.server_time ?? ''));
-  if (!Number.isFinite(expires) || !Number.isFinite(now) || expires <= now) return undefined;
-  return Math.min(86_400, Math.max(1, Math.floor((expires - now) / 1000) + 1));
-}
+const ANSWER_TYPES: ReadonlySet<string> = new Set(['connection_established', 'error_message']);
 
-const AUTH_REFRESH_REACTIONS: Record<string, { kind: TokenSpec['kind']; asOtherUser?: boolean }> = {
-  AUTH_USER_MISMATCH: { kind: 'valid', asOtherUser: true },
-  TOKEN_EXPIRED: { kind: 'expired' },
-  TOKEN_INVALID: { kind: 'tampered' },
-  TOKEN_WRONG_TYPE: { kind: 'refresh' },
-  PERMISSION_DENIED: { kind: 'no_permission' },
-  AUTH_FAILED: { kind: 'tampered' },
-};
+/** The state of one planning pass over a recording. */
+class Planner {
+  readonly plan: ReplayPlan = {
+    conns: new Map(),
+    actions: new Map(),
+    finalGates: new Map(),
+    requestOfRun: new Map(),
+    threadOfRun: new Map(),
+    actorOfRun: new Map(),
+    refreshTokens: new Map(),
+  };
+  private readonly anchors = new Map<string, Anchor>();
+  private readonly clientClosed = new Set<string>();
+  private readonly answers = new Map<string, number>();
+  private readonly eventCounts = new Map<string, number>();
+  private readonly held = new HeldSeqs();
+  private readonly lastT = new Map<string, number>();
+  private readonly pendingRefresh = new Map<string, number>();
+  private readonly firstFrame = new Map<string, Record<string, unknown> | undefined>();
+  private readonly openRecords = new Map<string, OpenRecord>();
+  /** Connections the server told their token expired (not as the answer to an auth_refresh). */
+  private readonly expired = new Set<string>();
+
+  gatesOf(actor: string): Gate[] {
+    const gates: Gate[] = [];
+    for (const conn of this.plan.conns.values()) {
+      if (conn.actor !== actor || this.clientClosed.has(conn.id)) continue;
+      const anchor = this.anchors.get(conn.id);
+      if (anchor !== undefined) gates.push({ conn: conn.id, anchor });
+    }
+    return gates;
+  }
+
+  private push(actor: string, action: Omit<PlannedAction, 'gates' | 'pauseMs'>): PlannedAction {
+    const full: PlannedAction = {
+      ...action,
+      gates: this.gatesOf(actor),
+      pauseMs: Math.max(0, action.record.t - (this.lastT.get(actor) ?? action.record.t)),
+    };
+    let list = this.plan.actions.get(actor);
+    if (list === undefined) this.plan.actions.set(actor, (list = []));
+    list.push(full);
+    this.lastT.set(actor, action.record.t);
+    return full;
+  }
+
+  open(record: OpenRecord): void {
+    const actor = record.user ?? actorOf(record.conn);
+    this.openRecords.set(record.conn, record);
+    this.plan.conns.set(record.conn, { id: record.conn, user: record.user, actor, token: { kind: 'valid' } });
+    this.push(actor, { kind: 'open', conn: record.conn, record });
+  }
+
+  close(record: CloseRecord, conn: PlannedConn): void {
+    conn.close = record;
+    if (record.by === 'client') {
+      this.push(conn.actor, { kind: 'close', conn: record.conn, record });
+      this.clientClosed.add(record.conn);
+    } else {
+      this.anchors.set(record.conn, { kind: 'closed', line: record.line });
+      this.lastT.set(conn.actor, record.t);
+    }
+  }
+
+  clientFrame(record: FrameRecord, conn: PlannedConn): void {
+    const msg = asRecord(record.msg);
+    const action = this.push(conn.actor, { kind: 'send', conn: record.conn, record });
+    if (msg?.type === 'resume' && typeof msg.run_id === 'string')
+      action.heldSeq = this.held.contiguous(conn.actor, msg.run_id);
+    // The answer to an auth_refresh comes before the answer to the client's next frame (answers are in order).
+    if (msg?.type === 'auth_refresh') {
+      this.pendingRefresh.set(record.conn, record.line);
+      // The session says which credential the refresh presented; older ones only show the server's reaction.
+      if (record.token_kind !== undefined) this.plan.refreshTokens.set(record.line, { kind: record.token_kind });
+    } else this.pendingRefresh.delete(record.conn);
+  }
+
+  serverFrame(record: FrameRecord, conn: PlannedConn): void {
+    this.lastT.set(conn.actor, record.t);
+    const msg = asRecord(record.msg);
+    if (!this.firstFrame.has(record.conn)) this.firstFrame.set(record.conn, msg);
+    if (msg !== undefined && loadProtocol().isRunEvent(msg)) {
+      this.runEvent(record, conn, msg);
+      return;
+    }
+    if (msg === undefined || !ANSWER_TYPES.has(String(msg.type))) return; // a type this replay does not know: ignored
+    const count = (this.answers.get(record.conn) ?? 0) + 1;
+    this.answers.set(record.conn, count);
+    this.anchors.set(record.conn, { kind: 'answer', count, line: record.line });
+    const refreshLine = this.pendingRefresh.get(record.conn);
+    if (refreshLine === undefined && msg.type === 'error_message' && msg.error_code === 'TOKEN_EXPIRED')
+      this.expired.add(record.conn);
+    if (refreshLine !== undefined && msg.type === 'error_message') {
+      this.pendingRefresh.delete(record.conn);
+      const reaction = refreshTokenFor(String(msg.error_code));
+      if (reaction.asOtherUser || !this.plan.refreshTokens.has(refreshLine))
+        this.plan.refreshTokens.set(refreshLine, reaction);
+    }
+  }
+
+  private runEvent(
+    record: FrameRecord,
+    conn: PlannedConn,
+    msg: Record<string, unknown> & { run_id: string; seq: number },
+  ): void {
+    const key = `${record.conn}\u0000${msg.run_id}\u0000${String(msg.type)}`;
+    const count = (this.eventCounts.get(key) ?? 0) + 1;
+    this.eventCounts.set(key, count);
+    this.anchors.set(record.conn, {
+      kind: 'event',
+      runId: msg.run_id,
+      type: String(msg.type),
+      count,
+      line: record.line,
+    });
+    if (msg.type === loadProtocol().startType && typeof msg.request_id === 'string') {
+      this.plan.requestOfRun.set(msg.run_id, msg.request_id);
+      this.plan.actorOfRun.set(msg.run_id, conn.actor);
+    }
+    if (typeof msg.thread_id === 'string') this.plan.threadOfRun.set(msg.run_id, msg.thread_id);
+    this.held.add(conn.actor, msg.run_id, msg.seq);
+  }
+
+  finish(): ReplayPlan {
+    for (const conn of this.plan.conns.values()) {
+      conn.token = tokenForOpen(conn, this.firstFrame.get(conn.id), this.openRecords.get(conn.id));
+      // A provider need not say when the token expires (token_expires_at is optional): a connection whose token
+      // expired in the recording gets the shortest lifetime live, so that it expires there too.
+      if (conn.token.kind === 'valid' && conn.token.ttlS === undefined && this.expired.has(conn.id))
+        conn.token = { kind: 'valid', ttlS: 1 };
+    }
+    for (const actor of this.plan.actions.keys()) this.plan.finalGates.set(actor, this.gatesOf(actor));
+    return this.plan;
+  }
+}
 
 /**
  * Derives the replay plan of a recorded session: per connection the token to present, per actor the client
- * actions (opens, frames, client closes) in recorded order, each with the anchors it must wait for on the
+ * actions (opens, frames, client closes) in recorded order, each with the protocol events it must wait for on the
  * actor's connections, and the pause the recorded client made before it.
  *
  * @example
@@ -117,118 +226,16 @@ const AUTH_REFRESH_REACTIONS: Record<string, { kind: TokenSpec['kind']; asOtherU
  * plan.actions.get('omar')?.map((a) => a.kind); // ['open', 'send', 'close', 'open', 'send', 'close']
  */
 export function planReplay(session: Session): ReplayPlan {
-  const conns = new Map<string, PlannedConn>();
-  const actions = new Map<string, PlannedAction[]>();
-  const requestOfRun = new Map<string, string>();
-  const threadOfRun = new Map<string, string>();
-  const actorOfRun = new Map<string, string>();
-  const refreshTokens = new Map<number, { kind: TokenSpec['kind']; asOtherUser?: boolean }>();
-  const anchors = new Map<string, Anchor | undefined>();
-  const clientClosed = new Set<string>();
-  const nonRunCount = new Map<string, number>();
-  const heldByActor = new Map<string, Map<string, number>>();
-  const lastT = new Map<string, number>();
-  const pendingRefresh = new Map<string, number>(); // conn -> line of an auth_refresh not yet answered
-  const firstFrame = new Map<string, Record<string, unknown> | undefined>();
-
-  const gatesOf = (actor: string): Gate[] => {
-    const gates: Gate[] = [];
-    for (const conn of conns.values()) {
-      if (conn.actor !== actor || clientClosed.has(conn.id)) continue;
-      const anchor = anchors.get(conn.id);
-      if (anchor !== undefined) gates.push({ conn: conn.id, anchor });
-    }
-    return gates;
-  };
-  const push = (actor: string, action: PlannedAction): void => {
-    let list = actions.get(actor);
-    if (list === undefined) actions.set(actor, (list = []));
-    list.push(action);
-  };
-  const pause = (actor: string, t: number): number => Math.max(0, t - (lastT.get(actor) ?? t));
-
+  const planner = new Planner();
   for (const record of session.records) {
     if (record.kind === 'open') {
-      const actor = record.user ?? actorOf(record.conn);
-      conns.set(record.conn, { id: record.conn, user: record.user, actor, token: { kind: 'valid' } });
-      push(actor, { kind: 'open', conn: record.conn, record, gates: gatesOf(actor), pauseMs: pause(actor, record.t) });
-      lastT.set(actor, record.t);
+      planner.open(record);
       continue;
     }
-    const conn = conns.get(record.conn) as PlannedConn;
-    const actor = conn.actor;
-    if (record.kind === 'close') {
-      conn.close = record;
-      if (record.by === 'client') {
-        push(actor, {
-          kind: 'close',
-          conn: record.conn,
-          record,
-          gates: gatesOf(actor),
-          pauseMs: pause(actor, record.t),
-        });
-        clientClosed.add(record.conn);
-      } else {
-        anchors.set(record.conn, { kind: 'closed', line: record.line });
-      }
-      lastT.set(actor, record.t);
-      continue;
-    }
-    if (record.dir === 'c2s') {
-      const action: PlannedAction = {
-        kind: 'send',
-        conn: record.conn,
-        record,
-        gates: gatesOf(actor),
-        pauseMs: pause(actor, record.t),
-      };
-      const msg = asRecord(record.msg);
-      if (msg?.type === 'resume' && typeof msg.run_id === 'string') {
-        action.heldSeq = heldByActor.get(actor)?.get(msg.run_id) ?? 0;
-      }
-      if (msg?.type === 'auth_refresh') pendingRefresh.set(record.conn, record.line);
-      push(actor, action);
-      lastT.set(actor, record.t);
-      continue;
-    }
-    // A server frame: how far the connection got.
-    lastT.set(actor, record.t);
-    const msg = asRecord(record.msg);
-    if (!firstFrame.has(record.conn)) firstFrame.set(record.conn, msg);
-    if (msg !== undefined && loadProtocol().isRunEvent(msg)) {
-      anchors.set(record.conn, { kind: 'run', runId: msg.run_id, seq: msg.seq, line: record.line });
-      if (msg.type === 'agent_started' && typeof msg.request_id === 'string') {
-        requestOfRun.set(msg.run_id, msg.request_id);
-        actorOfRun.set(msg.run_id, actor);
-      }
-      if (typeof msg.thread_id === 'string') threadOfRun.set(msg.run_id, msg.thread_id);
-      let held = heldByActor.get(actor);
-      if (held === undefined) heldByActor.set(actor, (held = new Map()));
-      held.set(msg.run_id, Math.max(held.get(msg.run_id) ?? 0, msg.seq));
-    } else {
-      const count = (nonRunCount.get(record.conn) ?? 0) + 1;
-      nonRunCount.set(record.conn, count);
-      anchors.set(record.conn, { kind: 'nonRun', count, line: record.line });
-      const refreshLine = pendingRefresh.get(record.conn);
-      if (refreshLine !== undefined && msg?.type === 'error_message') {
-        pendingRefresh.delete(record.conn);
-        const reaction = AUTH_REFRESH_REACTIONS[String(msg.error_code)];
-        if (reaction) refreshTokens.set(refreshLine, reaction);
-        else if (msg.error_code === 'SCHEMA_VALIDATION_FAILED') refreshTokens.set(refreshLine, { kind: 'malformed' });
-      }
-    }
+    const conn = planner.plan.conns.get(record.conn) as PlannedConn;
+    if (record.kind === 'close') planner.close(record, conn);
+    else if (record.dir === 'c2s') planner.clientFrame(record, conn);
+    else planner.serverFrame(record, conn);
   }
-
-  for (const conn of conns.values()) {
-    const first = firstFrame.get(conn.id);
-    if (conn.user !== null) {
-      const ttlS = first?.type === 'connection_established' ? ttlOf(first) : undefined;
-      conn.token = { kind: 'valid', ...(ttlS !== undefined ? { ttlS } : {}) };
-    } else {
-      conn.token = { kind: REFUSAL_TOKEN[String(first?.error_code)] ?? 'tampered' };
-    }
-  }
-  const finalGates = new Map<string, Gate[]>();
-  for (const actor of actions.keys()) finalGates.set(actor, gatesOf(actor));
-  return { conns, actions, finalGates, requestOfRun, threadOfRun, actorOfRun, refreshTokens };
+  return planner.finish();
 }

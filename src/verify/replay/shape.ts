@@ -3,8 +3,9 @@ import { loadProtocol } from '../../protocol';
 import type { Session } from '../../sessions/types';
 
 /**
- * What replay compares between a recording and the live traffic: the part of a session that does not depend on
- * timing or on ids the server chose.
+ * What `replay --shape strict` compares between a recording and the live traffic: the part of a session that does
+ * not depend on timing or on ids the server chose. Our own regression tests of the reference provider use it; the
+ * default (`contract.ts`) judges only what the contract fixes.
  *
  * - Per connection: who it belongs to (a user, or refused), the frames that are not run events in order
  *   (`connection_established`, `error_message:<code>` ...), and how it closed (code and side).
@@ -89,15 +90,24 @@ function normalise(events: Record<string, unknown>[]): string[] {
   return steps;
 }
 
+/** How a live session's ids map back to the recording's (replay sends fresh request ids and user ids). */
+export interface IdMapping {
+  requestIdOf(id: string): string;
+  userOf(user: string): string;
+}
+
+/** No mapping: a session compared as it is. */
+export const SAME_IDS: IdMapping = { requestIdOf: (id) => id, userOf: (user) => user };
+
 /**
- * The comparable shape of a session. `requestIdOf` maps a request_id seen in the session back to the recorded one
- * (replay sends fresh request ids); identity by default.
+ * The comparable shape of a session for `--shape strict`: the agent's plan (tool names, grouping, agent name, error
+ * codes), which the contract leaves to the provider. `ids` maps the session's ids back to the recorded ones.
  *
  * @example
  * const shape = sessionShape(parseSessionText(text));
  * shape.runs.get('omar/omar-q1')?.steps; // ['agent_started', 'agent_thinking*', 'tools[cost_analyzer:success]', ...]
  */
-export function sessionShape(session: Session, requestIdOf: (id: string) => string = (id) => id): SessionShape {
+export function sessionShape(session: Session, ids: IdMapping = SAME_IDS): SessionShape {
   const conns = new Map<string, ConnShape>();
   const owner = new Map<string, string | null>();
   const runEvents = new Map<string, Map<number, Record<string, unknown>>>();
@@ -105,8 +115,9 @@ export function sessionShape(session: Session, requestIdOf: (id: string) => stri
   const runOrder: string[] = [];
   for (const record of session.records) {
     if (record.kind === 'open') {
-      conns.set(record.conn, { user: record.user, frames: [] });
-      owner.set(record.conn, record.user);
+      const user = record.user === null ? null : ids.userOf(record.user);
+      conns.set(record.conn, { user, frames: [] });
+      owner.set(record.conn, user);
     } else if (record.kind === 'close') {
       const conn = conns.get(record.conn);
       if (conn) conn.close = { code: record.code, by: record.by };
@@ -132,7 +143,7 @@ export function sessionShape(session: Session, requestIdOf: (id: string) => stri
       (a, b) => (a.seq as number) - (b.seq as number),
     );
     const started = events.find((e) => e.type === 'agent_started');
-    const requestId = typeof started?.request_id === 'string' ? requestIdOf(started.request_id) : `?${++unnamed}`;
+    const requestId = typeof started?.request_id === 'string' ? ids.requestIdOf(started.request_id) : `?${++unnamed}`;
     const key = `${runUser.get(runId) ?? '-'}/${requestId}`;
     const terminal = events.find((e) => loadProtocol().terminalTypes.has(String(e.type)));
     const cancelled = terminal?.type === 'agent_completed' && terminal.status === 'cancelled';
@@ -151,7 +162,7 @@ export function sessionShape(session: Session, requestIdOf: (id: string) => stri
  * Compares the shape of a recording (`expected`) with the live traffic's (`actual`). Empty when they agree.
  *
  * @example
- * const differences = compareShapes(sessionShape(recorded), sessionShape(live, (id) => toRecorded.get(id) ?? id));
+ * const differences = compareShapes(sessionShape(recorded), sessionShape(live, ids));
  * for (const d of differences) console.log(`${d.where}: ${d.what}: expected ${d.expected}, got ${d.actual}`);
  */
 export function compareShapes(expected: SessionShape, actual: SessionShape): ShapeDifference[] {

@@ -9,9 +9,11 @@ import {
   SERVER_MESSAGE_TYPES,
   type WebSocketConstructorLike,
 } from '../../../generated/client';
-import { embeddedTokens, type TokenSpec } from '../../../src/verify/record';
-import { actorOf, buildScript, type ReplayServer } from '../../../src/verify/replay';
-import { decodeRaw } from '../../../src/verify/record';
+import { createDevSource } from '../../../src/verify/auth';
+import type { ScenarioTokenKind } from '../../../src/verify/scenarios';
+import { actorOf } from '../../../src/verify/replay';
+import { buildScript, type ReplayServer } from '../../../src/verify/replay-server';
+import { decodeRaw } from '../../../src/verify/client';
 import type { CloseRecord, FrameRecord, Session } from '../../../src/sessions';
 
 /** What one client (one recorded tab, across its reconnects) received. */
@@ -29,13 +31,13 @@ export interface ClientOutcome {
 }
 
 const RECONNECT_CODES = new Set([1001, 1006, 1011, 1013]);
-const REFUSAL_KIND: Record<string, TokenSpec['kind']> = {
+const REFUSAL_KIND: Record<string, ScenarioTokenKind> = {
   TOKEN_MISSING: 'none',
   TOKEN_EXPIRED: 'expired',
-  TOKEN_WRONG_TYPE: 'refresh',
-  TOKEN_INVALID: 'tampered',
-  PERMISSION_DENIED: 'no_permission',
-  AUTH_FAILED: 'tampered',
+  TOKEN_WRONG_TYPE: 'wrong_type',
+  TOKEN_INVALID: 'bad_signature',
+  PERMISSION_DENIED: 'missing_permission',
+  AUTH_FAILED: 'bad_signature',
 };
 
 interface Chain {
@@ -75,7 +77,8 @@ export async function driveClientThroughSession(
   server: ReplayServer,
   timeoutMs = 60_000,
 ): Promise<ClientOutcome[]> {
-  const tokens = embeddedTokens(server.auth);
+  const tokens = createDevSource({ url: server.authUrl, clockLeewayS: 5, signer: server.auth });
+  const tokenKindOf = new Map(script0(session).map((r) => [r.conn, r.token_kind]));
   const script = buildScript(session);
   const refusalOf = new Map(script.conns.map((c) => [c.id, c.refusalCode]));
   const chains: Chain[] = [];
@@ -158,11 +161,13 @@ export async function driveClientThroughSession(
   const startClient = async (chain: Chain): Promise<void> => {
     const user = chain.user ?? actorOf(chain.conns[0]);
     const refusal = chain.outcome.expectedRefusal;
-    const kind: TokenSpec['kind'] = chain.user === null ? (REFUSAL_KIND[String(refusal)] ?? 'tampered') : 'valid';
+    const recorded = tokenKindOf.get(chain.conns[0]) as ScenarioTokenKind | undefined;
+    const kind: ScenarioTokenKind =
+      chain.user === null ? (recorded ?? REFUSAL_KIND[String(refusal)] ?? 'bad_signature') : 'valid';
     if (kind === 'none') return connectWithoutToken(chain);
     const client = new NetraClient({
       url: server.url,
-      getToken: async () => (await tokens.token(user, { kind })) ?? '',
+      getToken: async () => (await tokens.token({ user, kind })).token,
       via: chain.id.length % 2 === 0 ? 'subprotocol' : 'header',
       WebSocket: WebSocket as unknown as WebSocketConstructorLike,
       reconnectDelayMs: 20,
@@ -228,8 +233,11 @@ export async function driveClientThroughSession(
     for (const action of list) {
       const chain = chainOf.get(action.conn) as Chain;
       const index = chain.conns.indexOf(action.conn);
+      // A recorded drop is played by the replay server itself, and a resume after a reconnect is sent by the client
+      // itself: for those the client may be on its next socket already.
+      const passive = action.automatic || (action.record.kind === 'close' && action.record.code === 1006);
       await until(
-        () => chain.current === index && chain.onCurrent >= action.after,
+        () => (chain.current === index && chain.onCurrent >= action.after) || (passive && chain.current > index),
         timeoutMs,
         `${action.conn} to receive ${action.after} frames`,
       );
@@ -264,8 +272,9 @@ export async function driveClientThroughSession(
         client.cancelRun(msg.run_id);
       } else if (type === 'auth_refresh') {
         const user = chain.user ?? actorOf(action.conn);
-        const kind: TokenSpec['kind'] = expectation?.code ? (REFUSAL_KIND[expectation.code] ?? 'tampered') : 'valid';
-        const token = (await tokens.token(expectation?.otherUser ? `${user}.other` : user, { kind })) ?? '';
+        const refused = expectation?.code ? (REFUSAL_KIND[expectation.code] ?? 'bad_signature') : 'valid';
+        const kind = refused === 'none' ? 'valid' : refused;
+        const token = (await tokens.token({ user: expectation?.otherUser ? `${user}.other` : user, kind })).token;
         client.refreshAuth(token);
       } else if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
         client.sendRaw(JSON.stringify(msg));
@@ -283,4 +292,9 @@ export async function driveClientThroughSession(
   await until(served, timeoutMs, `the replay server to finish ${session.file}`).catch(() => undefined);
   for (const chain of chains) await chain.client?.close().catch(() => undefined);
   return chains.map((c) => c.outcome);
+}
+
+/** The open records of a session. */
+function script0(session: Session): { conn: string; token_kind?: string }[] {
+  return session.records.flatMap((r) => (r.kind === 'open' ? [{ conn: r.conn, token_kind: r.token_kind }] : []));
 }

@@ -23,10 +23,18 @@ const AGENT_WS = 'urn:netra:agent-ws';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: 'oidc-ed25519', alg: 'EdDSA', use: 'sig' };
-const publicJwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'oidc-ed25519', alg: 'EdDSA', use: 'sig' }] };
+const publicJwks = {
+  keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'oidc-ed25519', alg: 'EdDSA', use: 'sig' }],
+};
 
 const resourceServers = {
-  [API]: { scope: 'chat', audience: 'netra-api', accessTokenFormat: 'jwt', accessTokenTTL: 300, jwt: { sign: { alg: 'EdDSA' } } },
+  [API]: {
+    scope: 'chat',
+    audience: 'netra-api',
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: 300,
+    jwt: { sign: { alg: 'EdDSA' } },
+  },
   [AGENT_WS]: {
     scope: 'chat',
     audience: 'netra-agent-ws',
@@ -76,7 +84,9 @@ async function main() {
   registerPassword(provider);
   registerTokenExchange(provider, issuer);
   server.on('request', provider.callback());
-  process.stdout.write(`${JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` })}\n`,
+  );
   process.stdin.resume();
   process.stdin.on('end', () => server.close(() => process.exit(0)));
 }
@@ -92,7 +102,13 @@ function registerPassword(provider) {
       grant.addOIDCScope('openid offline_access');
       grant.addResourceScope(API, 'chat');
       const grantId = await grant.save();
-      const access = new AccessToken({ accountId: username, client: ctx.oidc.client, grantId, gty: 'password', scope: 'chat' });
+      const access = new AccessToken({
+        accountId: username,
+        client: ctx.oidc.client,
+        grantId,
+        gty: 'password',
+        scope: 'chat',
+      });
       access.resourceServer = new ResourceServer(API, resourceServers[API]);
       const refresh = new RefreshToken({
         accountId: username,
@@ -134,7 +150,12 @@ function registerTokenExchange(provider, issuer) {
       if (params.audience !== 'netra-agent-ws') throw new errors.InvalidTarget('unknown audience');
       const { AccessToken, ResourceServer } = ctx.oidc.provider;
       const user = params.requested_subject || subject.sub;
-      const access = new AccessToken({ accountId: user, client: ctx.oidc.client, gty: 'token-exchange', scope: 'chat' });
+      const access = new AccessToken({
+        accountId: user,
+        client: ctx.oidc.client,
+        gty: 'token-exchange',
+        scope: 'chat',
+      });
       access.resourceServer = new ResourceServer(AGENT_WS, resourceServers[AGENT_WS]);
       ctx.body = {
         access_token: await access.save(),
@@ -144,7 +165,15 @@ function registerTokenExchange(provider, issuer) {
       };
       await next();
     },
-    ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'resource', 'scope', 'requested_subject'],
+    [
+      'subject_token',
+      'subject_token_type',
+      'requested_token_type',
+      'audience',
+      'resource',
+      'scope',
+      'requested_subject',
+    ],
   );
 }
 

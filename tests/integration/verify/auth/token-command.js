@@ -28,7 +28,11 @@ async function main() {
     case 'exec': {
       const pair = await devToken(user);
       const expirationTimestamp = new Date(Date.now() + pair.expires_in * 1000).toISOString();
-      const credential = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: pair.access_token, expirationTimestamp } };
+      const credential = {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        kind: 'ExecCredential',
+        status: { token: pair.access_token, expirationTimestamp },
+      };
       process.stdout.write(JSON.stringify(credential));
       return;
     }
@@ -40,7 +44,9 @@ async function main() {
       return;
     case 'leak-fail':
       // A careless script: prints its secret and a token on stderr, then fails.
-      process.stderr.write(`login failed with secret=${process.env.NETRA_TEST_CMD_SECRET} token=${(await devToken(user)).access_token}\n`);
+      process.stderr.write(
+        `login failed with secret=${process.env.NETRA_TEST_CMD_SECRET} token=${(await devToken(user)).access_token}\n`,
+      );
       process.exit(1);
       return;
     case 'leak-garbage':
