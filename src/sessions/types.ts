@@ -3,11 +3,12 @@ export type Direction = 'c2s' | 's2c';
 
 /**
  * Kinds of credential a client may present, as a session records them (`token_kind`). `valid` is the normal case
- * (and what an absent `token_kind` means); every other kind is deliberately bad and must be refused by any provider
- * that keeps the contract.
+ * (and what an absent `token_kind` means); `none` is a connection that presented no credential at all; every other
+ * kind is deliberately bad. Everything but `valid` must be refused by any provider that keeps the contract.
  */
 export const TOKEN_KINDS = [
   'valid',
+  'none',
   'expired',
   'not_yet_valid',
   'wrong_audience',

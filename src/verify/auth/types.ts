@@ -1,23 +1,14 @@
-/**
- * Kinds of credential a scenario may present. `valid` is the normal case; every other kind is deliberately bad and
- * must be refused by any provider that keeps the contract (one `error_message` with an auth code, then close 1008).
- * A session records the kind a connection presented (`token_kind` on its `open` record), so `verify` can tell a
- * provider that accepted a bad token.
- */
-export const TOKEN_KINDS = [
-  'valid',
-  'expired',
-  'not_yet_valid',
-  'wrong_audience',
-  'wrong_issuer',
-  'bad_signature',
-  'alg_none',
-  'malformed',
-  'missing_permission',
-  'wrong_type',
-] as const;
+import { TOKEN_KINDS as SESSION_TOKEN_KINDS, type TokenKind as SessionTokenKind } from '../../sessions';
 
-export type TokenKind = (typeof TOKEN_KINDS)[number];
+/**
+ * Kinds of credential a token source can be asked for: every kind the session format records (`token_kind`) except
+ * `none` (no credential at all, which needs no source). `valid` is the normal case; every other kind is deliberately
+ * bad and must be refused by any provider that keeps the contract (one `error_message` with an auth code, then close
+ * 1008), so `verify` can tell a provider that accepted one.
+ */
+export type TokenKind = Exclude<SessionTokenKind, 'none'>;
+
+export const TOKEN_KINDS: readonly TokenKind[] = SESSION_TOKEN_KINDS.filter((k): k is TokenKind => k !== 'none');
 
 /** What a scenario asks a token source for. */
 export interface TokenRequest {

@@ -37,12 +37,12 @@ const CLOSE_WAIT_MS = 5_000;
 const SESSION_TOKEN_KINDS: ReadonlySet<string> = new Set(TOKEN_KINDS);
 
 /**
- * The `token_kind` a session records for a credential: one of the session format's kinds, or nothing for a
- * connection that presented no token at all (the format has no kind for it).
+ * The `token_kind` a session records for a credential: one of the session format's kinds (`none` for a connection
+ * that presented no token at all), or nothing for a kind the format does not know.
  *
  * @example
  * sessionTokenKind('alg_none'); // 'alg_none'
- * sessionTokenKind('none'); // undefined
+ * sessionTokenKind('none'); // 'none'
  */
 export function sessionTokenKind(kind: string): TokenKind | undefined {
   return SESSION_TOKEN_KINDS.has(kind) ? (kind as TokenKind) : undefined;

@@ -3,6 +3,7 @@ import { RunBuilder, SessionBuilder, errorMessage, established, happyRun } from 
 
 const RULE = 'protocol.bad-credential-refused';
 const BAD_KINDS = [
+  'none', // no credential at all
   'expired',
   'not_yet_valid',
   'wrong_audience',

@@ -106,7 +106,7 @@ describe('session reader', () => {
     [
       'an unknown token kind',
       lines('{"kind":"open","t":0,"conn":"c","user":"a","token_kind":"stolen"}'),
-      /:2: open: "token_kind" must be one of valid, expired, /,
+      /:2: open: "token_kind" must be one of valid, none, expired, /,
     ],
     [
       'a token kind on a server frame',
