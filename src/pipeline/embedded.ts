@@ -19,6 +19,17 @@ export const RECORDING_PROVIDER_OPTIONS: NonNullable<StackOptions['provider']> =
   sweepMs: 100,
 };
 
+/**
+ * Provider settings of the embedded reference provider in the main job: short model and tool latencies (the
+ * scenarios wait on protocol events, not on our provider's pace), the recording sweep.
+ */
+export const PIPELINE_PROVIDER_OPTIONS: NonNullable<StackOptions['provider']> = {
+  thinkMs: 40,
+  toolMs: 60,
+  jitter: 0.2,
+  sweepMs: 100,
+};
+
 function packageVersion(): string {
   try {
     return String(JSON.parse(readFileSync(projectPath('package.json'), 'utf8')).version);

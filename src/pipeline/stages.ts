@@ -4,7 +4,12 @@ import { NetraError } from '../util/errors';
 export interface Stage {
   name: string;
   run: () => Promise<string>;
+  /** Stages that must have passed; when one failed, this one is skipped. */
+  needs?: string[];
 }
+
+/** Stages listed together in an array run at the same time; the outcomes keep the listed order. */
+export type StagePlan = (Stage | Stage[])[];
 
 export interface StageOutcome {
   name: string;
@@ -13,40 +18,49 @@ export interface StageOutcome {
   ms: number;
 }
 
+async function runOne(stage: Stage, done: readonly StageOutcome[]): Promise<StageOutcome> {
+  const blocker = (stage.needs ?? []).find((n) => done.some((o) => o.name === n && !o.ok));
+  if (blocker !== undefined) return { name: stage.name, ok: false, detail: `skipped: '${blocker}' failed`, ms: 0 };
+  const started = Date.now();
+  try {
+    return { name: stage.name, ok: true, detail: await stage.run(), ms: Date.now() - started };
+  } catch (err) {
+    const detail = err instanceof NetraError ? `${err.code}: ${err.message}` : String(err);
+    return { name: stage.name, ok: false, detail: detail.split('\n')[0], ms: Date.now() - started };
+  }
+}
+
 /**
- * Runs stages in order and keeps going after a failed one (a summary that shows every broken stage is worth more
- * than one that stops at the first), except where a later stage cannot run without an earlier one: a stage listed in
- * `needs` is skipped when a stage it needs failed.
+ * Runs the plan in order, a group of stages at the same time, and keeps going after a failed stage (a summary that
+ * shows every broken stage is worth more than one that stops at the first), except where a stage `needs` one that
+ * failed: that one is skipped.
  *
  * @example
  * const outcomes = await runStages([{ name: 'generate', run: async () => 'ok' }], (o) => console.log(o.name));
  */
-export async function runStages(
-  stages: (Stage & { needs?: string[] })[],
-  onDone: (outcome: StageOutcome) => void,
-): Promise<StageOutcome[]> {
+export async function runStages(plan: StagePlan, onDone: (outcome: StageOutcome) => void): Promise<StageOutcome[]> {
   const outcomes: StageOutcome[] = [];
-  for (const stage of stages) {
-    const blocker = (stage.needs ?? []).find((n) => outcomes.some((o) => o.name === n && !o.ok));
-    const started = Date.now();
-    let outcome: StageOutcome;
-    if (blocker !== undefined) {
-      outcome = { name: stage.name, ok: false, detail: `skipped: '${blocker}' failed`, ms: 0 };
-    } else {
-      try {
-        outcome = { name: stage.name, ok: true, detail: await stage.run(), ms: Date.now() - started };
-      } catch (err) {
-        const detail = err instanceof NetraError ? `${err.code}: ${err.message}` : String(err);
-        outcome = { name: stage.name, ok: false, detail: detail.split('\n')[0], ms: Date.now() - started };
-      }
-    }
-    outcomes.push(outcome);
-    onDone(outcome);
+  for (const step of plan) {
+    const group = Array.isArray(step) ? step : [step];
+    const before = [...outcomes];
+    const results = await Promise.all(
+      group.map(async (stage) => {
+        const outcome = await runOne(stage, before);
+        onDone(outcome);
+        return outcome;
+      }),
+    );
+    outcomes.push(...results);
   }
   return outcomes;
 }
 
-/** The summary table the main job prints last. */
+/**
+ * The summary table the main job prints last.
+ *
+ * @example
+ * formatSummary([{ name: 'docs', ok: true, detail: 'written', ms: 700 }]); // 'ok    docs    0.7 s  written\n...'
+ */
 export function formatSummary(outcomes: StageOutcome[]): string {
   const width = Math.max(...outcomes.map((o) => o.name.length));
   const lines = outcomes.map(

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { collect, number } from '../options';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../pipeline/embedded';
 import { resolveTarget } from '../../verify/targets';
 import {
@@ -49,24 +50,6 @@ interface MergeFlags {
   threshold: string[];
   allowPartial?: boolean;
 }
-
-const number =
-  (name: string, min: number, max: number, integer = false) =>
-  (raw: string): number => {
-    const value = Number(raw);
-    if (
-      raw.trim() === '' ||
-      !Number.isFinite(value) ||
-      value < min ||
-      value > max ||
-      (integer && !Number.isInteger(value))
-    ) {
-      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-    }
-    return value;
-  };
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function register(program: Command): void {
   // `load merge --report x` has its own --report: the options of `load` only count before the subcommand, which

@@ -27,6 +27,31 @@ describe('[easy] pipeline stage runner', () => {
     ]);
   });
 
+  it('runs a group of stages at the same time, and keeps the listed order', async () => {
+    const events: string[] = [];
+    const slow = (name: string, ms: number) => async (): Promise<string> => {
+      events.push(`${name} start`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      events.push(`${name} end`);
+      return name;
+    };
+    const outcomes = await runStages(
+      [
+        [
+          { name: 'slow', run: slow('slow', 60) },
+          { name: 'fast', run: slow('fast', 5) },
+        ],
+        { name: 'after', needs: ['slow', 'fast'], run: slow('after', 1) },
+      ],
+      () => undefined,
+    );
+    expect(events.slice(0, 2).sort()).toEqual(['fast start', 'slow start']);
+    expect(events.indexOf('fast end')).toBeLessThan(events.indexOf('slow end'));
+    expect(events.indexOf('after start')).toBeGreaterThan(events.indexOf('slow end'));
+    expect(outcomes.map((o) => o.name)).toEqual(['slow', 'fast', 'after']);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+  });
+
   it('summarises with one line per stage and a verdict', () => {
     const outcomes: StageOutcome[] = [
       { name: 'generate', ok: true, detail: '43 files', ms: 1400 },
