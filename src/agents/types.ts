@@ -1,11 +1,14 @@
-// The agent <-> provider interface of the brief, and the asyncapi.yaml payload types the agents compute with. The
-// payload types come from codegen (generated/types.ts): re-exported so the agents' modules import from one place.
+// The agent <-> provider interface of the brief, and the asyncapi.yaml payload types the agents compute with. Every
+// message-derived type here comes from codegen (generated/types.ts), re-exported so the agents' modules import from
+// one place. The one hand-written list, ProviderFilledField, says what the provider fills in, not what the spec holds.
 import type {
+  AgentCompleted,
   Recommendation,
   RunEvent,
   RunResult,
   RunStartEvent,
   RunTerminalEvent,
+  ToolCompleted,
   Workload,
   WorkloadModel,
 } from '../../generated/types';
@@ -15,15 +18,29 @@ export type { Recommendation, RunResult, Workload, WorkloadModel };
 /** How much the callers of a model care about latency (`WorkloadModel.latency_sensitivity`). */
 export type LatencySensitivity = NonNullable<WorkloadModel['latency_sensitivity']>;
 
+// A Record, so that a level added to the spec's enum fails the typecheck here until it has its place in the order.
+const latencyOrder: Record<LatencySensitivity, number> = { low: 0, medium: 1, high: 2 };
+
 /** All latency levels, least sensitive first. */
-export const latencyLevels: readonly LatencySensitivity[] = ['low', 'medium', 'high'];
+export const latencyLevels: readonly LatencySensitivity[] = (Object.keys(latencyOrder) as LatencySensitivity[]).sort(
+  (a, b) => latencyOrder[a] - latencyOrder[b],
+);
 
-/** What a tool call produced: results, or an error with a stable UPPER_SNAKE code (tool_completed). */
+type ToolStatus = ToolCompleted['status'];
+
+/** What a tool call produced: results, or an error with a stable UPPER_SNAKE code (tool_completed's fields). */
 export type ToolOutcome =
-  | { status: 'success'; results: Record<string, unknown> }
-  | { status: 'error'; results: Record<string, unknown>; error: { code: string; message: string } };
+  | { status: Extract<ToolStatus, 'success'>; results: ToolCompleted['results'] }
+  | {
+      status: Extract<ToolStatus, 'error'>;
+      results: ToolCompleted['results'];
+      error: Pick<NonNullable<ToolCompleted['error']>, 'code' | 'message'>;
+    };
 
-/** The fields of every run event that the provider fills in (ids, owner, position, time): never an agent's choice. */
+/**
+ * The fields of every run event that the provider fills in (ids, owner, position, time): never an agent's choice.
+ * The provider's hub sets exactly these on every event it builds.
+ */
 export type ProviderFilledField = 'event_id' | 'run_id' | 'thread_id' | 'user_id' | 'agent_name' | 'seq' | 'timestamp';
 
 // Key remapping rather than Omit: the generated payloads are open (an index signature), and Omit over an open type
@@ -65,9 +82,5 @@ export interface AgentRequest {
   workload?: Workload;
 }
 
-/** The body of agent_completed. */
-export interface AgentAnswer {
-  status: 'success' | 'partial' | 'cancelled';
-  final_response: string;
-  result: RunResult;
-}
+/** The body of agent_completed (its generated type's fields, so a new status in the spec is one here too). */
+export type AgentAnswer = Pick<AgentCompleted, 'status' | 'final_response' | 'result'>;
