@@ -133,7 +133,7 @@ export async function runAgent(name: string, req: AgentRequest, io: AgentIO): Pr
  * @example
  * registerAgent('echo', 'Says what it was asked.', async (req, io) => {
  *   await io.think(`You asked: ${req.userRequest}`);
- *   const result = { currency: 'USD', recommendations: [], total_estimated_monthly_savings_usd: 0 };
+ *   const result = { currency: 'USD' as const, recommendations: [], total_estimated_monthly_savings_usd: 0 };
  *   return { status: 'partial', final_response: req.userRequest, result };
  * });
  */
