@@ -35,6 +35,28 @@ function linkGenerated() {
   }
 }
 
+/** One source file to its place under dist/: TypeScript transpiled (with a source map), anything else copied. */
+function compileFile(esbuild, file, target) {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  if (!file.endsWith('.ts')) {
+    fs.copyFileSync(file, target); // prices.json and the like, imported next to the code
+    return;
+  }
+  const { code, map } = esbuild.transformSync(fs.readFileSync(file, 'utf8'), {
+    loader: 'ts',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'external',
+    sourcefile: path.relative(path.dirname(target), file),
+    supported: { 'dynamic-import': true },
+  });
+  const out = target.replace(/\.ts$/, '.js');
+  fs.writeFileSync(out, `${code}//# sourceMappingURL=${path.basename(out)}.map\n`);
+  fs.writeFileSync(`${out}.map`, map);
+}
+
+/** Builds dist/ from src/; returns the exit code (0 also when esbuild is missing: the bin then uses tsx). */
 function build() {
   let esbuild;
   try {
@@ -46,32 +68,19 @@ function build() {
   // The stamp is taken before compiling: an edit made during the build makes it stale, never the other way round.
   const stamp = srcStamp(SRC);
   const outDir = path.join(DIST, 'src');
+  // Compiled beside the old copy, then swapped in: a CLI started from the old copy keeps working until the swap.
+  const nextDir = path.join(DIST, `src.next-${process.pid}`);
+  const oldDir = path.join(DIST, `src.old-${process.pid}`);
+  fs.rmSync(nextDir, { recursive: true, force: true });
+  for (const file of sourceFiles(SRC)) compileFile(esbuild, file, path.join(nextDir, path.relative(SRC, file)));
   fs.rmSync(path.join(DIST, STAMP_FILE), { force: true });
-  fs.rmSync(outDir, { recursive: true, force: true });
-  for (const file of sourceFiles(SRC)) {
-    const rel = path.relative(SRC, file);
-    const target = path.join(outDir, rel);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    if (!file.endsWith('.ts')) {
-      fs.copyFileSync(file, target); // prices.json and the like, imported next to the code
-      continue;
-    }
-    const { code, map } = esbuild.transformSync(fs.readFileSync(file, 'utf8'), {
-      loader: 'ts',
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      sourcemap: 'external',
-      sourcefile: path.relative(path.dirname(target), file),
-      supported: { 'dynamic-import': true },
-    });
-    const out = target.replace(/\.ts$/, '.js');
-    fs.writeFileSync(out, `${code}//# sourceMappingURL=${path.basename(out)}.map\n`);
-    fs.writeFileSync(`${out}.map`, map);
-  }
+  if (fs.existsSync(outDir)) fs.renameSync(outDir, oldDir);
+  fs.renameSync(nextDir, outDir);
+  fs.rmSync(oldDir, { recursive: true, force: true });
   linkGenerated();
   fs.writeFileSync(path.join(DIST, STAMP_FILE), stamp);
   return 0;
 }
 
-process.exitCode = build();
+module.exports = { build };
+if (require.main === module) process.exitCode = build();
