@@ -64,7 +64,7 @@ export class Sweeps {
     hub.sweep(now);
     const log = this.eventLog;
     if (log !== undefined && log.appendedBytes > Math.max(COMPACT_MIN_BYTES, 2 * hub.stats().retainedBytes)) {
-      log.rewrite(hub.retainedLines());
+      log.rewrite(hub.durableLines());
     }
   }
 }

@@ -3,11 +3,13 @@ import { number } from '../options';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
+  FSYNC_POLICIES,
   isLogLevel,
   startStack,
   type Logger,
   type LogFields,
   type LogLevel,
+  type FsyncPolicy,
   type Stack,
 } from '../../provider';
 
@@ -22,10 +24,18 @@ interface ServeFlags {
   retentionS: number;
   graceS: number;
   eventLog?: string;
+  eventLogFsync: FsyncPolicy;
   logLevel: LogLevel;
   maxRunsPerUser: number;
   heartbeatMs?: number;
 }
+
+const fsyncPolicy = (raw: string): FsyncPolicy => {
+  if (!(FSYNC_POLICIES as readonly string[]).includes(raw)) {
+    throw new InvalidArgumentError(`--event-log-fsync must be one of ${FSYNC_POLICIES.join(', ')}`);
+  }
+  return raw as FsyncPolicy;
+};
 
 const level = (raw: string): LogLevel => {
   if (!isLogLevel(raw)) throw new InvalidArgumentError('log level must be debug, info, warn or error');
@@ -87,6 +97,12 @@ function serveCommand(program: Command): Command {
       10,
     )
     .option('--event-log <file>', 'durable append-only event log (JSON lines); runs survive a restart')
+    .option(
+      '--event-log-fsync <when>',
+      'force the event log to disk: every (each line), batched (every 100 ms) or off; all survive a process crash',
+      fsyncPolicy,
+      'batched' as FsyncPolicy,
+    )
     .option('--max-runs-per-user <n>', 'concurrent runs per user', number('--max-runs-per-user', 1, 10_000, true), 10)
     .option(
       '--heartbeat-ms <ms>',
@@ -112,7 +128,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
       drainGraceMs: flags.graceS * 1000,
       maxRunsPerUser: flags.maxRunsPerUser,
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
-      ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
+      ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog, eventLogFsync: flags.eventLogFsync } : {}),
     },
   });
 }
