@@ -10,9 +10,12 @@ import { newId, nowIso } from './ids';
 import { HARD_FRAME_BYTES } from './options';
 import { encodeError, encodeServerMessage } from './outgoing';
 import { TokenBucket } from './rate-limit';
+import { mapLibraryCloseCodes } from './ws-limits';
 
 const CONN = Symbol('netra.connection');
 const LAYER = Symbol('netra.socket-layer');
+/** A socket without a connection (being refused, or in admission) answers pings only while little is buffered. */
+const PING_ANSWER_MAX_BUFFERED = 64 * 1024;
 type TaggedSocket = WebSocket & { [CONN]?: Connection; [LAYER]?: SocketLayer };
 
 /** The socket layer's state, for `stats()` and `drain()`. */
@@ -49,6 +52,8 @@ export class SocketLayer {
       skipUTF8Validation: true,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pings are answered by the connection, under the same send-buffer bound as everything else (onPing).
+      autoPong: false,
       handleProtocols: this.handshake.handleProtocols,
     });
   }
@@ -87,6 +92,8 @@ export class SocketLayer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.sockets.add(ws);
       (ws as TaggedSocket)[LAYER] = this;
+      mapLibraryCloseCodes(ws);
+      ws.on('ping', onPing);
       ws.on('close', onClose);
       ws.on('error', onSocketError);
       if (!outcome.ok) return this.refuse(ws, outcome.error);
@@ -195,6 +202,13 @@ function onMessage(this: TaggedSocket, data: Buffer, isBinary: boolean): void {
 
 function onSocketError(this: TaggedSocket, err: Error): void {
   this[LAYER]?.socketError(this, err);
+}
+
+/** A peer's ping: answered by its connection (a peer that does not read its pongs is a slow consumer, 1013). */
+function onPing(this: TaggedSocket, data: Buffer): void {
+  const conn = this[CONN];
+  if (conn !== undefined) conn.answerPing(data);
+  else if (this.readyState === 1 && this.bufferedAmount < PING_ANSWER_MAX_BUFFERED) this.pong(data);
 }
 
 function onPong(this: TaggedSocket): void {
