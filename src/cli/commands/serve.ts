@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { isLoopback } from '../../auth';
 import { number } from '../options';
 import {
   createJsonLogger,
@@ -21,6 +22,7 @@ interface ServeFlags {
   toolMs: number;
   jitter: number;
   devTokens: boolean;
+  devTokensAnyInterface: boolean;
   retentionS: number;
   graceS: number;
   eventLog?: string;
@@ -85,6 +87,11 @@ function serveCommand(program: Command): Command {
     .option('--jitter <0..1>', 'relative jitter of both latencies', number('--jitter', 0, 1), DEFAULT_LATENCY.jitter)
     .option('--no-dev-tokens', 'refuse POST /auth/token (development tokens)')
     .option(
+      '--dev-tokens-any-interface',
+      'also mint dev tokens for clients not on loopback (anyone who reaches the auth port gets any user; trusted networks only)',
+      false,
+    )
+    .option(
       '--retention-s <s>',
       'how long ended runs stay available to resume',
       number('--retention-s', 0, 86_400 * 7),
@@ -119,6 +126,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
     port: flags.port,
     authPort: flags.authPort,
     devTokens: flags.devTokens,
+    auth: { devTokensFromAnyAddress: flags.devTokensAnyInterface },
     logger,
     provider: {
       thinkMs: flags.thinkMs,
@@ -162,6 +170,12 @@ function announce(stack: Stack, flags: ServeFlags): void {
       '',
     ].join('\n'),
   );
+  if (flags.devTokens && flags.devTokensAnyInterface && !isLoopback(stack.auth.host)) {
+    process.stderr.write(
+      `WARNING: DEV TOKENS ARE OPEN TO THE NETWORK: anyone who can reach ${stack.authUrl} can get a token for any ` +
+        "user and read that user's runs (--dev-tokens-any-interface). Trusted networks only, never production.\n",
+    );
+  }
 }
 
 /** Resolves once SIGTERM/SIGINT has drained the stack; a second signal exits at once. */
