@@ -112,12 +112,24 @@ export class SocketLayer {
   }
 
   private async accept(ws: TaggedSocket, claims: AccessClaims): Promise<void> {
-    const { settings, hub, logger } = this.ctx;
+    const { settings } = this.ctx;
     const bucket = new TokenBucket(settings.limits.client_frames_per_second, settings.limits.client_frames_burst);
     const conn = new Connection(newId('conn'), claims.sub, ws, claims.exp * 1000, bucket, this.ctx.host);
     ws[CONN] = conn;
-    // No frame is read until the connection is admitted and established (an async counters seam takes a while).
+    // No frame is read until the connection is admitted and established (an async counters seam takes a while);
+    // reading resumes whatever happened, so that a refused socket's closing handshake can complete.
     ws.pause();
+    try {
+      await this.establish(conn);
+    } finally {
+      ws.resume();
+    }
+  }
+
+  /** Admission (the user's connection counter), connection_established, then the socket's frames and pongs. */
+  private async establish(conn: Connection): Promise<void> {
+    const { settings, hub, logger } = this.ctx;
+    const ws = conn.ws;
     if (!(await hub.admit(conn))) {
       const text = 'You have too many connections open; close one and retry.';
       conn.closeWith(CloseCode.policy, 'TOO_MANY_CONNECTIONS', encodeError('TOO_MANY_CONNECTIONS', text, {}, logger));
@@ -144,7 +156,6 @@ export class SocketLayer {
     logger.debug('connection open', { conn: conn.id, user_id: conn.userId });
     ws.on('message', onMessage);
     ws.on('pong', onPong);
-    ws.resume();
   }
 
   /** A socket closed (shared `close` listener). */
