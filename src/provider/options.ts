@@ -17,6 +17,11 @@ export interface ProviderOptions {
   issuer: string;
   /** Required `aud` of access tokens. */
   audience: string;
+  /**
+   * Clock skew granted on `exp`/`nbf`/`iat`, in seconds, at the handshake, on auth_refresh and by the expiry sweep
+   * alike. Default the verifier's (5). A target that runs this provider declares the same as its clock leeway.
+   */
+  clockToleranceS?: number;
   /** Mean simulated model latency before each agent_thinking, ms. Default 40. */
   thinkMs?: number;
   /** Mean simulated tool latency between tool_executing and tool_completed, ms. Default 60. */
@@ -72,8 +77,12 @@ export const HARD_FRAME_BYTES = 1024 * 1024;
 
 /** {@link ProviderOptions} with every default applied and checked. */
 export type ProviderSettings = Required<
-  Omit<ProviderOptions, 'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'maxConnectionsPerUser'>
+  Omit<
+    ProviderOptions,
+    'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'maxConnectionsPerUser' | 'clockToleranceS'
+  >
 > & {
+  clockToleranceS?: number;
   eventLogFile?: string;
   faultInjection?: FaultInjection;
   seams?: Partial<HubSeamFactories>;
@@ -118,6 +127,7 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   if (opts.eventLogFile !== undefined) settings.eventLogFile = opts.eventLogFile;
   if (opts.faultInjection !== undefined) settings.faultInjection = opts.faultInjection;
   if (opts.seams !== undefined) settings.seams = opts.seams;
+  if (opts.clockToleranceS !== undefined) settings.clockToleranceS = opts.clockToleranceS;
   if (opts.maxConnectionsPerUser !== undefined) settings.maxConnectionsPerUser = opts.maxConnectionsPerUser;
 
   const bad = (name: string, value: unknown, rule: string): never => {
@@ -143,6 +153,10 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   ] as const;
   for (const name of positive) {
     if (!Number.isFinite(settings[name]) || settings[name] <= 0) bad(name, settings[name], 'a number > 0');
+  }
+  const tolerance = settings.clockToleranceS;
+  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0 && tolerance <= 300)) {
+    bad('clockToleranceS', tolerance, 'a number of seconds from 0 to 300');
   }
   const maxConns = settings.maxConnectionsPerUser;
   if (maxConns !== undefined && !(Number.isInteger(maxConns) && maxConns > 0)) {
