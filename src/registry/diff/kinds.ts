@@ -362,6 +362,26 @@ const CATALOGUE = {
     'object',
     '`unevaluatedProperties` accepts more (e.g. false -> a schema -> absent/true).',
   ),
+  PROPERTY_EVALUATED_BY_SUBSCHEMA_ADDED: withNote(
+    widen(
+      'object',
+      'Beside a limiting `unevaluatedProperties`, a subschema applied in place (`anyOf`/`oneOf`/`if`/`then`/`else`/`dependentSchemas`, or an `allOf` branch that cannot be merged) now declares a name (or pattern) that `unevaluatedProperties` judged before.',
+      'the name escapes `unevaluatedProperties` whenever that subschema validates, so a new writer may send values an old reader refused',
+    ),
+    'An `allOf` branch is applied to every instance, so the reader merges it into its object and its names are ' +
+      "compared as the object's own (`PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL` and friends): old " +
+      '`{"type":"object","allOf":[{"properties":{"b":{"type":"string"}}}],"unevaluatedProperties":false}`, new the same ' +
+      'without the branch: `{"b":"x"}` is valid under the old schema and refused by the new one (ajv, 2020-12), a ' +
+      'BACKWARD break, not the FORWARD one "a branch was removed from allOf" suggests; moving `b` between the object ' +
+      'and an allOf branch changes nothing. Subschemas that apply only sometimes cannot be merged; the names they ' +
+      'evaluate are compared here: old `{"type":"object","unevaluatedProperties":false}`, new the same plus ' +
+      '`"if":true,"then":{"properties":{"b":{}}}`: `{"b":1}` is refused by the old schema and valid under the new.',
+  ),
+  PROPERTY_EVALUATED_BY_SUBSCHEMA_REMOVED: narrow(
+    'object',
+    'Beside a limiting `unevaluatedProperties`, no subschema applied in place declares a name (or pattern) it declared before, so `unevaluatedProperties` judges it now.',
+    'old data holding that name was accepted through the subschema and is now judged (e.g. refused) by `unevaluatedProperties`',
+  ),
   MAX_PROPERTIES_ADDED: narrow('object', 'A maximum number of properties (`maxProperties`) was added.'),
   MAX_PROPERTIES_REMOVED: widen('object', 'The maximum number of properties (`maxProperties`) was removed.'),
   MAX_PROPERTIES_DECREASED: narrow('object', 'The maximum number of properties (`maxProperties`) was lowered.'),
