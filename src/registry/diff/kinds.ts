@@ -315,7 +315,7 @@ const CATALOGUE = {
   ),
   PATTERN_PROPERTY_ADDED_CHANGES_NOTHING: none(
     'object',
-    'A `patternProperties` pattern was added that admits exactly what the object admitted for matching names (anything in an open object, `false` in a closed one).',
+    'A `patternProperties` pattern was added that admits exactly what the object admitted for matching names (anything in an open object, `false` in a closed one), or that names only declared properties (`^(a|b)$`: no other name is admitted; a constraint on the declared ones is reported apart).',
     'no instance changes from valid to invalid or back',
   ),
   PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: widen(
@@ -337,7 +337,7 @@ const CATALOGUE = {
   ),
   PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING: none(
     'object',
-    'A `patternProperties` pattern was removed that admitted exactly what the object admits for matching names now.',
+    'A `patternProperties` pattern was removed that admitted exactly what the object admits for matching names now, or that named only declared properties (a constraint it put on them is reported apart).',
     'no instance changes from valid to invalid or back',
   ),
   PATTERN_PROPERTY_CONSTRAINS_DECLARED_PROPERTY: narrow(

@@ -295,6 +295,28 @@ export const objectCases: KindCase[] = [
     mirror: 'PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING',
     note: 'an unconstrained pattern in an open object',
   },
+  // Issue 15, a literal pattern that names only declared properties admits no new name (before:
+  // PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL, forward).
+  {
+    kind: 'PATTERN_PROPERTY_ADDED_CHANGES_NOTHING',
+    breaks: 'none',
+    old: obj('closed', { b: B }),
+    new: { ...obj('closed', { b: B }), patternProperties: { '^(a|b)$': { type: 'string' } } },
+    path: '/patternProperties/^(a|b)$',
+    mirror: 'PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING',
+    note: 'a literal pattern naming only declared properties, in a closed object',
+  },
+  {
+    kind: 'PATTERN_PROPERTY_CONSTRAINS_DECLARED_PROPERTY',
+    breaks: 'backward',
+    old: obj('closed', {}),
+    new: { ...obj('closed', {}), patternProperties: { '^a$': { maxLength: 1 } } },
+    path: '/patternProperties/^a$',
+    extra: ['PATTERN_PROPERTY_ADDED_CHANGES_NOTHING'],
+    mirror: 'PATTERN_PROPERTY_NO_LONGER_CONSTRAINS_DECLARED_PROPERTY',
+    witnesses: { backward: [{ a: 'xx' }] },
+    note: 'a literal pattern naming only the declared a, in a closed object (before: also FORWARD)',
+  },
   {
     kind: 'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
     breaks: 'backward',
