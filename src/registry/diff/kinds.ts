@@ -607,11 +607,25 @@ const CATALOGUE = {
     'the instance (in the detail) is data an old writer may write and the new reader refuses: the diff missed a narrowing (please report it)',
     'make the new schema accept the instance, or register with --force --reason',
   ),
-  INSTANCE_CHECK_DISAGREES_FORWARD: widen(
-    'instance',
-    'The diff found the payload FORWARD compatible, but a generated instance valid under the new schema is refused by the old one.',
-    'the instance (in the detail) is data a new writer may write and an old reader refuses: the diff missed a widening (please report it)',
-    'make the old schema accept the instance, or register with --force --reason',
+  INSTANCE_CHECK_DISAGREES_FORWARD: withNote(
+    widen(
+      'instance',
+      'The diff found the payload FORWARD compatible, but a generated instance valid under the new schema is refused by the old one.',
+      'the instance (in the detail) is data a new writer may write and an old reader refuses: the diff missed a widening (please report it)',
+      'make the old schema accept the instance, or register with --force --reason',
+    ),
+    'How the instance check works: for every message whose payload changed and that the diff judged compatible in a ' +
+      'direction its mode checks, a deterministic generator (seeded by the message name) makes at most 120 candidate ' +
+      'instances from each of the two payload schemas (required and optional properties, enum/const/examples, ' +
+      'boundary lengths and bounds and one past them, tuple ends, every union branch, extra names), and ajv ' +
+      '(draft-07, or 2020-12 when the schema uses its keywords) validates each under both. One the old schema accepts ' +
+      'and the new refuses is reported as `INSTANCE_CHECK_DISAGREES_BACKWARD`, the other way round as this kind; ' +
+      'at most one per direction and message. A known gap it catches: positions evaluated by an `anyOf`/`oneOf`/`if` ' +
+      'branch beside `unevaluatedItems` (old `{"type":"array","anyOf":[{"prefixItems":[{}]},{"maxItems":0}],' +
+      '"unevaluatedItems":false}`, new the same with two `prefixItems`): the diff reports a tuple position added to ' +
+      'an open tuple (BACKWARD); the instance `["",""]` shows the FORWARD break. The generator proves breaks, it ' +
+      'cannot prove their absence, and ajv 8 itself misjudges `items` after `prefixItems` inside a conditional beside ' +
+      '`unevaluatedItems`, so a change there is not double-checked.',
   ),
 
   // ---- messages -----------------------------------------------------------------------------------------------
