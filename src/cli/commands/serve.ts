@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { readSigningKeyFile } from '../../auth';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
@@ -23,6 +24,7 @@ interface ServeFlags {
   logLevel: LogLevel;
   maxRunsPerUser: number;
   heartbeatMs?: number;
+  signingKeyFile?: string;
 }
 
 const number =
@@ -106,72 +108,80 @@ export function register(program: Command): void {
       'ping interval (default: the contract heartbeat_interval_ms)',
       number('--heartbeat-ms', 100, 3_600_000, true),
     )
+    .option(
+      '--signing-key-file <file>',
+      'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
+    )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel)
-    .action(async (flags: ServeFlags) => {
-      const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
-      const stack = await startStack({
-        host: flags.host,
-        port: flags.port,
-        authPort: flags.authPort,
-        devTokens: flags.devTokens,
-        logger,
-        provider: {
-          thinkMs: flags.thinkMs,
-          toolMs: flags.toolMs,
-          jitter: flags.jitter,
-          retentionMs: flags.retentionS * 1000,
-          drainGraceMs: flags.graceS * 1000,
-          maxRunsPerUser: flags.maxRunsPerUser,
-          ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
-          ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
-        },
-      });
-      const wsPort = stack.provider.port;
-      const authPort = stack.auth.port;
-      // Printed even at --log-level error: it is how scripts learn the ports.
-      createJsonLogger({ level: 'debug' }).info('listening', {
-        ws_url: stack.wsUrl,
-        ws_port: wsPort,
-        auth_url: stack.authUrl,
-        auth_port: authPort,
-        pid: process.pid,
-        dev_tokens: flags.devTokens,
-        think_ms: flags.thinkMs,
-        tool_ms: flags.toolMs,
-        jitter: flags.jitter,
-      });
-      logger.release();
-      const chatUrl =
-        wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
-      process.stderr.write(
-        [
-          `netra-contracts serve: WebSocket ${stack.wsUrl}, auth ${stack.authUrl} (dev tokens ${flags.devTokens ? 'on' : 'off'})`,
-          flags.devTokens
-            ? `  get a token: curl -s -X POST ${stack.authUrl}/auth/token -H 'content-type: application/json' -d '{"sub":"alice"}'`
-            : '  dev tokens are off: sign your own with the auth service keys',
-          `  chat:        node bin/netra-contracts.js chat${chatUrl} "Where can I cut our LLM spend?"`,
-          `  stop:        Ctrl-C or SIGTERM (running runs get ${flags.graceS} s to finish)`,
-          '',
-        ].join('\n'),
-      );
+    .action(serveAction);
+}
 
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            logger.warn('second signal: exiting now', { signal });
-            process.exit(1);
-          }
-          stopping = true;
-          logger.info('signal received; draining', { signal, grace_s: flags.graceS });
-          stack.close(flags.graceS * 1000).then(resolve, (err: unknown) => {
-            logger.error('shutdown failed', { error: err });
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
+/** Starts the stack, prints the `listening` line and the banner, and drains on SIGTERM/SIGINT. */
+async function serveAction(flags: ServeFlags): Promise<void> {
+  const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
+  const stack = await startStack({
+    host: flags.host,
+    port: flags.port,
+    authPort: flags.authPort,
+    devTokens: flags.devTokens,
+    logger,
+    ...(flags.signingKeyFile !== undefined ? { auth: { signingJwk: readSigningKeyFile(flags.signingKeyFile) } } : {}),
+    provider: {
+      thinkMs: flags.thinkMs,
+      toolMs: flags.toolMs,
+      jitter: flags.jitter,
+      retentionMs: flags.retentionS * 1000,
+      drainGraceMs: flags.graceS * 1000,
+      maxRunsPerUser: flags.maxRunsPerUser,
+      ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
+      ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
+    },
+  });
+  const wsPort = stack.provider.port;
+  const authPort = stack.auth.port;
+  // Printed even at --log-level error: it is how scripts learn the ports.
+  createJsonLogger({ level: 'debug' }).info('listening', {
+    ws_url: stack.wsUrl,
+    ws_port: wsPort,
+    auth_url: stack.authUrl,
+    auth_port: authPort,
+    pid: process.pid,
+    dev_tokens: flags.devTokens,
+    think_ms: flags.thinkMs,
+    tool_ms: flags.toolMs,
+    jitter: flags.jitter,
+  });
+  logger.release();
+  const chatUrl =
+    wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
+  process.stderr.write(
+    [
+      `netra-contracts serve: WebSocket ${stack.wsUrl}, auth ${stack.authUrl} (dev tokens ${flags.devTokens ? 'on' : 'off'})`,
+      flags.devTokens
+        ? `  get a token: curl -s -X POST ${stack.authUrl}/auth/token -H 'content-type: application/json' -d '{"sub":"alice"}'`
+        : '  dev tokens are off: sign your own with the auth service keys',
+      `  chat:        node bin/netra-contracts.js chat${chatUrl} "Where can I cut our LLM spend?"`,
+      `  stop:        Ctrl-C or SIGTERM (running runs get ${flags.graceS} s to finish)`,
+      '',
+    ].join('\n'),
+  );
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn('second signal: exiting now', { signal });
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info('signal received; draining', { signal, grace_s: flags.graceS });
+      stack.close(flags.graceS * 1000).then(resolve, (err: unknown) => {
+        logger.error('shutdown failed', { error: err });
+        process.exitCode = 1;
+        resolve();
       });
-    });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
 }
