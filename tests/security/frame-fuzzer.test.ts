@@ -11,7 +11,6 @@ import {
   connectUser,
   createTestSession,
   expectNoViolations,
-  isTerminal,
   killAllServe,
   sleep,
   spawnServe,
