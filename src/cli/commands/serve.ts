@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readSigningKeyFile } from '../../auth';
+import { number } from '../options';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
@@ -8,6 +9,7 @@ import {
   type Logger,
   type LogFields,
   type LogLevel,
+  type Stack,
 } from '../../provider';
 
 interface ServeFlags {
@@ -26,22 +28,6 @@ interface ServeFlags {
   heartbeatMs?: number;
   signingKeyFile?: string;
 }
-
-const number =
-  (name: string, min: number, max: number, integer = false) =>
-  (raw: string): number => {
-    const value = Number(raw);
-    if (
-      raw.trim() === '' ||
-      !Number.isFinite(value) ||
-      value < min ||
-      value > max ||
-      (integer && !Number.isInteger(value))
-    ) {
-      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-    }
-    return value;
-  };
 
 const level = (raw: string): LogLevel => {
   if (!isLogLevel(raw)) throw new InvalidArgumentError('log level must be debug, info, warn or error');
@@ -73,8 +59,9 @@ function heldLogger(target: Logger): Logger & { release(): void } {
   };
 }
 
-export function register(program: Command): void {
-  program
+/** The `serve` flags, with their parsers and defaults. */
+function serveCommand(program: Command): Command {
+  return program
     .command('serve')
     .description('Start the auth service and the reference WebSocket provider (ws://HOST:PORT/ws); SIGTERM drains.')
     .option('--port <n>', 'WebSocket port (0: any free port)', number('--port', 0, 65535, true), 8000)
@@ -112,14 +99,12 @@ export function register(program: Command): void {
       '--signing-key-file <file>',
       'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
     )
-    .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel)
-    .action(serveAction);
+    .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
 }
 
-/** Starts the stack, prints the `listening` line and the banner, and drains on SIGTERM/SIGINT. */
-async function serveAction(flags: ServeFlags): Promise<void> {
-  const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
-  const stack = await startStack({
+/** The stack `serve` runs, from its flags. */
+function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
+  return startStack({
     host: flags.host,
     port: flags.port,
     authPort: flags.authPort,
@@ -137,6 +122,10 @@ async function serveAction(flags: ServeFlags): Promise<void> {
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
     },
   });
+}
+
+/** The `listening` JSON line (stdout; how scripts learn the ports) and the human banner (stderr). */
+function announce(stack: Stack, flags: ServeFlags): void {
   const wsPort = stack.provider.port;
   const authPort = stack.auth.port;
   // Printed even at --log-level error: it is how scripts learn the ports.
@@ -151,7 +140,6 @@ async function serveAction(flags: ServeFlags): Promise<void> {
     tool_ms: flags.toolMs,
     jitter: flags.jitter,
   });
-  logger.release();
   const chatUrl =
     wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
   process.stderr.write(
@@ -165,8 +153,11 @@ async function serveAction(flags: ServeFlags): Promise<void> {
       '',
     ].join('\n'),
   );
+}
 
-  await new Promise<void>((resolve) => {
+/** Resolves once SIGTERM/SIGINT has drained the stack; a second signal exits at once. */
+function untilSignalled(stack: Stack, logger: Logger, graceS: number): Promise<void> {
+  return new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -174,8 +165,8 @@ async function serveAction(flags: ServeFlags): Promise<void> {
         process.exit(1);
       }
       stopping = true;
-      logger.info('signal received; draining', { signal, grace_s: flags.graceS });
-      stack.close(flags.graceS * 1000).then(resolve, (err: unknown) => {
+      logger.info('signal received; draining', { signal, grace_s: graceS });
+      stack.close(graceS * 1000).then(resolve, (err: unknown) => {
         logger.error('shutdown failed', { error: err });
         process.exitCode = 1;
         resolve();
@@ -183,5 +174,15 @@ async function serveAction(flags: ServeFlags): Promise<void> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+  });
+}
+
+export function register(program: Command): void {
+  serveCommand(program).action(async (flags: ServeFlags) => {
+    const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
+    const stack = await startFromFlags(flags, logger);
+    announce(stack, flags);
+    logger.release();
+    await untilSignalled(stack, logger, flags.graceS);
   });
 }
