@@ -151,7 +151,7 @@ function pathsOf(value: unknown, prefix: string[] = []): string[][] {
 
 /** A valid client message of some type, then mutated as JSON. */
 function structured(schemas: Map<string, Schema>): fc.Arbitrary<FuzzFrame> {
-  const valid = fc.oneof(...[...schemas.values()].map(validOf));
+  const valid = fc.oneof(...[...schemas.values()].map((schema) => validOf(schema)));
   return fc
     .tuple(valid, fc.nat(), fc.integer({ min: 0, max: 3 }), hostileValue, fc.constantFrom(...EXTRA_KEYS))
     .map(([value, pick, action, hostile, extraKey]) => {
@@ -166,7 +166,7 @@ function structured(schemas: Map<string, Schema>): fc.Arbitrary<FuzzFrame> {
 
 /** A serialised valid message with its bytes mutated. */
 function byteMutated(schemas: Map<string, Schema>): fc.Arbitrary<FuzzFrame> {
-  const valid = fc.oneof(...[...schemas.values()].map(validOf));
+  const valid = fc.oneof(...[...schemas.values()].map((schema) => validOf(schema)));
   return fc.tuple(valid, fc.nat(), fc.integer({ min: 0, max: 5 })).map(([value, at, how]): FuzzFrame => {
     const bytes = Buffer.from(JSON.stringify(value));
     const i = at % bytes.length;
