@@ -112,6 +112,9 @@ export class SocketLayer {
     // No frame is read until the connection is admitted and established (an async counters seam takes a while).
     ws.pause();
     if (!(await hub.admit(conn))) {
+      // Reading again lets the close handshake finish: a paused socket never reads the client's close frame, and the
+      // refused client would wait for the 30 s close timeout. No message listener is attached: nothing is handled.
+      ws.resume();
       const text = 'You have too many connections open; close one and retry.';
       conn.closeWith(CloseCode.policy, 'TOO_MANY_CONNECTIONS', encodeError('TOO_MANY_CONNECTIONS', text, {}, logger));
       return;

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readSigningKeyFile } from '../../auth';
 import { number } from '../options';
+import { loadProtocol } from '../../protocol';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
@@ -25,9 +26,14 @@ interface ServeFlags {
   eventLog?: string;
   logLevel: LogLevel;
   maxRunsPerUser: number;
+  maxConnectionsPerUser: number;
+  maxFanoutBytesPerUser: number;
   heartbeatMs?: number;
   signingKeyFile?: string;
 }
+
+// The defaults of the per-user limits are the contract's (asyncapi.yaml x-netra-limits).
+const LIMITS = loadProtocol().limits;
 
 const level = (raw: string): LogLevel => {
   if (!isLogLevel(raw)) throw new InvalidArgumentError('log level must be debug, info, warn or error');
@@ -89,7 +95,24 @@ function serveCommand(program: Command): Command {
       10,
     )
     .option('--event-log <file>', 'durable append-only event log (JSON lines); runs survive a restart')
-    .option('--max-runs-per-user <n>', 'concurrent runs per user', number('--max-runs-per-user', 1, 10_000, true), 10)
+    .option(
+      '--max-runs-per-user <n>',
+      'concurrent runs per user (past it: TOO_MANY_RUNS)',
+      number('--max-runs-per-user', 1, 10_000, true),
+      LIMITS.max_concurrent_runs_per_user,
+    )
+    .option(
+      '--max-connections-per-user <n>',
+      'open connections per user (past it: TOO_MANY_CONNECTIONS, close 1008)',
+      number('--max-connections-per-user', 1, 100_000, true),
+      LIMITS.max_connections_per_user,
+    )
+    .option(
+      '--max-fanout-bytes-per-user <n>',
+      "bytes per second one user's runs may send across its connections (past it the user's runs slow down)",
+      number('--max-fanout-bytes-per-user', 1024, 1024 ** 3, true),
+      LIMITS.max_fanout_bytes_per_user_per_second,
+    )
     .option(
       '--heartbeat-ms <ms>',
       'ping interval (default: the contract heartbeat_interval_ms)',
@@ -118,6 +141,8 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
       retentionMs: flags.retentionS * 1000,
       drainGraceMs: flags.graceS * 1000,
       maxRunsPerUser: flags.maxRunsPerUser,
+      maxConnectionsPerUser: flags.maxConnectionsPerUser,
+      maxFanoutBytesPerUserPerSecond: flags.maxFanoutBytesPerUser,
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
     },
