@@ -87,6 +87,10 @@ class RunIO implements AgentIO {
 
   async callTool(toolName: string, parameters: Record<string, unknown>): Promise<ToolOutcome> {
     this.ensureRunning();
+    // tool_executing follows the previous event without a simulated latency; a paced user waits here too.
+    const pause = this.paced(0);
+    if (pause > 0) await wait(pause, this.signal);
+    this.ensureRunning();
     const callId = newId('call');
     this.emitOrStop({ type: 'tool_executing', tool_call_id: callId, tool_name: toolName, parameters });
     const startedAt = performance.now();
