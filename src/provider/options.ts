@@ -2,6 +2,7 @@ import { loadProtocol, type ChannelLimits } from '../protocol';
 import { ProviderError } from './errors';
 import type { FaultInjection } from './hub';
 import type { HubSeamFactories } from './hub/seams';
+import { FSYNC_POLICIES, type FsyncPolicy } from './event-log-file';
 import { silentLogger, type Logger } from './logger';
 
 /** Options of `startProvider`. Only the three auth settings are required. */
@@ -45,6 +46,8 @@ export interface ProviderOptions {
   sweepMs?: number;
   /** Append-only JSON-lines log of every run event; read back on start (runs in flight end PROVIDER_RESTARTED). */
   eventLogFile?: string;
+  /** When the event log is forced to disk: `every` line, `batched` (default, every 100 ms) or `off`. */
+  eventLogFsync?: FsyncPolicy;
   /** Structured logger. Default: silent. */
   logger?: Logger;
   /** Overrides of the contract's channel limits (tests and load experiments only). */
@@ -118,6 +121,7 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
     slowCloseGraceMs: opts.slowCloseGraceMs ?? 2_000,
     heartbeatMs: opts.heartbeatMs ?? limits.heartbeat_interval_ms,
     sweepMs: opts.sweepMs ?? 1_000,
+    eventLogFsync: opts.eventLogFsync ?? 'batched',
     logger: opts.logger ?? silentLogger,
     limits,
   };
@@ -152,6 +156,9 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   }
   for (const name of ['maxConnectionsPerUser', 'maxRunsPerUser'] as const) {
     if (!(Number.isInteger(settings[name]) && settings[name] > 0)) bad(name, settings[name], 'an integer > 0');
+  }
+  if (!FSYNC_POLICIES.includes(settings.eventLogFsync)) {
+    bad('eventLogFsync', settings.eventLogFsync, `one of ${FSYNC_POLICIES.join(', ')}`);
   }
   if (!(settings.jitter >= 0 && settings.jitter <= 1)) bad('jitter', settings.jitter, 'a number from 0 to 1');
   for (const [name, value] of Object.entries(limits)) {
