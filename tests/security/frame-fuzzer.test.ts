@@ -12,6 +12,7 @@ import {
   createTestSession,
   expectNoViolations,
   killAllServe,
+  profile,
   sleep,
   spawnServe,
   type RecordingClient,
@@ -110,10 +111,12 @@ async function bystanderLoop(session: TestSession, done: () => boolean): Promise
 }
 
 test('10,000+ hostile frames: each answered with a typed error_message or a documented close; a bystander is served', async () => {
+  // Every rule holds, on the ci profile's limits, except that the bystander's first event may take longer than
+  // 500 ms: its latency under 10,000 hostile frames on a shared 2-core machine is the [hard] stress test's subject.
   const session = createTestSession({
     scenario: 'frame-fuzzer',
     keepRecords: false,
-    ...(process.env.FUZZ_SESSION ? { file: process.env.FUZZ_SESSION } : {}),
+    profile: { ...profile('ci'), name: 'ci-fuzz', first_event_ms: 10_000 },
   });
   const tally: Tally = { sent: 0, answered: 0, closedBy: 0, notSent: 0, codes: new Map(), closeCodes: new Map() };
   const foreignToken = (await fetchDevToken(serve.authUrl, 'fuzz-victim')).access_token;
