@@ -51,7 +51,8 @@ async function serveProvider(): Promise<void> {
       toolMs: 0,
       maxRunsPerUser: 10_000,
       maxFanoutBytesPerUserPerSecond: 1024 ** 3,
-      slowCloseGraceMs: 2_000,
+      // A stalled consumer's socket is held (with what it buffered) until the reading: the worst case, N at once.
+      slowCloseGraceMs: 600_000,
       limits: { client_frames_per_second: 10_000, client_frames_burst: 10_000 },
     },
   });
@@ -63,10 +64,17 @@ async function serveProvider(): Promise<void> {
   createInterface({ input: process.stdin }).on('line', (line) => {
     if (line === 'mem') {
       gc?.();
+      gc?.();
+      const mem = process.memoryUsage();
       const stats = stack.provider.stats() as unknown as Record<string, number>;
-      process.stdout.write(
-        `${JSON.stringify({ rss: process.memoryUsage().rss, peak, slowCloses: stats.slowConsumerCloses, peakBuffered: stats.peakBufferedBytes })}\n`,
-      );
+      const reading = {
+        rss: mem.rss,
+        live: mem.heapUsed + mem.external,
+        peak,
+        slowCloses: stats.slowConsumerCloses,
+        peakBuffered: stats.peakBufferedBytes,
+      };
+      process.stdout.write(`${JSON.stringify(reading)}\n`);
     } else if (line === 'reset-peak') {
       gc?.();
       peak = process.memoryUsage().rss;
@@ -156,7 +164,8 @@ async function phase(stall: boolean): Promise<Record<string, number>> {
   const provider = await startProvider();
   try {
     const { wsUrl, authUrl } = provider.ready;
-    const before = await provider.ask('reset-peak');
+    await provider.ask('reset-peak');
+    const before = await provider.ask('mem');
     const users = await Promise.all(
       Array.from({ length: CONSUMERS }, (_, i) => user(wsUrl, authUrl, `${stall ? 'slow' : 'fast'}-${i}`, stall)),
     );
@@ -167,7 +176,10 @@ async function phase(stall: boolean): Promise<Record<string, number>> {
       u.second.terminate();
     }
     return {
-      baseline_rss: before.peak,
+      baseline_rss: before.rss,
+      rss: after.rss,
+      baseline_live: before.live,
+      live: after.live,
       peak_rss: after.peak,
       slow_closes: after.slowCloses,
       peak_buffered: after.peakBuffered,
@@ -181,9 +193,13 @@ async function phase(stall: boolean): Promise<Record<string, number>> {
 async function main(): Promise<void> {
   const fast = await phase(false);
   const slow = await phase(true);
-  const growthFast = fast.peak_rss - fast.baseline_rss;
-  const growthSlow = slow.peak_rss - slow.baseline_rss;
+  // After the workload, with the stalled sockets still held, GC'd: RSS and live memory (heap + external: buffers).
+  const growthFast = fast.rss - fast.baseline_rss;
+  const growthSlow = slow.rss - slow.baseline_rss;
   const perConsumer = Math.max(0, growthSlow - growthFast) / CONSUMERS;
+  const liveFast = fast.live - fast.baseline_live;
+  const liveSlow = slow.live - slow.baseline_live;
+  const livePerConsumer = Math.max(0, liveSlow - liveFast) / CONSUMERS;
   const result = {
     bench: 'slow-consumers',
     consumers: CONSUMERS,
@@ -192,9 +208,11 @@ async function main(): Promise<void> {
     fast: { ...fast, growth_rss: growthFast },
     slow: { ...slow, growth_rss: growthSlow },
     rss_per_slow_consumer_bytes: Math.round(perConsumer),
+    live_per_slow_consumer_bytes: Math.round(livePerConsumer),
     ratios: {
       // What one slow consumer costs, in units of the documented per-connection limit: about 1 is the goal.
       rss_per_slow_consumer_vs_limit: Math.round((perConsumer / LIMIT) * 100) / 100,
+      live_per_slow_consumer_vs_limit: Math.round((livePerConsumer / LIMIT) * 100) / 100,
     },
   };
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -203,7 +221,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `slow consumers: ${CONSUMERS} users x ${RUNS_PER_USER} runs; RSS growth ${mb(growthFast)} with reading tabs, ` +
         `${mb(growthSlow)} with stalled tabs (${slow.slow_closes} closed 1013, peak buffered ${mb(slow.peak_buffered)}); ` +
-        `${mb(perConsumer)} per slow consumer = ${result.ratios.rss_per_slow_consumer_vs_limit} x the ${mb(LIMIT)} limit\n`,
+        `${mb(perConsumer)} RSS (${mb(livePerConsumer)} live) per slow consumer = ` +
+        `${result.ratios.rss_per_slow_consumer_vs_limit} x (${result.ratios.live_per_slow_consumer_vs_limit} x) the ${mb(LIMIT)} limit\n`,
     );
   }
 }
