@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { isLoopback } from '../../auth';
+import { isLoopback, readSigningKeyFile } from '../../auth';
 import { number } from '../options';
+import { loadProtocol } from '../../protocol';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
@@ -29,8 +30,14 @@ interface ServeFlags {
   eventLogFsync: FsyncPolicy;
   logLevel: LogLevel;
   maxRunsPerUser: number;
+  maxConnectionsPerUser: number;
+  maxFanoutBytesPerUser: number;
   heartbeatMs?: number;
+  signingKeyFile?: string;
 }
+
+// The defaults of the per-user limits are the contract's (asyncapi.yaml x-netra-limits).
+const LIMITS = loadProtocol().limits;
 
 const fsyncPolicy = (raw: string): FsyncPolicy => {
   if (!(FSYNC_POLICIES as readonly string[]).includes(raw)) {
@@ -110,11 +117,32 @@ function serveCommand(program: Command): Command {
       fsyncPolicy,
       'batched' as FsyncPolicy,
     )
-    .option('--max-runs-per-user <n>', 'concurrent runs per user', number('--max-runs-per-user', 1, 10_000, true), 10)
+    .option(
+      '--max-runs-per-user <n>',
+      'concurrent runs per user (past it: TOO_MANY_RUNS)',
+      number('--max-runs-per-user', 1, 10_000, true),
+      LIMITS.max_concurrent_runs_per_user,
+    )
+    .option(
+      '--max-connections-per-user <n>',
+      'open connections per user (past it: TOO_MANY_CONNECTIONS, close 1008)',
+      number('--max-connections-per-user', 1, 100_000, true),
+      LIMITS.max_connections_per_user,
+    )
+    .option(
+      '--max-fanout-bytes-per-user <n>',
+      "bytes per second one user's runs may send across its connections (past it the user's runs slow down)",
+      number('--max-fanout-bytes-per-user', 1024, 1024 ** 3, true),
+      LIMITS.max_fanout_bytes_per_user_per_second,
+    )
     .option(
       '--heartbeat-ms <ms>',
       'ping interval (default: the contract heartbeat_interval_ms)',
       number('--heartbeat-ms', 100, 3_600_000, true),
+    )
+    .option(
+      '--signing-key-file <file>',
+      'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
     )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
 }
@@ -128,6 +156,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
     devTokens: flags.devTokens,
     auth: { devTokensFromAnyAddress: flags.devTokensAnyInterface },
     logger,
+    ...(flags.signingKeyFile !== undefined ? { auth: { signingJwk: readSigningKeyFile(flags.signingKeyFile) } } : {}),
     provider: {
       thinkMs: flags.thinkMs,
       toolMs: flags.toolMs,
@@ -135,6 +164,8 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
       retentionMs: flags.retentionS * 1000,
       drainGraceMs: flags.graceS * 1000,
       maxRunsPerUser: flags.maxRunsPerUser,
+      maxConnectionsPerUser: flags.maxConnectionsPerUser,
+      maxFanoutBytesPerUserPerSecond: flags.maxFanoutBytesPerUser,
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog, eventLogFsync: flags.eventLogFsync } : {}),
     },
