@@ -1,5 +1,6 @@
 // The Redis building blocks of the cluster layer against the real Redis on 127.0.0.1:6379, each test run under its
 // own key prefix (deleted afterwards). Two or three links stand for two or three nodes.
+import { closingEvents } from '../../src/provider/cluster/closing';
 import { ClusterCounters } from '../../src/provider/cluster/counters';
 import { NodeControl, type ControlMessage } from '../../src/provider/cluster/control';
 import { ClusterError } from '../../src/provider/cluster/errors';
@@ -166,8 +167,9 @@ describe('node liveness and ownership', () => {
     const lb = new NodeLiveness(b, 'node-b', opts);
     const lc = new NodeLiveness(c, 'node-c', opts);
     await Promise.all([la.start(), lb.start(), lc.start()]);
-    await la.claimRun('gina', 'run-g1', 60_000);
-    await la.claimRun('gina', 'run-g2', 60_000);
+    const ref = (runId: string) => ({ userId: 'gina', runId, threadId: 'thr_x', requestId: 'q', agentName: 'a' });
+    await la.claimRun(ref('run-g1'), 60_000);
+    await la.claimRun(ref('run-g2'), 60_000);
     await la.releaseRun('gina', 'run-g2');
     expect(await lb.ownerOf('gina', 'run-g1')).toBe('node-a');
     expect(await lb.ownerOf('hank', 'run-g1')).toBeUndefined();
@@ -183,7 +185,7 @@ describe('node liveness and ownership', () => {
     const [rb, rc] = await Promise.all([lb.claimReap('node-a', 5_000), lc.claimReap('node-a', 5_000)]);
     const winner = rb ?? rc;
     expect([rb, rc].filter((r) => r !== undefined)).toHaveLength(1);
-    expect(winner).toEqual([{ runId: 'run-g1', userId: 'gina' }]);
+    expect(winner).toEqual([ref('run-g1')]);
     await lb.forgetNode('node-a');
     expect(await lc.deadNodes()).toEqual([]);
     await Promise.all([lb.stop(true), lc.stop(true)]);
@@ -215,3 +217,29 @@ const silent = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+describe('closing events of a dead owner', () => {
+  const ref = { userId: 'u', runId: 'run_abcdefgh', threadId: 'thr_abcdefgh', requestId: 'req-1', agentName: 'triage' };
+  const base = { run_id: ref.runId, thread_id: ref.threadId, user_id: 'u', agent_name: 'triage' };
+  const at = (seq: number) => ({ ...base, seq, event_id: `evt_abcdef${seq}x`, timestamp: new Date().toISOString() });
+
+  it('pairs every open tool call and ends with agent_error PROVIDER_RESTARTED, retryable, at the next seqs', () => {
+    const logged = [
+      { type: 'agent_started', request_id: 'req-1', ...at(1) },
+      { type: 'tool_executing', tool_call_id: 'call_aaaaaaaa', tool_name: 'cost_analyzer', parameters: {}, ...at(2) },
+    ].map((e) => JSON.stringify(e));
+    const out = closingEvents(ref, logged, 'PROVIDER_RESTARTED', 'The node running this run stopped.');
+    expect(out.map((e) => [e.type, e.seq])).toEqual([
+      ['tool_completed', 3],
+      ['agent_error', 4],
+    ]);
+    expect(out[1]).toMatchObject({ code: 'PROVIDER_RESTARTED', retryable: true, user_id: 'u' });
+  });
+
+  it('starts an empty run first and leaves an ended run alone', () => {
+    const out = closingEvents(ref, [], 'PROVIDER_RESTARTED', 'x');
+    expect(out.map((e) => e.type)).toEqual(['agent_started', 'agent_error']);
+    const ended = [JSON.stringify({ type: 'agent_completed', ...at(1) })];
+    expect(closingEvents(ref, ended, 'PROVIDER_RESTARTED', 'x')).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import type { RunRef } from './closing';
 import type { RedisLink } from './redis-link';
 
 /** Settings of a {@link NodeLiveness}. */
@@ -8,15 +9,9 @@ export interface LivenessOptions {
   ttlMs: number;
 }
 
-/** A run a node owned, as the reaper finds it. */
-export interface OwnedRun {
-  runId: string;
-  userId: string;
-}
-
 /**
  * Node liveness and run ownership. Each node renews `node:<id>:alive` (TTL `ttlMs`) every `heartbeatMs` and is
- * listed in the `nodes` sorted set. The runs it owns are in `node:<id>:runs` (runId -> userId) and each run's
+ * listed in the `nodes` sorted set. The runs it owns are in `node:<id>:runs` (runId -> its {@link RunRef} as JSON) and each run's
  * owner is `{u:<user>}:own:<runId>` (what a node that receives `cancel_run` looks up). A node whose heartbeat key
  * expired is dead: {@link deadNodes} finds it, {@link claimReap} lets exactly one survivor take its runs.
  * Bound: a killed node is noticed within `ttlMs + heartbeatMs` (its last beat's TTL, plus one sweep of a survivor).
@@ -76,12 +71,12 @@ export class NodeLiveness {
   }
 
   /** Records that this node owns `runId` (before its first event is published). */
-  async claimRun(userId: string, runId: string, ttlMs: number): Promise<void> {
+  async claimRun(ref: RunRef, ttlMs: number): Promise<void> {
     await this.link.call('run claim', (redis) =>
       Promise.all([
         // The node's list first: a reaper that finds the owner key dead must also find the run in the list.
-        redis.hset(this.runsKey(this.nodeId), runId, userId),
-        redis.set(this.ownerKey(userId, runId), this.nodeId, 'PX', ttlMs),
+        redis.hset(this.runsKey(this.nodeId), ref.runId, JSON.stringify(ref)),
+        redis.set(this.ownerKey(ref.userId, ref.runId), this.nodeId, 'PX', ttlMs),
       ]),
     );
   }
@@ -118,13 +113,16 @@ export class NodeLiveness {
    * Takes the right to reap `deadNode` for `leaseMs` (SET NX): of the survivors that noticed, exactly one gets it.
    * Returns the dead node's unfinished runs, or undefined when another survivor holds the lease.
    */
-  async claimReap(deadNode: string, leaseMs: number): Promise<OwnedRun[] | undefined> {
+  async claimReap(deadNode: string, leaseMs: number): Promise<RunRef[] | undefined> {
     const got = await this.link.call('reap lease', (redis) =>
       redis.set(this.link.key('node', deadNode, 'reaper'), this.nodeId, 'PX', leaseMs, 'NX'),
     );
     if (got !== 'OK') return undefined;
     const runs = await this.link.call('reap runs', (redis) => redis.hgetall(this.runsKey(deadNode)));
-    return Object.entries(runs).map(([runId, userId]) => ({ runId, userId }));
+    return Object.values(runs).flatMap((json) => {
+      const ref = parseRef(json);
+      return ref === undefined ? [] : [ref];
+    });
   }
 
   /** The dead node is fully reaped: forget it (its run list, its entry in `nodes`). */
@@ -133,4 +131,15 @@ export class NodeLiveness {
       Promise.all([redis.del(this.runsKey(deadNode)), redis.zrem(this.link.key('nodes'), deadNode)]),
     );
   }
+}
+
+function parseRef(json: string): RunRef | undefined {
+  try {
+    const v = JSON.parse(json) as Record<string, unknown>;
+    const fields = ['userId', 'runId', 'threadId', 'requestId', 'agentName'] as const;
+    if (fields.every((f) => typeof v[f] === 'string')) return v as unknown as RunRef;
+  } catch {
+    // fall through: a corrupt entry is skipped (its run expires with its live TTL)
+  }
+  return undefined;
 }
