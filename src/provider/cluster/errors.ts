@@ -6,6 +6,8 @@ export type ClusterErrorCode =
   | 'REDIS_UNAVAILABLE'
   /** `--redis` is not a redis:// URL the client can use. */
   | 'REDIS_URL_INVALID'
+  /** A cluster setting is unusable (node id, timings). */
+  | 'CLUSTER_CONFIG_INVALID'
   /** Redis answered, but not what the cluster protocol expects (a bug or a foreign writer under our prefix). */
   | 'REDIS_PROTOCOL'
   /** A run event could not be appended at its seq: another writer holds the run (ownership violated). */

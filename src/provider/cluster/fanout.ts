@@ -39,9 +39,13 @@ export class UserFanout {
     return this.link.userKey(userId, 'ev');
   }
 
-  /** What the run log's append script publishes for one event of `userId`'s run. */
-  publishOf(userId: string, runId: string, seq: number, text: string): Publish {
-    return { channel: this.channel(userId), message: `${this.nodeId}\n${runId}\n${seq}\n${text}` };
+  /**
+   * What the run log's append script publishes for one event of `userId`'s run. `origin` defaults to this node
+   * (which then delivers to its own connections directly); a reaper publishes as `reaper:<node>` so that every
+   * node, itself included, delivers the closing events it writes for a dead owner.
+   */
+  publishOf(userId: string, runId: string, seq: number, text: string, origin = this.nodeId): Publish {
+    return { channel: this.channel(userId), message: `${origin}\n${runId}\n${seq}\n${text}` };
   }
 
   /** Starts receiving `userId`'s events (one more local connection of the user). REDIS_UNAVAILABLE while down. */
