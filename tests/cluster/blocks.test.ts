@@ -45,10 +45,10 @@ describe('run log (Streams)', () => {
     expect(await log.readAfter('u1', 'run-1', 3)).toEqual([]);
   });
 
-  it('refuses a gap and a different event at a taken seq (another writer) with RUN_LOG_CONFLICT', async () => {
+  it('refuses a gap (RUN_LOG_GAP) and a different event at a taken seq (another writer: RUN_LOG_CONFLICT)', async () => {
     const log = new RunLog(a, opts);
     await log.append('u1', 'run-2', ev(1), false);
-    await expect(log.append('u1', 'run-2', ev(3), false)).rejects.toMatchObject({ code: 'RUN_LOG_CONFLICT' });
+    await expect(log.append('u1', 'run-2', ev(3), false)).rejects.toMatchObject({ code: 'RUN_LOG_GAP' });
     await expect(log.append('u1', 'run-2', ev(1, 'other'), false)).rejects.toMatchObject({
       code: 'RUN_LOG_CONFLICT',
     });

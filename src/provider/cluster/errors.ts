@@ -12,6 +12,8 @@ export type ClusterErrorCode =
   | 'REDIS_PROTOCOL'
   /** A run event could not be appended at its seq: another writer holds the run (ownership violated). */
   | 'RUN_LOG_CONFLICT'
+  /** A run event would leave a gap in its log (the log lost its head: Redis restarted empty); rewrite from seq 1. */
+  | 'RUN_LOG_GAP'
   /** A cluster-wide per-user limit refused the acquire. */
   | 'CLUSTER_LIMIT_REACHED';
 

@@ -71,9 +71,15 @@ export class RunLog {
     return this.link.userKey(userId, 'run', runId);
   }
 
+  /** How long an ended run's log is kept. */
+  get retentionMs(): number {
+    return this.opts.retentionMs;
+  }
+
   /**
    * Appends the event at `seq` (and publishes `publish` in the same step). Idempotent: re-appending the same event
-   * is a no-op returning false. A gap (seq past head + 1) or a different event at that seq is RUN_LOG_CONFLICT.
+   * is a no-op returning false. A gap (seq past head + 1) is RUN_LOG_GAP; a different event at that seq is
+   * RUN_LOG_CONFLICT.
    */
   async append(
     userId: string,
@@ -95,7 +101,7 @@ export class RunLog {
       ),
     );
     if (result === -1) {
-      throw new ClusterError('RUN_LOG_CONFLICT', `run ${runId}: seq ${event.seq} would leave a gap in the log`);
+      throw new ClusterError('RUN_LOG_GAP', `run ${runId}: seq ${event.seq} would leave a gap in the log`);
     }
     if (result === -2) {
       throw new ClusterError('RUN_LOG_CONFLICT', `run ${runId}: seq ${event.seq} is already another event`);
