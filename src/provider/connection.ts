@@ -43,6 +43,13 @@ export class Connection {
   missedPongs = 0;
   /** False once detached: nothing more is sent. */
   open = true;
+  /**
+   * The async handler still working on this connection's last frame (a shared-store seam answering), if any: later
+   * frames wait for it, so answers keep the order of the frames. Undefined on the in-memory hot path.
+   */
+  inFlight: Promise<void> | undefined;
+  /** Frames waiting behind `inFlight` (bounded by the frame router). */
+  queued = 0;
   /** runId -> the span of seqs (joined, sent] this connection has had (or, after a resume, the client holds). */
   private following: Map<string, { joined: number; sent: number }> | undefined;
 

@@ -26,3 +26,24 @@ export class ProviderError extends NetraError {
     super(code, message, { cause: options.cause, exitCode: options.exitCode ?? 2 });
   }
 }
+
+/** Documented `error_message` codes a handler may refuse a client frame with (asyncapi.yaml, error_message). */
+export type ClientRefusalCode =
+  | 'FORBIDDEN'
+  | 'RUN_NOT_ACTIVE'
+  | 'DUPLICATE_REQUEST'
+  | 'TOO_MANY_RUNS'
+  | 'TOO_MANY_CONNECTIONS'
+  | 'RATE_LIMITED'
+  | 'SERVER_DRAINING'
+  | 'INTERNAL_ERROR';
+
+/**
+ * A refusal of one client frame with a documented code, thrown from anywhere under a message handler (a seam whose
+ * shared store is down, a limit): the provider's failure router answers it as that `error_message` instead of
+ * INTERNAL_ERROR. Its message is sent to the client, so it never holds a secret.
+ *
+ * @example
+ * throw new ClientRefusal('SERVER_DRAINING', 'The run store is unavailable; retry on another connection.');
+ */
+export class ClientRefusal extends NetraError<ClientRefusalCode> {}

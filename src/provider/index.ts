@@ -19,14 +19,31 @@
  * - Slow consumers are closed 1013, dead connections (two missed pongs) terminated, expired tokens closed 1008 with
  *   TOKEN_EXPIRED; their runs go on and can be resumed. `drain()` closes with 1001 after the grace period.
  */
-export { startProvider } from './server';
+export { ReferenceProvider, startProvider } from './server';
 export type { Provider, ProviderStats } from './server';
 export { startStack } from './stack';
 export type { Stack, StackOptions } from './stack';
 export { DEFAULT_LATENCY, HARD_FRAME_BYTES } from './options';
 export type { ProviderOptions } from './options';
-export type { FaultInjection } from './hub';
+export type { FaultInjection, HubStats, StartOutcome, StartRefusal } from './hub';
+export { memorySeams } from './hub/memory-seams';
+export { isPromise, settle } from './hub/seams';
+export type {
+  CommittedEvent,
+  CounterKind,
+  EventFanOut,
+  HubSeamFactories,
+  HubSeams,
+  LocalDelivery,
+  LocalRunSource,
+  MaybePromise,
+  RequestMemory,
+  RunLogSlice,
+  RunLogStore,
+  StartedRequest,
+  UserCounters,
+} from './hub/seams';
 export { createJsonLogger, isLogLevel, silentLogger } from './logger';
 export type { LogFields, LogLevel, Logger } from './logger';
-export { ProviderError } from './errors';
-export type { ProviderErrorCode } from './errors';
+export { ClientRefusal, ProviderError } from './errors';
+export type { ClientRefusalCode, ProviderErrorCode } from './errors';

@@ -1,6 +1,7 @@
 import { loadProtocol, type ChannelLimits } from '../protocol';
 import { ProviderError } from './errors';
 import type { FaultInjection } from './hub';
+import type { HubSeamFactories } from './hub/seams';
 import { silentLogger, type Logger } from './logger';
 
 /** Options of `startProvider`. Only the three auth settings are required. */
@@ -49,6 +50,13 @@ export interface ProviderOptions {
   limits?: Partial<ChannelLimits>;
   /** TEST-ONLY fault injection; see {@link FaultInjection}. */
   faultInjection?: FaultInjection;
+  /**
+   * Replacements of the hub's in-memory seams (fan-out, run log, request-id memory, per-user counters; see
+   * `src/provider/hub/seams.ts`), e.g. a cluster's Redis implementations. Default: all in memory.
+   */
+  seams?: Partial<HubSeamFactories>;
+  /** Connections one user may hold at once; past it the connection gets TOO_MANY_CONNECTIONS and close 1008. */
+  maxConnectionsPerUser?: number;
 }
 
 /**
@@ -60,9 +68,13 @@ export interface ProviderOptions {
 export const HARD_FRAME_BYTES = 1024 * 1024;
 
 /** {@link ProviderOptions} with every default applied and checked. */
-export type ProviderSettings = Required<Omit<ProviderOptions, 'eventLogFile' | 'faultInjection' | 'limits'>> & {
+export type ProviderSettings = Required<
+  Omit<ProviderOptions, 'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'maxConnectionsPerUser'>
+> & {
   eventLogFile?: string;
   faultInjection?: FaultInjection;
+  seams?: Partial<HubSeamFactories>;
+  maxConnectionsPerUser?: number;
   limits: ChannelLimits;
 };
 
@@ -101,6 +113,8 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   };
   if (opts.eventLogFile !== undefined) settings.eventLogFile = opts.eventLogFile;
   if (opts.faultInjection !== undefined) settings.faultInjection = opts.faultInjection;
+  if (opts.seams !== undefined) settings.seams = opts.seams;
+  if (opts.maxConnectionsPerUser !== undefined) settings.maxConnectionsPerUser = opts.maxConnectionsPerUser;
 
   const bad = (name: string, value: unknown, rule: string): never => {
     throw new ProviderError('PROVIDER_CONFIG_INVALID', `${name} must be ${rule}, got ${JSON.stringify(value)}`);
@@ -125,6 +139,10 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   ] as const;
   for (const name of positive) {
     if (!Number.isFinite(settings[name]) || settings[name] <= 0) bad(name, settings[name], 'a number > 0');
+  }
+  const maxConns = settings.maxConnectionsPerUser;
+  if (maxConns !== undefined && !(Number.isInteger(maxConns) && maxConns > 0)) {
+    bad('maxConnectionsPerUser', maxConns, 'an integer > 0');
   }
   if (!(settings.jitter >= 0 && settings.jitter <= 1)) bad('jitter', settings.jitter, 'a number from 0 to 1');
   for (const [name, value] of Object.entries(limits)) {

@@ -1,4 +1,4 @@
-import { validateServerMessage } from '../../generated/validators';
+import { generatedValidators } from '../protocol';
 import { nowIso } from './ids';
 import type { Logger } from './logger';
 
@@ -25,7 +25,7 @@ function clip(text: string): string {
 
 /** Validates a server message once and serialises it once; undefined (and logged) when it is not valid. */
 export function encodeServerMessage(msg: Record<string, unknown>, logger: Logger): string | undefined {
-  const checked = validateServerMessage(msg);
+  const checked = generatedValidators().validateServerMessage(msg);
   if (!checked.ok) {
     logger.error('refused to send an invalid server message', { type: msg.type, errors: checked.errors });
     return undefined;
@@ -35,7 +35,7 @@ export function encodeServerMessage(msg: Record<string, unknown>, logger: Logger
 
 /** Validation result of a server message (run events are checked by the hub, which must react to a failure). */
 export function checkServerMessage(msg: unknown): { ok: true } | { ok: false; errors: SchemaErrorItem[] } {
-  const checked = validateServerMessage(msg);
+  const checked = generatedValidators().validateServerMessage(msg);
   return checked.ok ? { ok: true } : { ok: false, errors: checked.errors as SchemaErrorItem[] };
 }
 

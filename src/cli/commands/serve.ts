@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { number } from '../options';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
@@ -7,6 +8,7 @@ import {
   type Logger,
   type LogFields,
   type LogLevel,
+  type Stack,
 } from '../../provider';
 
 interface ServeFlags {
@@ -24,22 +26,6 @@ interface ServeFlags {
   maxRunsPerUser: number;
   heartbeatMs?: number;
 }
-
-const number =
-  (name: string, min: number, max: number, integer = false) =>
-  (raw: string): number => {
-    const value = Number(raw);
-    if (
-      raw.trim() === '' ||
-      !Number.isFinite(value) ||
-      value < min ||
-      value > max ||
-      (integer && !Number.isInteger(value))
-    ) {
-      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-    }
-    return value;
-  };
 
 const level = (raw: string): LogLevel => {
   if (!isLogLevel(raw)) throw new InvalidArgumentError('log level must be debug, info, warn or error');
@@ -71,8 +57,9 @@ function heldLogger(target: Logger): Logger & { release(): void } {
   };
 }
 
-export function register(program: Command): void {
-  program
+/** The `serve` flags, with their parsers and defaults. */
+function serveCommand(program: Command): Command {
+  return program
     .command('serve')
     .description('Start the auth service and the reference WebSocket provider (ws://HOST:PORT/ws); SIGTERM drains.')
     .option('--port <n>', 'WebSocket port (0: any free port)', number('--port', 0, 65535, true), 8000)
@@ -106,72 +93,89 @@ export function register(program: Command): void {
       'ping interval (default: the contract heartbeat_interval_ms)',
       number('--heartbeat-ms', 100, 3_600_000, true),
     )
-    .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel)
-    .action(async (flags: ServeFlags) => {
-      const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
-      const stack = await startStack({
-        host: flags.host,
-        port: flags.port,
-        authPort: flags.authPort,
-        devTokens: flags.devTokens,
-        logger,
-        provider: {
-          thinkMs: flags.thinkMs,
-          toolMs: flags.toolMs,
-          jitter: flags.jitter,
-          retentionMs: flags.retentionS * 1000,
-          drainGraceMs: flags.graceS * 1000,
-          maxRunsPerUser: flags.maxRunsPerUser,
-          ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
-          ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
-        },
-      });
-      const wsPort = stack.provider.port;
-      const authPort = stack.auth.port;
-      // Printed even at --log-level error: it is how scripts learn the ports.
-      createJsonLogger({ level: 'debug' }).info('listening', {
-        ws_url: stack.wsUrl,
-        ws_port: wsPort,
-        auth_url: stack.authUrl,
-        auth_port: authPort,
-        pid: process.pid,
-        dev_tokens: flags.devTokens,
-        think_ms: flags.thinkMs,
-        tool_ms: flags.toolMs,
-        jitter: flags.jitter,
-      });
-      logger.release();
-      const chatUrl =
-        wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
-      process.stderr.write(
-        [
-          `netra-contracts serve: WebSocket ${stack.wsUrl}, auth ${stack.authUrl} (dev tokens ${flags.devTokens ? 'on' : 'off'})`,
-          flags.devTokens
-            ? `  get a token: curl -s -X POST ${stack.authUrl}/auth/token -H 'content-type: application/json' -d '{"sub":"alice"}'`
-            : '  dev tokens are off: sign your own with the auth service keys',
-          `  chat:        node bin/netra-contracts.js chat${chatUrl} "Where can I cut our LLM spend?"`,
-          `  stop:        Ctrl-C or SIGTERM (running runs get ${flags.graceS} s to finish)`,
-          '',
-        ].join('\n'),
-      );
+    .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
+}
 
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            logger.warn('second signal: exiting now', { signal });
-            process.exit(1);
-          }
-          stopping = true;
-          logger.info('signal received; draining', { signal, grace_s: flags.graceS });
-          stack.close(flags.graceS * 1000).then(resolve, (err: unknown) => {
-            logger.error('shutdown failed', { error: err });
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
+/** The stack `serve` runs, from its flags. */
+function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
+  return startStack({
+    host: flags.host,
+    port: flags.port,
+    authPort: flags.authPort,
+    devTokens: flags.devTokens,
+    logger,
+    provider: {
+      thinkMs: flags.thinkMs,
+      toolMs: flags.toolMs,
+      jitter: flags.jitter,
+      retentionMs: flags.retentionS * 1000,
+      drainGraceMs: flags.graceS * 1000,
+      maxRunsPerUser: flags.maxRunsPerUser,
+      ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
+      ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
+    },
+  });
+}
+
+/** The `listening` JSON line (stdout; how scripts learn the ports) and the human banner (stderr). */
+function announce(stack: Stack, flags: ServeFlags): void {
+  const wsPort = stack.provider.port;
+  const authPort = stack.auth.port;
+  // Printed even at --log-level error: it is how scripts learn the ports.
+  createJsonLogger({ level: 'debug' }).info('listening', {
+    ws_url: stack.wsUrl,
+    ws_port: wsPort,
+    auth_url: stack.authUrl,
+    auth_port: authPort,
+    pid: process.pid,
+    dev_tokens: flags.devTokens,
+    think_ms: flags.thinkMs,
+    tool_ms: flags.toolMs,
+    jitter: flags.jitter,
+  });
+  const chatUrl =
+    wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
+  process.stderr.write(
+    [
+      `netra-contracts serve: WebSocket ${stack.wsUrl}, auth ${stack.authUrl} (dev tokens ${flags.devTokens ? 'on' : 'off'})`,
+      flags.devTokens
+        ? `  get a token: curl -s -X POST ${stack.authUrl}/auth/token -H 'content-type: application/json' -d '{"sub":"alice"}'`
+        : '  dev tokens are off: sign your own with the auth service keys',
+      `  chat:        node bin/netra-contracts.js chat${chatUrl} "Where can I cut our LLM spend?"`,
+      `  stop:        Ctrl-C or SIGTERM (running runs get ${flags.graceS} s to finish)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Resolves once SIGTERM/SIGINT has drained the stack; a second signal exits at once. */
+function untilSignalled(stack: Stack, logger: Logger, graceS: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn('second signal: exiting now', { signal });
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info('signal received; draining', { signal, grace_s: graceS });
+      stack.close(graceS * 1000).then(resolve, (err: unknown) => {
+        logger.error('shutdown failed', { error: err });
+        process.exitCode = 1;
+        resolve();
       });
-    });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+export function register(program: Command): void {
+  serveCommand(program).action(async (flags: ServeFlags) => {
+    const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
+    const stack = await startFromFlags(flags, logger);
+    announce(stack, flags);
+    logger.release();
+    await untilSignalled(stack, logger, flags.graceS);
+  });
 }

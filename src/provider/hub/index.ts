@@ -1,0 +1,341 @@
+import { loadProtocol } from '../../protocol';
+import type { Connection } from '../connection';
+import type { DurableEventLog } from '../event-log-file';
+import { newId } from '../ids';
+import type { Logger } from '../logger';
+import type { Run, RunEventBody, RunStopKind } from '../run';
+import { RunStopped } from '../run';
+import { ConnectionRegistry } from './connections';
+import { memorySeams } from './memory-seams';
+import { EventPipeline, type FaultInjection } from './pipeline';
+import { groupByRun, restoreRun } from './restore';
+import { RunRegistry } from './runs';
+import {
+  isPromise,
+  settle,
+  type HubSeamFactories,
+  type HubSeams,
+  type MaybePromise,
+  type RunLogSlice,
+  type StartedRequest,
+} from './seams';
+
+export type { FaultInjection } from './pipeline';
+export type { StartedRequest } from './seams';
+
+/** Settings of the {@link RunHub}. */
+export interface HubOptions {
+  retentionMs: number;
+  maxRetainedRuns: number;
+  maxRetainedBytes: number;
+  maxRunsPerUser: number;
+  /** Connections one user may hold (the per-user counters seam enforces it). Default: unlimited. */
+  maxConnectionsPerUser?: number;
+  maxEventsPerRun: number;
+  requestIdsPerUser: number;
+  logger: Logger;
+  faultInjection?: FaultInjection;
+  eventLog?: DurableEventLog;
+  /** Replacements of the in-memory seams (a cluster's shared store). */
+  seams?: Partial<HubSeamFactories>;
+}
+
+/** Why a start_agent is refused before a run exists (each is an error_message code). */
+export type StartRefusal = 'DUPLICATE_REQUEST' | 'FORBIDDEN' | 'TOO_MANY_RUNS';
+
+/** The answer of {@link RunHub.start}. */
+export type StartOutcome = { ok: true; run: Run } | { ok: false; refusal: StartRefusal; started?: StartedRequest };
+
+/** Counters of {@link RunHub.stats}. */
+export interface HubStats {
+  connections: number;
+  users: number;
+  activeRuns: number;
+  retainedRuns: number;
+  retainedBytes: number;
+  runsStarted: number;
+  runsEnded: number;
+  runsEvicted: number;
+  eventsCommitted: number;
+  contractViolations: number;
+}
+
+const RESTARTED: RunEventBody = {
+  type: 'agent_error',
+  code: 'PROVIDER_RESTARTED',
+  message: 'The server restarted while this run was in flight; send the request again.',
+  retryable: true,
+};
+
+const SHUTDOWN: RunEventBody = {
+  type: 'agent_error',
+  code: 'PROVIDER_RESTARTED',
+  message: 'The server shut down before this run finished; send the request again.',
+  retryable: true,
+};
+
+/**
+ * The provider's state, independent of sockets: the connections held here ({@link ConnectionRegistry}), the runs and
+ * threads with retention ({@link RunRegistry}), the event pipeline ({@link EventPipeline}) and the four seams
+ * (fan-out, run log, request-id memory, per-user counters; `seams.ts`) that a cluster replaces.
+ */
+export class RunHub {
+  readonly seams: HubSeams;
+  private readonly connections = new ConnectionRegistry();
+  private readonly runs: RunRegistry;
+  private readonly pipeline: EventPipeline;
+  /** Connections that hold a unit of their user's connection counter (released once, on detach). */
+  private readonly admitted = new WeakSet<Connection>();
+
+  constructor(private readonly opts: HubOptions) {
+    const factories = { ...memorySeams, ...opts.seams };
+    this.runs = new RunRegistry(opts, (run) => this.onEvict(run));
+    this.seams = {
+      fanOut: factories.fanOut(this.connections.deliver),
+      runLog: factories.runLog({ localRun: (runId) => this.localRun(runId) }),
+      requestMemory: factories.requestMemory({ requestIdsPerUser: opts.requestIdsPerUser }),
+      counters: factories.counters(),
+    };
+    this.pipeline = new EventPipeline({
+      protocol: loadProtocol(),
+      logger: opts.logger,
+      seams: this.seams,
+      runs: this.runs,
+      maxEventsPerRun: opts.maxEventsPerRun,
+      eventLog: opts.eventLog,
+      faultInjection: opts.faultInjection,
+      onEnded: (run) => this.onEnded(run),
+    });
+  }
+
+  // ---- connections --------------------------------------------------------------------------------------------
+
+  /** Takes a unit of the user's connection counter; false when the user is at its limit (refuse the connection). */
+  async admit(conn: Connection): Promise<boolean> {
+    const limit = this.opts.maxConnectionsPerUser ?? Number.POSITIVE_INFINITY;
+    const ok = await this.seams.counters.acquire(conn.userId, 'connections', limit);
+    if (ok) this.admitted.add(conn);
+    return ok;
+  }
+
+  /**
+   * Registers an authenticated connection. From now on it receives every event of its user's runs: of the runs
+   * still going, the events emitted from this moment on (what came before is the client's to `resume`), and every
+   * event of the runs started later.
+   */
+  attach(conn: Connection): void {
+    if (this.connections.add(conn)) settle(this.seams.fanOut.watchUser(conn.userId), this.logFailure('watch user'));
+    for (const run of this.runs.activeOf(conn.userId)) conn.follow(run.ctx.runId, run.head);
+  }
+
+  /** Forgets a connection (closed, expired, slow). Its user's runs go on and stay available to `resume`. */
+  detach(conn: Connection): void {
+    if (this.admitted.delete(conn)) {
+      settle(this.seams.counters.release(conn.userId, 'connections'), this.logFailure('release connection'));
+    }
+    if (this.connections.remove(conn)) {
+      settle(this.seams.fanOut.unwatchUser(conn.userId), this.logFailure('unwatch user'));
+    }
+  }
+
+  /** Every attached connection (for the heartbeat, expiry and drain sweeps). */
+  allConnections(): IterableIterator<Connection> {
+    return this.connections.values();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  // ---- runs ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Starts a run for a start_agent, or says why not: the request_id was already used (DUPLICATE_REQUEST, with the
+   * run it started, so a client that lost its connection before agent_started can resume it), the thread is not the
+   * user's (FORBIDDEN; unknown and foreign look the same), or the user has `maxRunsPerUser` runs going
+   * (TOO_MANY_RUNS). The request_id claim and the run slot are atomic in their seams, so concurrent frames cannot
+   * both pass. Every open connection of the user follows the new run from seq 1; the run loop emits agent_started.
+   */
+  async start(input: {
+    userId: string;
+    requestId: string;
+    threadId?: string;
+    connectionId: string;
+    agentName: string;
+  }): Promise<StartOutcome> {
+    const { userId, requestId } = input;
+    const { requestMemory, counters } = this.seams;
+    const runId = newId('run');
+    const threadId = input.threadId ?? newId('thr');
+    const until = Date.now() + this.opts.retentionMs;
+    const earlier = await requestMemory.claim(userId, requestId, { runId, threadId }, until);
+    if (earlier !== undefined) return { ok: false, refusal: 'DUPLICATE_REQUEST', started: earlier };
+    if (input.threadId !== undefined && !this.runs.threadIsUsers(threadId, userId)) {
+      await requestMemory.forget(userId, requestId);
+      return { ok: false, refusal: 'FORBIDDEN' };
+    }
+    if (!(await counters.acquire(userId, 'runs', this.opts.maxRunsPerUser))) {
+      await requestMemory.forget(userId, requestId);
+      return { ok: false, refusal: 'TOO_MANY_RUNS' };
+    }
+    const run = this.runs.add({ ...input, runId, threadId });
+    for (const conn of this.connections.of(userId)) conn.follow(runId, 0);
+    return { ok: true, run };
+  }
+
+  /** See {@link EventPipeline.emit}. */
+  emit(run: Run, body: RunEventBody): boolean {
+    return this.pipeline.emit(run, body);
+  }
+
+  /** See {@link EventPipeline.finish}. */
+  finish(run: Run, terminal: RunEventBody, stopKind?: RunStopKind): void {
+    this.pipeline.finish(run, terminal, stopKind);
+  }
+
+  /** See {@link EventPipeline.closeOpenToolCalls}. */
+  closeOpenToolCalls(run: Run, code: string): void {
+    this.pipeline.closeOpenToolCalls(run, code);
+  }
+
+  /** Ends every running run with agent_error PROVIDER_RESTARTED (retryable): the drain grace is over. */
+  stopAll(): number {
+    let stopped = 0;
+    for (const run of [...this.runs.values()]) {
+      if (run.ended) continue;
+      stopped++;
+      this.pipeline.finish(run, SHUTDOWN, 'shutdown');
+    }
+    return stopped;
+  }
+
+  /**
+   * `resume {run_id, last_seq}` on `conn`: sends every event after `last_seq` that this connection has not had,
+   * oldest first, and keeps it following the run live. A connection that joined the run under way holds a span
+   * (joined, sent]; the replay is then the history before the span, which may arrive after live events it already
+   * had, but never one twice. With the in-memory run log this is synchronous, so no event can be emitted between the
+   * replay and the registration. 'forbidden' for an unknown, expired or foreign run (indistinguishable).
+   */
+  resume(conn: Connection, runId: string, lastSeq: number): MaybePromise<'ok' | 'forbidden'> {
+    const slice = this.seams.runLog.readAfter(runId, lastSeq);
+    if (isPromise(slice)) return slice.then((read) => this.replay(conn, runId, lastSeq, read));
+    return this.replay(conn, runId, lastSeq, slice);
+  }
+
+  /** `cancel_run`: aborts the run's agent, which then ends with agent_completed status cancelled. */
+  cancel(conn: Connection, runId: string): 'ok' | 'forbidden' | 'not_active' {
+    const run = this.runs.get(runId);
+    if (run === undefined || run.ctx.userId !== conn.userId) return 'forbidden';
+    if (run.ended) return 'not_active';
+    if (!run.abort.signal.aborted) run.abort.abort(new RunStopped('cancelled'));
+    return 'ok';
+  }
+
+  /** Resolves when no run is running (drain). */
+  whenIdle(): Promise<void> {
+    return this.runs.whenIdle();
+  }
+
+  get activeRuns(): number {
+    return this.runs.activeCount;
+  }
+
+  /** Periodic upkeep: forgets expired request ids, evicts runs past retention. */
+  sweep(now = Date.now()): void {
+    settle(this.seams.requestMemory.sweep(now), this.logFailure('request memory sweep'));
+    this.runs.enforceRetention(now);
+  }
+
+  /** The serialised events of every held run, run by run (durable log compaction). */
+  retainedLines(): string[] {
+    const lines: string[] = [];
+    for (const run of this.runs.values()) for (const text of run.events) lines.push(text);
+    return lines;
+  }
+
+  stats(): HubStats {
+    return {
+      connections: this.connections.size,
+      users: this.connections.users,
+      activeRuns: this.runs.activeCount,
+      retainedRuns: this.runs.size,
+      retainedBytes: this.runs.retainedBytes,
+      ...this.runs.counters,
+      ...this.pipeline.counters,
+    };
+  }
+
+  /**
+   * Rebuilds runs from a durable log left by an earlier process, and the request ids that started them. A run with
+   * no terminal event was in flight when that process died: it gets tool_completed errors for its open tool calls and
+   * agent_error PROVIDER_RESTARTED (retryable), appended at the next seq, and is resumable like any ended run.
+   */
+  restore(events: Record<string, unknown>[], now = Date.now()): { runs: number; interrupted: number } {
+    const ended: Run[] = [];
+    const interrupted: Run[] = [];
+    const protocol = loadProtocol();
+    for (const [runId, list] of groupByRun(events)) {
+      const run = restoreRun(protocol, this.opts.logger, runId, list);
+      if (run === undefined) continue;
+      this.runs.hold(run);
+      this.rememberRestored(run, list[0]);
+      (run.ended ? ended : interrupted).push(run);
+    }
+    ended.sort((a, b) => a.endedAt - b.endedAt);
+    for (const run of ended) this.runs.queueEnded(run);
+    for (const run of interrupted) {
+      this.runs.activate(run);
+      settle(this.seams.counters.acquire(run.ctx.userId, 'runs', Number.POSITIVE_INFINITY), this.logFailure('acquire'));
+      this.pipeline.finish(run, RESTARTED);
+    }
+    this.runs.enforceRetention(now);
+    return { runs: ended.length + interrupted.length, interrupted: interrupted.length };
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private replay(conn: Connection, runId: string, lastSeq: number, slice: RunLogSlice | undefined): 'ok' | 'forbidden' {
+    if (slice === undefined || slice.userId !== conn.userId) return 'forbidden';
+    const head = slice.head;
+    if (lastSeq > head) {
+      this.opts.logger.warn('resume: last_seq is past the run head', { run_id: runId, last_seq: lastSeq, head });
+    }
+    const span = conn.span(runId);
+    // Missing = (last_seq, head] minus the span (joined, sent] the connection already had.
+    const historyTo = span === undefined ? head : Math.min(span.joined, head);
+    const liveFrom = span === undefined ? head : Math.max(lastSeq, span.sent);
+    conn.holdSpan(runId, Math.min(lastSeq, historyTo), Math.max(head, span?.sent ?? 0));
+    const at = (seq: number): string => slice.events[seq - lastSeq - 1];
+    for (let seq = lastSeq + 1; seq <= historyTo && conn.open; seq++) conn.send(at(seq));
+    for (let seq = liveFrom + 1; seq <= head && conn.open; seq++) conn.send(at(seq));
+    return 'ok';
+  }
+
+  /** A restored run's request_id is remembered again for what is left of its retention (from agent_started). */
+  private rememberRestored(run: Run, started: Record<string, unknown>): void {
+    const at = typeof started.timestamp === 'string' ? Date.parse(started.timestamp) : NaN;
+    const until = (Number.isFinite(at) ? at : Date.now()) + this.opts.retentionMs;
+    if (until <= Date.now()) return;
+    const { userId, requestId, runId, threadId } = run.ctx;
+    settle(this.seams.requestMemory.claim(userId, requestId, { runId, threadId }, until), this.logFailure('claim'));
+  }
+
+  private localRun(runId: string): { userId: string; events: readonly string[] } | undefined {
+    const run = this.runs.get(runId);
+    return run === undefined ? undefined : { userId: run.ctx.userId, events: run.events };
+  }
+
+  private onEnded(run: Run): void {
+    this.runs.markEnded(run);
+    settle(this.seams.counters.release(run.ctx.userId, 'runs'), this.logFailure('release run'));
+  }
+
+  private onEvict(run: Run): void {
+    for (const conn of this.connections.of(run.ctx.userId)) conn.unfollow(run.ctx.runId);
+    settle(this.seams.runLog.evict(run.ctx.runId), this.logFailure('run log evict'));
+  }
+
+  private logFailure(what: string): (err: unknown) => void {
+    return (err) => this.opts.logger.error(`hub seam failed: ${what}`, { error: err });
+  }
+}
