@@ -136,27 +136,27 @@ describe('cluster counters (Lua acquire-if-below / release)', () => {
     const ca = new ClusterCounters(a, 'node-a');
     const cb = new ClusterCounters(b, 'node-b');
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? ca : cb).acquire('erin', 'conns', 5)),
+      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? ca : cb).acquire('erin', 'connections', 5)),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(5);
-    expect(await ca.total('erin', 'conns')).toBe(5);
+    expect(await ca.total('erin', 'connections')).toBe(5);
     const aShare = results.filter((r, i) => r.ok && i % 2 === 0).length;
     expect(await cb.releaseNode('node-a')).toBe(1);
-    expect(await cb.total('erin', 'conns')).toBe(5 - aShare);
-    await cb.release('erin', 'conns');
-    expect(await ca.total('erin', 'conns')).toBe(Math.max(0, 4 - aShare));
+    expect(await cb.total('erin', 'connections')).toBe(5 - aShare);
+    await cb.release('erin', 'connections');
+    expect(await ca.total('erin', 'connections')).toBe(Math.max(0, 4 - aShare));
     // Releasing more than taken never goes below zero.
-    for (let i = 0; i < 8; i++) await cb.release('erin', 'conns');
-    expect(await ca.total('erin', 'conns')).toBe(0);
+    for (let i = 0; i < 8; i++) await cb.release('erin', 'connections');
+    expect(await ca.total('erin', 'connections')).toBe(0);
   });
 
   it('resync writes the local counts as they are', async () => {
     const ca = new ClusterCounters(a, 'node-a');
     await ca.acquire('frank', 'runs', 10);
     await ca.acquire('frank', 'runs', 10);
-    await ca.resync([['frank', { conns: 1, runs: 1 }]]);
+    await ca.resync([['frank', { connections: 1, runs: 1 }]]);
     expect(await ca.total('frank', 'runs')).toBe(1);
-    expect(await ca.total('frank', 'conns')).toBe(1);
+    expect(await ca.total('frank', 'connections')).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { RedisLink } from './redis-link';
 
 /** What is counted per user across the cluster. */
-export type CounterKind = 'conns' | 'runs';
+export type CounterKind = 'connections' | 'runs';
 
 /** Result of {@link ClusterCounters.acquire}. */
 export interface Acquired {
@@ -97,7 +97,7 @@ export class ClusterCounters {
     await this.link.call('counter reap', (redis) =>
       Promise.all([
         ...users.flatMap((user) => [
-          redis.hdel(this.key(user, 'conns'), nodeId),
+          redis.hdel(this.key(user, 'connections'), nodeId),
           redis.hdel(this.key(user, 'runs'), nodeId),
         ]),
         redis.del(this.usersKey(nodeId)),
@@ -116,7 +116,7 @@ export class ClusterCounters {
       Promise.all([
         redis.del(this.usersKey(this.nodeId)),
         ...entries.flatMap(([user, counts]) =>
-          (['conns', 'runs'] as const).map((kind) =>
+          (['connections', 'runs'] as const).map((kind) =>
             counts[kind] > 0
               ? redis
                   .hset(this.key(user, kind), this.nodeId, counts[kind])
@@ -125,7 +125,7 @@ export class ClusterCounters {
           ),
         ),
         ...entries
-          .filter(([, c]) => c.conns + c.runs > 0)
+          .filter(([, c]) => c.connections + c.runs > 0)
           .map(([user]) => redis.sadd(this.usersKey(this.nodeId), user)),
       ]),
     );

@@ -4,7 +4,7 @@ import type { RemoteEvent } from './fanout';
 import type { RunLog } from './run-log';
 
 /** Hands one event of a remote run, in seq order and exactly once, to this node's connections of the user. */
-export type LocalDelivery = (userId: string, runId: string, seq: number, text: string) => void;
+export type LocalDelivery = (userId: string, runId: string, seq: number, text: string, terminal: boolean) => void;
 
 interface RemoteRun {
   userId: string;
@@ -84,8 +84,9 @@ export class RemoteRuns {
   private hand(runId: string, run: RemoteRun, seq: number, text: string): void {
     run.head = seq;
     const type = TYPE_PREFIX.exec(text)?.[1];
-    if (type !== undefined && this.protocol.isTerminal(type)) run.ended = true;
-    this.deliver(run.userId, runId, seq, text);
+    const terminal = type !== undefined && this.protocol.isTerminal(type);
+    if (terminal) run.ended = true;
+    this.deliver(run.userId, runId, seq, text, terminal);
   }
 
   private async fill(runId: string, run: RemoteRun): Promise<void> {

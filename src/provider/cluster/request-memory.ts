@@ -21,11 +21,17 @@ export class RequestMemory {
   ) {}
 
   /** Claims `requestId` for `start`; returns undefined when claimed now, else the run that already holds it. */
-  async claim(userId: string, requestId: string, start: RememberedStart): Promise<RememberedStart | undefined> {
+  async claim(
+    userId: string,
+    requestId: string,
+    start: RememberedStart,
+    ttlMs = this.retentionMs,
+  ): Promise<RememberedStart | undefined> {
     const key = this.link.userKey(userId, 'req', requestId);
     const value = `${start.runId} ${start.threadId}`;
+    const ttl = String(Math.max(1, Math.round(ttlMs)));
     const previous = await this.link.call('request claim', (redis) =>
-      redis.call('SET', key, value, 'NX', 'PX', String(this.retentionMs), 'GET'),
+      redis.call('SET', key, value, 'NX', 'PX', ttl, 'GET'),
     );
     return typeof previous === 'string' ? parseStart(previous) : undefined;
   }
