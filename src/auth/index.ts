@@ -6,6 +6,7 @@
  */
 export { AuthService, startAuthService } from './service';
 export type { AuthServiceOptions } from './service';
+export { readSigningKeyFile } from './key-file';
 export type { IssueOptions } from './token-issuer';
 export { createAccessVerifier } from './verifier';
 export type { AccessVerifier, AccessVerifierOptions } from './verifier';

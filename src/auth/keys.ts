@@ -3,6 +3,7 @@ import {
   calculateJwkThumbprint,
   exportJWK,
   generateKeyPair,
+  importJWK,
   SignJWT,
   type JWK,
   type JWTHeaderParameters,
@@ -43,6 +44,36 @@ async function generateSigningKey(): Promise<SigningKey> {
 }
 
 /**
+ * A signing key from a private Ed25519 JWK (`kty: OKP`, `crv: Ed25519`, `x`, `d`): a deployment (or a test) that must
+ * keep its key across restarts or share it with a token minter. Throws AuthError `AUTH_CONFIG_INVALID` (exit 2) for
+ * anything else; the message never repeats the key material.
+ */
+async function importSigningKey(jwk: JWK): Promise<SigningKey> {
+  const bad = (why: string): AuthError =>
+    new AuthError('AUTH_CONFIG_INVALID', `the signing key must be a private Ed25519 JWK: ${why}`, { exitCode: 2 });
+  if (jwk === null || typeof jwk !== 'object') throw bad('not a JSON object');
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') throw bad('kty must be "OKP" and crv "Ed25519"');
+  if (typeof jwk.x !== 'string' || typeof jwk.d !== 'string') throw bad('"x" and "d" must be base64url strings');
+  let privateKey: KeyLike;
+  let publicKey: KeyLike;
+  try {
+    privateKey = (await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }, 'EdDSA')) as KeyLike;
+    publicKey = (await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'EdDSA')) as KeyLike;
+  } catch {
+    throw bad('"x"/"d" do not form an Ed25519 key');
+  }
+  // Same kid derivation as a generated key, so the kid never depends on what the file claims.
+  const kid = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x });
+  return {
+    kid,
+    jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' },
+    publicKey,
+    privateKey,
+    lastExp: 0,
+  };
+}
+
+/**
  * The auth service's keys. One `current` key signs. The `next` key is already published so that verifiers whose JWKS
  * cache predates a rotation still know the new signing key. Retired keys stay published (public half only) until
  * the last token they signed has expired, so a rotation never invalidates a live token.
@@ -61,8 +92,10 @@ export class KeyRing {
     this.next = next;
   }
 
-  static async create(retentionGraceS: number): Promise<KeyRing> {
-    return new KeyRing(await generateSigningKey(), await generateSigningKey(), retentionGraceS);
+  /** A ring whose first signing key is `signingJwk` (a private Ed25519 JWK) when given, else a fresh one. */
+  static async create(retentionGraceS: number, signingJwk?: JWK): Promise<KeyRing> {
+    const current = signingJwk === undefined ? await generateSigningKey() : await importSigningKey(signingJwk);
+    return new KeyRing(current, await generateSigningKey(), retentionGraceS);
   }
 
   /** Kid of the key that signs now. */

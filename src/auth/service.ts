@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import type { JWK, JWTHeaderParameters, JWTPayload } from 'jose';
 import { silentLogger, type Logger } from '../util/logger';
 import { CLOCK_TOLERANCE_S, DEFAULT_AUDIENCE, DEFAULT_ISSUER, TTL_BOUNDS_S, type TokenPair } from './claims';
 import { AuthError } from './errors';
@@ -43,6 +43,11 @@ export interface AuthServiceOptions {
    * last token expired. Default 5 ({@link CLOCK_TOLERANCE_S}).
    */
   clockToleranceS?: number;
+  /**
+   * The first signing key, a private Ed25519 JWK (`serve --signing-key-file`); default a fresh key. With it, tokens
+   * survive a restart and a separate minter holding the same key can sign tokens this service's JWKS verifies.
+   */
+  signingJwk?: JWK;
 }
 
 const MAX_REFRESH_TTL_S = 30 * 86_400;
@@ -134,7 +139,7 @@ export class AuthService {
   static async start(opts: AuthServiceOptions = {}): Promise<AuthService> {
     const settings = settingsFrom(opts);
     const logger = opts.logger ?? silentLogger;
-    const keys = await KeyRing.create(settings.clockToleranceS);
+    const keys = await KeyRing.create(settings.clockToleranceS, opts.signingJwk);
     const tokens = new TokenIssuer(keys, settings, logger);
     const routes = new AuthRoutes({
       keys,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { readSigningKeyFile } from '../../auth';
 import { number } from '../options';
 import {
   createJsonLogger,
@@ -25,6 +26,7 @@ interface ServeFlags {
   logLevel: LogLevel;
   maxRunsPerUser: number;
   heartbeatMs?: number;
+  signingKeyFile?: string;
 }
 
 const level = (raw: string): LogLevel => {
@@ -93,6 +95,10 @@ function serveCommand(program: Command): Command {
       'ping interval (default: the contract heartbeat_interval_ms)',
       number('--heartbeat-ms', 100, 3_600_000, true),
     )
+    .option(
+      '--signing-key-file <file>',
+      'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
+    )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
 }
 
@@ -104,6 +110,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
     authPort: flags.authPort,
     devTokens: flags.devTokens,
     logger,
+    ...(flags.signingKeyFile !== undefined ? { auth: { signingJwk: readSigningKeyFile(flags.signingKeyFile) } } : {}),
     provider: {
       thinkMs: flags.thinkMs,
       toolMs: flags.toolMs,
