@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readSigningKeyFile } from '../../auth';
+import { joinCluster, type ClusterSeams } from '../../provider/cluster';
 import { number } from '../options';
 import {
   createJsonLogger,
@@ -27,6 +28,11 @@ interface ServeFlags {
   maxRunsPerUser: number;
   heartbeatMs?: number;
   signingKeyFile?: string;
+  maxConnectionsPerUser?: number;
+  redis?: string;
+  nodeId?: string;
+  redisPrefix: string;
+  nodeTtlMs: number;
 }
 
 const level = (raw: string): LogLevel => {
@@ -99,11 +105,38 @@ function serveCommand(program: Command): Command {
       '--signing-key-file <file>',
       'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
     )
+    .option(
+      '--max-connections-per-user <n>',
+      'connections one user may hold (across the cluster with --redis)',
+      number('--max-connections-per-user', 1, 100_000, true),
+    )
+    .option('--redis <url>', 'run as one node of a cluster sharing redis://HOST:PORT (default: all in this process)')
+    .option('--node-id <name>', 'this node in the cluster (default: <hostname>-<pid>)')
+    .option('--redis-prefix <prefix>', 'prefix of every Redis key and channel of this cluster', 'netra:')
+    .option(
+      '--node-ttl-ms <ms>',
+      'a node silent this long is dead; its runs end with PROVIDER_RESTARTED (heartbeat: a third of it)',
+      number('--node-ttl-ms', 30, 600_000, true),
+      3000,
+    )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
 }
 
+/** `--redis`: joins the cluster before the provider listens (REDIS_UNAVAILABLE: the node does not start). */
+function clusterFromFlags(flags: ServeFlags, logger: Logger): Promise<ClusterSeams | undefined> {
+  if (flags.redis === undefined) return Promise.resolve(undefined);
+  return joinCluster({
+    url: flags.redis,
+    nodeId: flags.nodeId,
+    keyPrefix: flags.redisPrefix,
+    logger,
+    retentionMs: flags.retentionS * 1000,
+    nodeTtlMs: flags.nodeTtlMs,
+  });
+}
+
 /** The stack `serve` runs, from its flags. */
-function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
+function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeams): Promise<Stack> {
   return startStack({
     host: flags.host,
     port: flags.port,
@@ -118,6 +151,8 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
       retentionMs: flags.retentionS * 1000,
       drainGraceMs: flags.graceS * 1000,
       maxRunsPerUser: flags.maxRunsPerUser,
+      ...(flags.maxConnectionsPerUser !== undefined ? { maxConnectionsPerUser: flags.maxConnectionsPerUser } : {}),
+      ...(cluster !== undefined ? { seams: cluster.factories() } : {}),
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
     },
@@ -125,7 +160,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
 }
 
 /** The `listening` JSON line (stdout; how scripts learn the ports) and the human banner (stderr). */
-function announce(stack: Stack, flags: ServeFlags): void {
+function announce(stack: Stack, flags: ServeFlags, cluster?: ClusterSeams): void {
   const wsPort = stack.provider.port;
   const authPort = stack.auth.port;
   // Printed even at --log-level error: it is how scripts learn the ports.
@@ -139,6 +174,7 @@ function announce(stack: Stack, flags: ServeFlags): void {
     think_ms: flags.thinkMs,
     tool_ms: flags.toolMs,
     jitter: flags.jitter,
+    ...(cluster !== undefined ? { node_id: cluster.node.nodeId, node_ttl_ms: flags.nodeTtlMs } : {}),
   });
   const chatUrl =
     wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
@@ -180,8 +216,12 @@ function untilSignalled(stack: Stack, logger: Logger, graceS: number): Promise<v
 export function register(program: Command): void {
   serveCommand(program).action(async (flags: ServeFlags) => {
     const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
-    const stack = await startFromFlags(flags, logger);
-    announce(stack, flags);
+    const cluster = await clusterFromFlags(flags, logger);
+    const stack = await startFromFlags(flags, logger, cluster).catch(async (err: unknown) => {
+      await cluster?.stop();
+      throw err;
+    });
+    announce(stack, flags, cluster);
     logger.release();
     await untilSignalled(stack, logger, flags.graceS);
   });

@@ -189,7 +189,10 @@ export class RedisLink {
           ? 'down'
           : this.current;
     if (next === this.current && !restarted) return;
-    if (next !== this.current) this.opts.logger.warn('redis link', { health: next, restarted });
+    if (next !== this.current) {
+      const log = next === 'ready' ? this.opts.logger.info : this.opts.logger.warn;
+      log.call(this.opts.logger, 'redis link', { health: next, restarted });
+    }
     this.current = next;
     for (const listener of [...this.listeners]) listener(next, restarted);
   }
