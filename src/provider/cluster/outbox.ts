@@ -14,6 +14,9 @@ export interface OutboxRun {
 
 export type ConflictHandler = (runId: string) => void;
 
+/** Events of one run appended per round trip at most. */
+const MAX_BATCH = 64;
+
 interface Tracked {
   run: OutboxRun;
   /** Highest seq known to be in the Redis log. */
@@ -96,14 +99,23 @@ export class RunOutbox {
     try {
       if (t.flushed === 0 && events.length > 0) await this.node.claimRun(this.refOf(run, events[0]));
       while (t.flushed < events.length) {
-        const seq = t.flushed + 1;
-        const text = events[seq - 1];
-        const terminal = run.ended() && seq === events.length;
-        const publish = this.node.fanout.publishOf(run.userId, run.runId, seq, text);
-        await this.node.runLog.append(run.userId, run.runId, { seq, text }, terminal, publish);
-        t.flushed = seq;
-        this.appended++;
-        if (terminal) {
+        // Everything that piled up during the previous round trip goes in one pipeline (in order; bounded).
+        const from = t.flushed + 1;
+        const to = Math.min(events.length, t.flushed + MAX_BATCH);
+        const items = [];
+        for (let seq = from; seq <= to; seq++) {
+          const text = events[seq - 1];
+          const terminal = run.ended() && seq === events.length;
+          items.push({
+            event: { seq, text },
+            terminal,
+            publish: this.node.fanout.publishOf(run.userId, run.runId, seq, text),
+          });
+        }
+        await this.node.runLog.appendBatch(run.userId, run.runId, items);
+        t.flushed = to;
+        this.appended += items.length;
+        if (items[items.length - 1].terminal) {
           await this.node.liveness.releaseRun(run.userId, run.runId);
           t.forgetAt = Date.now() + this.node.runLog.retentionMs;
         }

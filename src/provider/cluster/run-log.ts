@@ -24,17 +24,16 @@ export interface Publish {
 }
 
 /**
- * One script per event: XADD at the explicit id `0-<seq>` (Redis refuses an id not above the stream's top, so two
- * writers of one run, or a replayed append, are detected instead of interleaved), PEXPIRE (live TTL, or the
- * retention once the run ended), then PUBLISH to the fan-out channel. One round trip, atomic, and in this order:
+ * One script per event: XADD at the explicit id `0-<seq>` after checking that seq is the stream's length + 1 (ids
+ * are 1..n with no trimming in practice: MAXLEN is above the provider's cap), so two writers of one run, or a
+ * replayed append, are detected instead of interleaved; PEXPIRE on the first event (live TTL) and the terminal one
+ * (the retention); then PUBLISH to the fan-out channel. One round trip, atomic, and in this order:
  * a subscriber that sees the message can always read the event back from the stream.
  * Returns 1 when appended, 0 when the same event is already there (idempotent re-append), -1 on a gap
  * (seq > top + 1), -2 when another event holds the seq (another writer: a reaper ended the run meanwhile).
  */
 const APPEND_SCRIPT = `
-local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local head = 0
-if #top > 0 then head = tonumber(string.match(top[1][1], '^0%-(%d+)$')) or 0 end
+local head = redis.call('XLEN', KEYS[1])
 local seq = tonumber(ARGV[1])
 if seq <= head then
   local have = redis.call('XRANGE', KEYS[1], '0-' .. ARGV[1], '0-' .. ARGV[1])
@@ -43,7 +42,7 @@ if seq <= head then
 end
 if seq > head + 1 then return -1 end
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], '0-' .. ARGV[1], 'e', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if seq == 1 or ARGV[7] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
 return 1
 `;
@@ -88,25 +87,51 @@ export class RunLog {
     terminal: boolean,
     publish?: Publish,
   ): Promise<boolean> {
-    const ttl = terminal ? this.opts.retentionMs : this.opts.liveTtlMs;
-    const result = await this.link.call('run log append', (redis) =>
-      (redis as unknown as AppendCommand).netraAppend(
-        this.key(userId, runId),
-        event.seq,
-        event.text,
-        ttl,
-        this.opts.maxEvents,
-        publish?.channel ?? '',
-        publish?.message ?? '',
-      ),
-    );
-    if (result === -1) {
-      throw new ClusterError('RUN_LOG_GAP', `run ${runId}: seq ${event.seq} would leave a gap in the log`);
-    }
-    if (result === -2) {
-      throw new ClusterError('RUN_LOG_CONFLICT', `run ${runId}: seq ${event.seq} is already another event`);
-    }
-    return result === 1;
+    const [appended] = await this.appendBatch(userId, runId, [{ event, terminal, publish }]);
+    return appended;
+  }
+
+  /**
+   * Appends several consecutive events of one run in ONE round trip (a pipeline of the append script: Redis runs
+   * them in order), as the owner's outbox does with what piled up during the previous round trip. Answers, per
+   * event, whether it was appended (false: already there); throws at the first gap or conflict, after the events
+   * before it were appended.
+   */
+  async appendBatch(
+    userId: string,
+    runId: string,
+    items: readonly { event: LoggedEvent; terminal: boolean; publish?: Publish }[],
+  ): Promise<boolean[]> {
+    const key = this.key(userId, runId);
+    const results = await this.link.call('run log append', async (redis) => {
+      const pipeline = redis.pipeline() as unknown as AppendCommand & { exec(): Promise<[Error | null, unknown][]> };
+      for (const { event, terminal, publish } of items) {
+        const ttl = terminal ? this.opts.retentionMs : this.opts.liveTtlMs;
+        const m = this.opts.maxEvents;
+        void pipeline.netraAppend(
+          key,
+          event.seq,
+          event.text,
+          ttl,
+          m,
+          publish?.channel ?? '',
+          publish?.message ?? '',
+          terminal ? '1' : '0',
+        );
+      }
+      const answers = await pipeline.exec();
+      return answers.map(([err, value]) => {
+        if (err !== null) throw err;
+        return value as number;
+      });
+    });
+    return results.map((result, i) => {
+      const seq = items[i].event.seq;
+      if (result === -1) throw new ClusterError('RUN_LOG_GAP', `run ${runId}: seq ${seq} would leave a gap in the log`);
+      if (result === -2)
+        throw new ClusterError('RUN_LOG_CONFLICT', `run ${runId}: seq ${seq} is already another event`);
+      return result === 1;
+    });
   }
 
   /**
