@@ -13,6 +13,11 @@ import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair } from 'jose';
 import WebSocket from 'ws';
+import { UserFanout } from '../src/provider/cluster/fanout';
+import { RedisLink } from '../src/provider/cluster/redis-link';
+import { RunLog } from '../src/provider/cluster/run-log';
+import { Subscriptions } from '../src/provider/cluster/subscriptions';
+import { silentLogger } from '../src/provider/logger';
 import { fetchDevToken } from '../src/verify/auth';
 
 const args = process.argv.slice(2);
@@ -39,6 +44,8 @@ interface Layout {
   fanout: Percentiles;
   redisCommandsPerEvent: number;
   redisBytesPerEvent: number;
+  /** Redis CPU (user + sys) per committed event, microseconds. */
+  redisCpuUsPerEvent: number;
   commands: Record<string, number>;
 }
 
@@ -132,14 +139,20 @@ function startNode(redisUrl: string, keyFile: string, index: number): Promise<No
   });
 }
 
-async function redisSnapshot(url: string): Promise<{ calls: Record<string, number>; bytes: number }> {
+async function redisSnapshot(url: string): Promise<{ calls: Record<string, number>; bytes: number; cpuS: number }> {
   const client = new Redis(url);
-  const [commandstats, stats] = await Promise.all([client.info('commandstats'), client.info('stats')]);
+  const [commandstats, stats, cpu] = await Promise.all([
+    client.info('commandstats'),
+    client.info('stats'),
+    client.info('cpu'),
+  ]);
   await client.quit();
+  const cpuS =
+    Number(/used_cpu_user:([\d.]+)/.exec(cpu)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(cpu)?.[1] ?? 0);
   const calls: Record<string, number> = {};
   for (const match of commandstats.matchAll(/cmdstat_([a-z|_-]+):calls=(\d+)/g)) calls[match[1]] = Number(match[2]);
   const num = (name: string): number => Number(new RegExp(`${name}:(\\d+)`).exec(stats)?.[1] ?? 0);
-  return { calls, bytes: num('total_net_input_bytes') + num('total_net_output_bytes') };
+  return { calls, bytes: num('total_net_input_bytes') + num('total_net_output_bytes'), cpuS };
 }
 
 interface Tab {
@@ -239,12 +252,63 @@ async function layout(nodeCount: number, keyFile: string): Promise<Layout> {
       fanout: percentiles(fanout),
       redisCommandsPerEvent: Number((total / committed).toFixed(2)),
       redisBytesPerEvent: Math.round((after.bytes - before.bytes) / committed),
+      redisCpuUsPerEvent: Number((((after.cpuS - before.cpuS) * 1e6) / committed).toFixed(1)),
       commands,
     };
   } finally {
     for (const node of nodes) node.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     for (const node of nodes) node.proc.kill('SIGKILL');
+    redis.proc.kill('SIGKILL');
+  }
+}
+
+/**
+ * What one Redis shard (one core) sustains on the owner's write path alone: runs appending their events through the
+ * append script (XADD + PUBLISH to a channel with one subscriber) in pipelined batches, as owners' outboxes do.
+ * Answers events per second from one client and Redis CPU per event (the shard's ceiling is 1 / that).
+ */
+async function shardCapacity(): Promise<{ eventsPerS: number; redisCpuUsPerEvent: number; events: number }> {
+  const redis = await startRedis();
+  const writer = new RedisLink({ url: redis.url, keyPrefix: 'cap:', logger: silentLogger });
+  const reader = new RedisLink({ url: redis.url, keyPrefix: 'cap:', logger: silentLogger });
+  try {
+    await Promise.all([writer.connect(), reader.connect()]);
+    const log = new RunLog(writer, { retentionMs: 60_000, liveTtlMs: 600_000, maxEvents: 10_000 });
+    const fanout = new UserFanout(writer, new Subscriptions(writer, silentLogger), 'w', () => undefined);
+    let received = 0;
+    const sub = new UserFanout(reader, new Subscriptions(reader, silentLogger), 'r', () => received++);
+    const RUNS_AT_ONCE = 64;
+    const EVENTS = 200;
+    const BATCH = 8;
+    await Promise.all(Array.from({ length: RUNS_AT_ONCE }, (_, i) => sub.follow(`u${i}`)));
+    const text = JSON.stringify({ type: 'agent_thinking', thought: 'x'.repeat(300), seq: 0 });
+    const before = await redisSnapshot(redis.url);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: RUNS_AT_ONCE }, async (_, i) => {
+        for (let from = 1; from <= EVENTS; from += BATCH) {
+          const items = Array.from({ length: BATCH }, (_, k) => ({
+            event: { seq: from + k, text },
+            terminal: from + k === EVENTS,
+            publish: fanout.publishOf(`u${i}`, `run${i}`, from + k, text),
+          }));
+          await log.appendBatch(`u${i}`, `run${i}`, items);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const after = await redisSnapshot(redis.url);
+    const events = RUNS_AT_ONCE * EVENTS;
+    for (let k = 0; k < 100 && received < events; k++) await new Promise((r) => setTimeout(r, 20));
+    if (received < events) throw new Error(`subscriber got ${received} of ${events} events`);
+    return {
+      events,
+      eventsPerS: Math.round(events / seconds),
+      redisCpuUsPerEvent: Number((((after.cpuS - before.cpuS) * 1e6) / events).toFixed(1)),
+    };
+  } finally {
+    await Promise.all([writer.close(), reader.close()]);
     redis.proc.kill('SIGKILL');
   }
 }
@@ -265,6 +329,7 @@ async function main(): Promise<void> {
     );
     const one = await layout(1, keyFile);
     const three = await layout(3, keyFile);
+    const shard = await shardCapacity();
     say('');
     say(
       [
@@ -278,6 +343,7 @@ async function main(): Promise<void> {
         'fan-out p99 ms',
         'redis cmds/event',
         'redis B/event',
+        'redis CPU us/event',
       ].join('\t'),
     );
     for (const l of [one, three]) {
@@ -293,10 +359,14 @@ async function main(): Promise<void> {
           l.fanout.p99,
           l.redisCommandsPerEvent,
           l.redisBytesPerEvent,
+          l.redisCpuUsPerEvent,
         ].join('\t'),
       );
     }
     say('');
+    say(
+      `one Redis shard, owner write path only (append script + PUBLISH, pipelined): ${shard.eventsPerS} events/s from one client, ${shard.redisCpuUsPerEvent} us Redis CPU per event (ceiling ~${Math.round(1e6 / Math.max(0.1, shard.redisCpuUsPerEvent))} events/s per core)`,
+    );
     say(
       `redis commands (3 nodes): ${Object.entries(three.commands)
         .map(([k, v]) => `${k} ${v}`)
@@ -310,11 +380,13 @@ async function main(): Promise<void> {
         users: USERS,
         runs_per_user: RUNS,
         layouts: { one, three },
+        shard,
         // Three nodes vs one on the same machine: > 1 means three nodes cost more (latency) or deliver more (events/s).
         ratios: {
           three_vs_one_events_per_s: Number((three.eventsPerS / one.eventsPerS).toFixed(3)),
           three_vs_one_first_event_p50: Number((three.firstEvent.p50 / Math.max(0.01, one.firstEvent.p50)).toFixed(3)),
           three_vs_one_first_event_p99: Number((three.firstEvent.p99 / Math.max(0.01, one.firstEvent.p99)).toFixed(3)),
+          shard_ceiling_events_per_s_per_core: Math.round(1e6 / Math.max(0.1, shard.redisCpuUsPerEvent)),
           three_vs_one_redis_commands_per_event: Number(
             (three.redisCommandsPerEvent / Math.max(0.01, one.redisCommandsPerEvent)).toFixed(3),
           ),
