@@ -17,6 +17,9 @@ export const RECORDING_PROVIDER_OPTIONS: NonNullable<StackOptions['provider']> =
   toolMs: 300,
   jitter: 0.2,
   sweepMs: 100,
+  // The handshake and the expiry sweep grant the same clock tolerance; none here (declared as the target's clock
+  // leeway, 0), so that a 1-second token expires in the middle of a run of a few seconds, on any machine.
+  clockToleranceS: 0,
 };
 
 /**
@@ -61,6 +64,7 @@ export interface EmbeddedTarget {
  */
 export async function startEmbeddedTarget(opts: Pick<StackOptions, 'provider' | 'auth'> = {}): Promise<EmbeddedTarget> {
   const stack = await startStack(opts);
+  const leewayS = opts.provider?.clockToleranceS ?? CLOCK_TOLERANCE_S;
   const target: Target = {
     name: REFERENCE_PROVIDER,
     url: stack.wsUrl,
@@ -68,9 +72,9 @@ export async function startEmbeddedTarget(opts: Pick<StackOptions, 'provider' | 
     remote: false,
     headers: {},
     limits: {},
-    clockLeewayS: CLOCK_TOLERANCE_S,
+    clockLeewayS: leewayS,
     // The auth service runs in this process: with it as signer the dev strategy makes every token kind.
-    auth: createDevSource({ url: stack.authUrl, clockLeewayS: CLOCK_TOLERANCE_S, signer: stack.auth }),
+    auth: createDevSource({ url: stack.authUrl, clockLeewayS: leewayS, signer: stack.auth }),
   };
   return { target, stack, close: () => stack.close() };
 }

@@ -20,6 +20,7 @@ export function buildContext(
     jwksUrl: settings.jwksUrl,
     issuer: settings.issuer,
     audience: settings.audience,
+    ...(settings.clockToleranceS !== undefined ? { clockToleranceS: settings.clockToleranceS } : {}),
   });
   const hub = new RunHub({
     retentionMs: settings.retentionMs,

@@ -126,6 +126,19 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Answers a ping of the peer with its pong, under the same bound as {@link send}: a peer that pings without reading
+   * is a slow consumer like one that reads nothing (close 1013), never an unbounded queue of pongs.
+   */
+  answerPing(data: Buffer): void {
+    if (!this.open || this.ws.readyState !== 1 /* OPEN */) return;
+    if (this.ws.bufferedAmount + data.length + 2 > this.host.sendBufferBytes) {
+      this.closeSlowConsumer();
+      return;
+    }
+    this.ws.pong(data);
+  }
+
   /** Sends `lastFrame` (if any) and closes with `code`; the connection receives nothing after this. */
   closeWith(code: number, reason: string, lastFrame?: string): void {
     if (!this.open) return;

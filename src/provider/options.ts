@@ -2,6 +2,7 @@ import { loadProtocol, type ChannelLimits } from '../protocol';
 import { ProviderError } from './errors';
 import type { FaultInjection } from './hub';
 import type { HubSeamFactories } from './hub/seams';
+import { FSYNC_POLICIES, type FsyncPolicy } from './event-log-file';
 import { silentLogger, type Logger } from './logger';
 
 /** Options of `startProvider`. Only the three auth settings are required. */
@@ -16,6 +17,11 @@ export interface ProviderOptions {
   issuer: string;
   /** Required `aud` of access tokens. */
   audience: string;
+  /**
+   * Clock skew granted on `exp`/`nbf`/`iat`, in seconds, at the handshake, on auth_refresh and by the expiry sweep
+   * alike. Default the verifier's (5). A target that runs this provider declares the same as its clock leeway.
+   */
+  clockToleranceS?: number;
   /** Mean simulated model latency before each agent_thinking, ms. Default 40. */
   thinkMs?: number;
   /** Mean simulated tool latency between tool_executing and tool_completed, ms. Default 60. */
@@ -44,6 +50,8 @@ export interface ProviderOptions {
   sweepMs?: number;
   /** Append-only JSON-lines log of every run event; read back on start (runs in flight end PROVIDER_RESTARTED). */
   eventLogFile?: string;
+  /** When the event log is forced to disk: `every` line, `batched` (default, every 100 ms) or `off`. */
+  eventLogFsync?: FsyncPolicy;
   /** Structured logger. Default: silent. */
   logger?: Logger;
   /** Overrides of the contract's channel limits (tests and load experiments only). */
@@ -69,8 +77,12 @@ export const HARD_FRAME_BYTES = 1024 * 1024;
 
 /** {@link ProviderOptions} with every default applied and checked. */
 export type ProviderSettings = Required<
-  Omit<ProviderOptions, 'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'maxConnectionsPerUser'>
+  Omit<
+    ProviderOptions,
+    'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'maxConnectionsPerUser' | 'clockToleranceS'
+  >
 > & {
+  clockToleranceS?: number;
   eventLogFile?: string;
   faultInjection?: FaultInjection;
   seams?: Partial<HubSeamFactories>;
@@ -108,12 +120,14 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
     slowCloseGraceMs: opts.slowCloseGraceMs ?? 2_000,
     heartbeatMs: opts.heartbeatMs ?? limits.heartbeat_interval_ms,
     sweepMs: opts.sweepMs ?? 1_000,
+    eventLogFsync: opts.eventLogFsync ?? 'batched',
     logger: opts.logger ?? silentLogger,
     limits,
   };
   if (opts.eventLogFile !== undefined) settings.eventLogFile = opts.eventLogFile;
   if (opts.faultInjection !== undefined) settings.faultInjection = opts.faultInjection;
   if (opts.seams !== undefined) settings.seams = opts.seams;
+  if (opts.clockToleranceS !== undefined) settings.clockToleranceS = opts.clockToleranceS;
   if (opts.maxConnectionsPerUser !== undefined) settings.maxConnectionsPerUser = opts.maxConnectionsPerUser;
 
   const bad = (name: string, value: unknown, rule: string): never => {
@@ -140,9 +154,16 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   for (const name of positive) {
     if (!Number.isFinite(settings[name]) || settings[name] <= 0) bad(name, settings[name], 'a number > 0');
   }
+  const tolerance = settings.clockToleranceS;
+  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0 && tolerance <= 300)) {
+    bad('clockToleranceS', tolerance, 'a number of seconds from 0 to 300');
+  }
   const maxConns = settings.maxConnectionsPerUser;
   if (maxConns !== undefined && !(Number.isInteger(maxConns) && maxConns > 0)) {
     bad('maxConnectionsPerUser', maxConns, 'an integer > 0');
+  }
+  if (!FSYNC_POLICIES.includes(settings.eventLogFsync)) {
+    bad('eventLogFsync', settings.eventLogFsync, `one of ${FSYNC_POLICIES.join(', ')}`);
   }
   if (!(settings.jitter >= 0 && settings.jitter <= 1)) bad('jitter', settings.jitter, 'a number from 0 to 1');
   for (const [name, value] of Object.entries(limits)) {

@@ -4,7 +4,7 @@ import type { ProviderContext } from './context';
 import { buildContext } from './build-context';
 import { drainProvider } from './drain';
 import { ProviderError } from './errors';
-import { DurableEventLog } from './event-log-file';
+import { DurableEventLog, type OpenedEventLog } from './event-log-file';
 import { listenHttp } from './http';
 import type { HubStats } from './hub';
 import { resolveSettings, type ProviderOptions, type ProviderSettings } from './options';
@@ -42,12 +42,16 @@ export interface Provider {
   stats(): ProviderStats;
 }
 
-/** Opens the durable event log and its events (PROVIDER EVENT_LOG_UNREADABLE when it cannot be read). */
-function openEventLog(settings: ProviderSettings): { log?: DurableEventLog; events: Record<string, unknown>[] } {
-  if (settings.eventLogFile === undefined) return { events: [] };
+/**
+ * Opens the durable event log with what it holds: EVENT_LOG_NOT_A_LOG (a file that is not one, left untouched) or
+ * EVENT_LOG_UNREADABLE (it cannot be read).
+ */
+function openEventLog(settings: ProviderSettings): Partial<OpenedEventLog> {
+  if (settings.eventLogFile === undefined) return {};
   try {
-    return DurableEventLog.open(settings.eventLogFile, settings.logger);
+    return DurableEventLog.open(settings.eventLogFile, settings.logger, settings.eventLogFsync);
   } catch (err) {
+    if (err instanceof ProviderError) throw err;
     const why = (err as Error).message;
     throw new ProviderError('EVENT_LOG_UNREADABLE', `cannot open the event log ${settings.eventLogFile}: ${why}`, {
       cause: err,
@@ -93,12 +97,12 @@ export class ReferenceProvider implements Provider {
    */
   static async start(opts: ProviderOptions): Promise<ReferenceProvider> {
     const settings = resolveSettings(opts);
-    const { log: eventLog, events } = openEventLog(settings);
+    const { log: eventLog, events = [], requests = [] } = openEventLog(settings);
     const state = { provider: undefined as ReferenceProvider | undefined };
     const ctx = buildContext(settings, eventLog, () => state.provider?.isDraining ?? false);
     if (eventLog !== undefined) {
-      const restored = ctx.hub.restore(events);
-      eventLog.rewrite(ctx.hub.retainedLines());
+      const restored = ctx.hub.restore(events, requests);
+      eventLog.rewrite(ctx.hub.durableLines());
       settings.logger.info('event log restored', { file: eventLog.file, ...restored });
     }
     const sockets = new SocketLayer(ctx);

@@ -10,9 +10,12 @@ import { newId, nowIso } from './ids';
 import { HARD_FRAME_BYTES } from './options';
 import { encodeError, encodeServerMessage } from './outgoing';
 import { TokenBucket } from './rate-limit';
+import { mapLibraryCloseCodes } from './ws-limits';
 
 const CONN = Symbol('netra.connection');
 const LAYER = Symbol('netra.socket-layer');
+/** A socket without a connection (being refused, or in admission) answers pings only while little is buffered. */
+const PING_ANSWER_MAX_BUFFERED = 64 * 1024;
 type TaggedSocket = WebSocket & { [CONN]?: Connection; [LAYER]?: SocketLayer };
 
 /** The socket layer's state, for `stats()` and `drain()`. */
@@ -49,6 +52,8 @@ export class SocketLayer {
       skipUTF8Validation: true,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pings are answered by the connection, under the same send-buffer bound as everything else (onPing).
+      autoPong: false,
       handleProtocols: this.handshake.handleProtocols,
     });
   }
@@ -87,6 +92,8 @@ export class SocketLayer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.sockets.add(ws);
       (ws as TaggedSocket)[LAYER] = this;
+      mapLibraryCloseCodes(ws);
+      ws.on('ping', onPing);
       ws.on('close', onClose);
       ws.on('error', onSocketError);
       if (!outcome.ok) return this.refuse(ws, outcome.error);
@@ -105,12 +112,24 @@ export class SocketLayer {
   }
 
   private async accept(ws: TaggedSocket, claims: AccessClaims): Promise<void> {
-    const { settings, hub, logger } = this.ctx;
+    const { settings } = this.ctx;
     const bucket = new TokenBucket(settings.limits.client_frames_per_second, settings.limits.client_frames_burst);
     const conn = new Connection(newId('conn'), claims.sub, ws, claims.exp * 1000, bucket, this.ctx.host);
     ws[CONN] = conn;
-    // No frame is read until the connection is admitted and established (an async counters seam takes a while).
+    // No frame is read until the connection is admitted and established (an async counters seam takes a while);
+    // reading resumes whatever happened, so that a refused socket's closing handshake can complete.
     ws.pause();
+    try {
+      await this.establish(conn);
+    } finally {
+      ws.resume();
+    }
+  }
+
+  /** Admission (the user's connection counter), connection_established, then the socket's frames and pongs. */
+  private async establish(conn: Connection): Promise<void> {
+    const { settings, hub, logger } = this.ctx;
+    const ws = conn.ws;
     if (!(await hub.admit(conn))) {
       const text = 'You have too many connections open; close one and retry.';
       conn.closeWith(CloseCode.policy, 'TOO_MANY_CONNECTIONS', encodeError('TOO_MANY_CONNECTIONS', text, {}, logger));
@@ -137,7 +156,6 @@ export class SocketLayer {
     logger.debug('connection open', { conn: conn.id, user_id: conn.userId });
     ws.on('message', onMessage);
     ws.on('pong', onPong);
-    ws.resume();
   }
 
   /** A socket closed (shared `close` listener). */
@@ -195,6 +213,13 @@ function onMessage(this: TaggedSocket, data: Buffer, isBinary: boolean): void {
 
 function onSocketError(this: TaggedSocket, err: Error): void {
   this[LAYER]?.socketError(this, err);
+}
+
+/** A peer's ping: answered by its connection (a peer that does not read its pongs is a slow consumer, 1013). */
+function onPing(this: TaggedSocket, data: Buffer): void {
+  const conn = this[CONN];
+  if (conn !== undefined) conn.answerPing(data);
+  else if (this.readyState === 1 && this.bufferedAmount < PING_ANSWER_MAX_BUFFERED) this.pong(data);
 }
 
 function onPong(this: TaggedSocket): void {

@@ -1,3 +1,4 @@
+import { authenticatedUntilMs } from '../auth';
 import { CloseCode } from './connection';
 import type { ProviderContext } from './context';
 import type { DurableEventLog } from './event-log-file';
@@ -8,7 +9,8 @@ const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
  * The provider's periodic work, one timer each for all connections (none per connection): the heartbeat (ping every
- * `heartbeatMs`; two missed pongs terminate the connection), token expiry (closed 1008 TOKEN_EXPIRED), and
+ * `heartbeatMs`; two missed pongs terminate the connection), token expiry (closed 1008 TOKEN_EXPIRED once `exp` plus
+ * the verifier's clock tolerance has passed, the same tolerance as the handshake), and
  * retention (request ids, ended runs, durable log compaction).
  */
 export class Sweeps {
@@ -54,9 +56,10 @@ export class Sweeps {
 
   /** Token expiry, then retention and compaction. */
   sweep(now: number): void {
-    const { hub, logger, counters } = this.ctx;
+    const { hub, logger, counters, verify } = this.ctx;
     for (const conn of [...hub.allConnections()]) {
-      if (now < conn.tokenExpiresAt) continue;
+      // The tolerance the handshake granted (the verifier's): a token accepted there is not closed here before it.
+      if (now < authenticatedUntilMs(conn.tokenExpiresAt / 1000, verify.clockToleranceS)) continue;
       counters.tokenExpiryCloses++;
       logger.info('token expired; connection closed', { conn: conn.id, user_id: conn.userId });
       conn.closeWith(CloseCode.policy, 'TOKEN_EXPIRED', encodeError('TOKEN_EXPIRED', EXPIRED, {}, logger));
@@ -64,7 +67,7 @@ export class Sweeps {
     hub.sweep(now);
     const log = this.eventLog;
     if (log !== undefined && log.appendedBytes > Math.max(COMPACT_MIN_BYTES, 2 * hub.stats().retainedBytes)) {
-      log.rewrite(hub.retainedLines());
+      log.rewrite(hub.durableLines());
     }
   }
 }

@@ -17,7 +17,10 @@ describe('[medium] every run ends, whatever happens to it', () => {
 
   beforeAll(async () => {
     // A multi-tool run takes ~1.8 s: long enough for a token to expire in the middle of it.
-    stack = await startTestStack({ provider: { thinkMs: 150, toolMs: 150, jitter: 0.1, sweepMs: 100 } });
+    // No clock tolerance: a token that expires 0.3 to 1.3 s after the start ends the connection mid-run.
+    stack = await startTestStack({
+      provider: { thinkMs: 150, toolMs: 150, jitter: 0.1, sweepMs: 100, clockToleranceS: 0 },
+    });
   });
   afterAll(async () => {
     await stack?.close();

@@ -1,15 +1,17 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { readSigningKeyFile } from '../../auth';
+import { isLoopback, readSigningKeyFile } from '../../auth';
 import { joinCluster, type ClusterSeams } from '../../provider/cluster';
 import { number } from '../options';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
+  FSYNC_POLICIES,
   isLogLevel,
   startStack,
   type Logger,
   type LogFields,
   type LogLevel,
+  type FsyncPolicy,
   type Stack,
 } from '../../provider';
 
@@ -21,9 +23,11 @@ interface ServeFlags {
   toolMs: number;
   jitter: number;
   devTokens: boolean;
+  devTokensAnyInterface: boolean;
   retentionS: number;
   graceS: number;
   eventLog?: string;
+  eventLogFsync: FsyncPolicy;
   logLevel: LogLevel;
   maxRunsPerUser: number;
   heartbeatMs?: number;
@@ -34,6 +38,13 @@ interface ServeFlags {
   redisPrefix: string;
   nodeTtlMs: number;
 }
+
+const fsyncPolicy = (raw: string): FsyncPolicy => {
+  if (!(FSYNC_POLICIES as readonly string[]).includes(raw)) {
+    throw new InvalidArgumentError(`--event-log-fsync must be one of ${FSYNC_POLICIES.join(', ')}`);
+  }
+  return raw as FsyncPolicy;
+};
 
 const level = (raw: string): LogLevel => {
   if (!isLogLevel(raw)) throw new InvalidArgumentError('log level must be debug, info, warn or error');
@@ -83,6 +94,11 @@ function serveCommand(program: Command): Command {
     .option('--jitter <0..1>', 'relative jitter of both latencies', number('--jitter', 0, 1), DEFAULT_LATENCY.jitter)
     .option('--no-dev-tokens', 'refuse POST /auth/token (development tokens)')
     .option(
+      '--dev-tokens-any-interface',
+      'also mint dev tokens for clients not on loopback (anyone who reaches the auth port gets any user; trusted networks only)',
+      false,
+    )
+    .option(
       '--retention-s <s>',
       'how long ended runs stay available to resume',
       number('--retention-s', 0, 86_400 * 7),
@@ -95,6 +111,12 @@ function serveCommand(program: Command): Command {
       10,
     )
     .option('--event-log <file>', 'durable append-only event log (JSON lines); runs survive a restart')
+    .option(
+      '--event-log-fsync <when>',
+      'force the event log to disk: every (each line), batched (every 100 ms) or off; all survive a process crash',
+      fsyncPolicy,
+      'batched' as FsyncPolicy,
+    )
     .option('--max-runs-per-user <n>', 'concurrent runs per user', number('--max-runs-per-user', 1, 10_000, true), 10)
     .option(
       '--heartbeat-ms <ms>',
@@ -142,8 +164,11 @@ function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeam
     port: flags.port,
     authPort: flags.authPort,
     devTokens: flags.devTokens,
+    auth: {
+      devTokensFromAnyAddress: flags.devTokensAnyInterface,
+      ...(flags.signingKeyFile !== undefined ? { signingJwk: readSigningKeyFile(flags.signingKeyFile) } : {}),
+    },
     logger,
-    ...(flags.signingKeyFile !== undefined ? { auth: { signingJwk: readSigningKeyFile(flags.signingKeyFile) } } : {}),
     provider: {
       thinkMs: flags.thinkMs,
       toolMs: flags.toolMs,
@@ -154,7 +179,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeam
       ...(flags.maxConnectionsPerUser !== undefined ? { maxConnectionsPerUser: flags.maxConnectionsPerUser } : {}),
       ...(cluster !== undefined ? { seams: cluster.factories() } : {}),
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
-      ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog } : {}),
+      ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog, eventLogFsync: flags.eventLogFsync } : {}),
     },
   });
 }
@@ -189,6 +214,12 @@ function announce(stack: Stack, flags: ServeFlags, cluster?: ClusterSeams): void
       '',
     ].join('\n'),
   );
+  if (flags.devTokens && flags.devTokensAnyInterface && !isLoopback(stack.auth.host)) {
+    process.stderr.write(
+      `WARNING: DEV TOKENS ARE OPEN TO THE NETWORK: anyone who can reach ${stack.authUrl} can get a token for any ` +
+        "user and read that user's runs (--dev-tokens-any-interface). Trusted networks only, never production.\n",
+    );
+  }
 }
 
 /** Resolves once SIGTERM/SIGINT has drained the stack; a second signal exits at once. */

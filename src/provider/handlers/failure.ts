@@ -22,7 +22,9 @@ export function answerFailure(
   const known = err instanceof ClientRefusal || err instanceof AuthError;
   const code = known ? err.code : 'INTERNAL_ERROR';
   const message = known ? err.message : INTERNAL;
-  const detail = err instanceof Error ? redactText(`${err.name}: ${err.message}`) : typeof err;
+  const errCode = (err as { code?: unknown } | undefined)?.code;
+  const named = err instanceof Error ? `${err.name}${typeof errCode === 'string' ? ` ${errCode}` : ''}` : typeof err;
+  const detail = err instanceof Error ? redactText(`${named}: ${err.message}`) : named;
   const fields = { conn: conn.id, user_id: conn.userId, type, error_code: code, error: detail };
   try {
     if (known) ctx.logger.warn('message refused', fields);

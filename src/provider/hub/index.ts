@@ -1,6 +1,7 @@
 import { loadProtocol } from '../../protocol';
 import type { Connection } from '../connection';
 import type { DurableEventLog } from '../event-log-file';
+import { requestLine, type RequestRecord } from '../event-log-format';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import type { Run, RunEventBody, RunStopKind } from '../run';
@@ -180,6 +181,14 @@ export class RunHub {
       await requestMemory.forget(userId, requestId);
       return { ok: false, refusal: 'TOO_MANY_RUNS' };
     }
+    try {
+      // Durable before the run exists: after a restart the same request_id still gets DUPLICATE_REQUEST.
+      this.opts.eventLog?.appendStrict(requestLine({ userId, requestId, runId, threadId, until }));
+    } catch (err) {
+      await requestMemory.forget(userId, requestId);
+      await counters.release(userId, 'runs');
+      throw err;
+    }
     const run = this.runs.add({ ...input, runId, threadId });
     for (const conn of this.connections.of(userId)) conn.follow(runId, 0);
     if (requestMemory.rememberThread !== undefined) {
@@ -269,9 +278,10 @@ export class RunHub {
     this.runs.enforceRetention(now);
   }
 
-  /** The serialised events of every held run, run by run (durable log compaction). */
-  retainedLines(): string[] {
+  /** What the durable log keeps on compaction: the request ids still remembered, then every held run's events. */
+  durableLines(now = Date.now()): string[] {
     const lines: string[] = [];
+    for (const entry of this.seams.requestMemory.entries?.(now) ?? []) lines.push(requestLine(entry));
     for (const run of this.runs.values()) for (const text of run.events) lines.push(text);
     return lines;
   }
@@ -293,7 +303,23 @@ export class RunHub {
    * no terminal event was in flight when that process died: it gets tool_completed errors for its open tool calls and
    * agent_error PROVIDER_RESTARTED (retryable), appended at the next seq, and is resumable like any ended run.
    */
-  restore(events: Record<string, unknown>[], now = Date.now()): { runs: number; interrupted: number } {
+  restore(
+    events: Record<string, unknown>[],
+    requests: RequestRecord[] = [],
+    now = Date.now(),
+  ): { runs: number; interrupted: number; requestIds: number } {
+    let requestIds = 0;
+    for (const r of requests) {
+      if (r.until <= now) continue;
+      requestIds++;
+      const claimed = this.seams.requestMemory.claim(
+        r.userId,
+        r.requestId,
+        { runId: r.runId, threadId: r.threadId },
+        r.until,
+      );
+      settle(claimed, this.logFailure('claim'));
+    }
     const ended: Run[] = [];
     const interrupted: Run[] = [];
     const protocol = loadProtocol();
@@ -312,7 +338,7 @@ export class RunHub {
       this.pipeline.finish(run, RESTARTED);
     }
     this.runs.enforceRetention(now);
-    return { runs: ended.length + interrupted.length, interrupted: interrupted.length };
+    return { runs: ended.length + interrupted.length, interrupted: interrupted.length, requestIds };
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------

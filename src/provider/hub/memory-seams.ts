@@ -78,6 +78,14 @@ export class MemoryRequestMemory implements RequestMemory {
     }
   }
 
+  *entries(nowMs: number): Iterable<StartedRequest & { userId: string; requestId: string; until: number }> {
+    for (const [userId, ids] of this.users) {
+      for (const [requestId, { runId, threadId, until }] of ids) {
+        if (until > nowMs) yield { userId, requestId, runId, threadId, until };
+      }
+    }
+  }
+
   /** Users with a remembered request id (stats). */
   get size(): number {
     return this.users.size;

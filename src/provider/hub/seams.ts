@@ -97,6 +97,11 @@ export interface RequestMemory {
    */
   rememberThread?(userId: string, threadId: string, untilMs: number): MaybePromise<void>;
   ownsThread?(userId: string, threadId: string): MaybePromise<boolean>;
+  /**
+   * Everything still remembered, for the durable event log's compaction (a single process keeps its request ids in
+   * that log across restarts). A shared store, durable on its own, may leave it out.
+   */
+  entries?(nowMs: number): Iterable<StartedRequest & { userId: string; requestId: string; until: number }>;
   /** Periodic upkeep: drops what expired (a store with its own TTLs may do nothing). */
   sweep(nowMs: number): MaybePromise<void>;
   close(): MaybePromise<void>;

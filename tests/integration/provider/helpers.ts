@@ -364,12 +364,14 @@ export interface ServeProcess {
 }
 
 /** Spawns `node bin/netra-contracts.js serve --port 0 --auth-port 0 ...args` and waits for its `listening` line. */
-export async function spawnServe(args: string[]): Promise<ServeProcess> {
+/** `prefix`: a command that runs node (e.g. `['prlimit', '--fsize=65536', '--']` for a size-limited process). */
+export async function spawnServe(args: string[], prefix: string[] = []): Promise<ServeProcess> {
   const { spawn } = await import('node:child_process');
   const { join } = await import('node:path');
   const { createInterface } = await import('node:readline');
   const bin = join(__dirname, '../../../bin/netra-contracts.js');
-  const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--auth-port', '0', ...args], {
+  const command = [...prefix, process.execPath, bin, 'serve', '--port', '0', '--auth-port', '0', ...args];
+  const proc = spawn(command[0], command.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

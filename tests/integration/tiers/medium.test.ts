@@ -122,8 +122,10 @@ describe('[medium] token refresh mid-run', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    // A multi-tool run of ~12 steps at ~250 ms each outlives a 2 s token.
-    stack = await startTestStack({ provider: { thinkMs: 250, toolMs: 250, jitter: 0.2, sweepMs: 100 } });
+    // A multi-tool run of ~12 steps at ~250 ms each outlives a 2 s token (no clock tolerance on top of it here).
+    stack = await startTestStack({
+      provider: { thinkMs: 250, toolMs: 250, jitter: 0.2, sweepMs: 100, clockToleranceS: 0 },
+    });
   });
   afterAll(async () => {
     await stack?.close();

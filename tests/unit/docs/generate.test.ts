@@ -344,6 +344,6 @@ describe('closeCodesOf', () => {
       { code: 1008, meaning: 'policy' },
     ]);
     expect(closeCodesOf('No codes here. 1000 is a number.')).toEqual([]);
-    expect(closeCodesOf(spec.description).map((c) => c.code)).toEqual([1000, 1001, 1008, 1009, 1011, 1013]);
+    expect(closeCodesOf(spec.description).map((c) => c.code)).toEqual([1000, 1001, 1002, 1008, 1009, 1011, 1013]);
   });
 });
