@@ -33,7 +33,8 @@ export function buildContext(
     faultInjection: settings.faultInjection,
     eventLog,
     seams: settings.seams,
-    ...(settings.maxConnectionsPerUser !== undefined ? { maxConnectionsPerUser: settings.maxConnectionsPerUser } : {}),
+    maxConnectionsPerUser: settings.maxConnectionsPerUser,
+    maxFanoutBytesPerUserPerSecond: settings.maxFanoutBytesPerUserPerSecond,
   });
   const counters: CloseCounters = { slowConsumerCloses: 0, heartbeatTerminations: 0, tokenExpiryCloses: 0 };
   const host: ConnectionHost = {

@@ -99,11 +99,11 @@ export class Connection {
    * Delivers one live event of a followed run, unless already sent. The span stays after the terminal event
    * (until the run leaves retention), so a later `resume` on the same connection cannot resend what it had.
    */
-  deliver(runId: string, seq: number, text: string): void {
+  deliver(runId: string, seq: number, text: string): boolean {
     const span = this.following?.get(runId);
-    if (span === undefined || seq <= span.sent) return;
+    if (span === undefined || seq <= span.sent) return false;
     span.sent = seq;
-    this.send(text);
+    return this.send(text);
   }
 
   /**

@@ -34,7 +34,8 @@ export interface ProviderOptions {
   maxRetainedRuns?: number;
   /** Most characters of events kept (running + ended runs); ended runs go first. Default 64 MiB. */
   maxRetainedBytes?: number;
-  /** Most concurrent runs per user (start_agent past it gets TOO_MANY_RUNS). Default 10. */
+  /** Most concurrent runs per user (start_agent past it gets TOO_MANY_RUNS). Default: the contract's
+   * `max_concurrent_runs_per_user`. */
   maxRunsPerUser?: number;
   /** A run still going after this long ends with agent_error RUN_TIMEOUT. Default 120000. */
   runTimeoutMs?: number;
@@ -63,8 +64,16 @@ export interface ProviderOptions {
    * `src/provider/hub/seams.ts`), e.g. a cluster's Redis implementations. Default: all in memory.
    */
   seams?: Partial<HubSeamFactories>;
-  /** Connections one user may hold at once; past it the connection gets TOO_MANY_CONNECTIONS and close 1008. */
+  /**
+   * Connections one user may hold at once; past it the connection gets TOO_MANY_CONNECTIONS and close 1008. Default:
+   * the contract's `max_connections_per_user`.
+   */
   maxConnectionsPerUser?: number;
+  /**
+   * Bytes per second the events of one user's runs may take across all of that user's connections; past it the
+   * user's runs slow down (nothing is dropped). Default: the contract's `max_fanout_bytes_per_user_per_second`.
+   */
+  maxFanoutBytesPerUserPerSecond?: number;
 }
 
 /**
@@ -77,16 +86,12 @@ export const HARD_FRAME_BYTES = 1024 * 1024;
 
 /** {@link ProviderOptions} with every default applied and checked. */
 export type ProviderSettings = Required<
-  Omit<
-    ProviderOptions,
-    'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'maxConnectionsPerUser' | 'clockToleranceS'
-  >
+  Omit<ProviderOptions, 'eventLogFile' | 'faultInjection' | 'limits' | 'seams' | 'clockToleranceS'>
 > & {
   clockToleranceS?: number;
   eventLogFile?: string;
   faultInjection?: FaultInjection;
   seams?: Partial<HubSeamFactories>;
-  maxConnectionsPerUser?: number;
   limits: ChannelLimits;
 };
 
@@ -113,10 +118,12 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
     retentionMs: opts.retentionMs ?? 600_000,
     maxRetainedRuns: opts.maxRetainedRuns ?? 5_000,
     maxRetainedBytes: opts.maxRetainedBytes ?? 64 * 1024 * 1024,
-    maxRunsPerUser: opts.maxRunsPerUser ?? 10,
+    maxRunsPerUser: opts.maxRunsPerUser ?? limits.max_concurrent_runs_per_user,
+    maxConnectionsPerUser: opts.maxConnectionsPerUser ?? limits.max_connections_per_user,
+    maxFanoutBytesPerUserPerSecond: opts.maxFanoutBytesPerUserPerSecond ?? limits.max_fanout_bytes_per_user_per_second,
     runTimeoutMs: opts.runTimeoutMs ?? 120_000,
     drainGraceMs: opts.drainGraceMs ?? 10_000,
-    sendBufferBytes: opts.sendBufferBytes ?? 1024 * 1024,
+    sendBufferBytes: opts.sendBufferBytes ?? limits.max_send_buffer_bytes,
     slowCloseGraceMs: opts.slowCloseGraceMs ?? 2_000,
     heartbeatMs: opts.heartbeatMs ?? limits.heartbeat_interval_ms,
     sweepMs: opts.sweepMs ?? 1_000,
@@ -128,7 +135,6 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   if (opts.faultInjection !== undefined) settings.faultInjection = opts.faultInjection;
   if (opts.seams !== undefined) settings.seams = opts.seams;
   if (opts.clockToleranceS !== undefined) settings.clockToleranceS = opts.clockToleranceS;
-  if (opts.maxConnectionsPerUser !== undefined) settings.maxConnectionsPerUser = opts.maxConnectionsPerUser;
 
   const bad = (name: string, value: unknown, rule: string): never => {
     throw new ProviderError('PROVIDER_CONFIG_INVALID', `${name} must be ${rule}, got ${JSON.stringify(value)}`);
@@ -146,6 +152,7 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
     'maxRetainedRuns',
     'maxRetainedBytes',
     'maxRunsPerUser',
+    'maxFanoutBytesPerUserPerSecond',
     'runTimeoutMs',
     'sendBufferBytes',
     'heartbeatMs',
@@ -158,9 +165,8 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
   if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0 && tolerance <= 300)) {
     bad('clockToleranceS', tolerance, 'a number of seconds from 0 to 300');
   }
-  const maxConns = settings.maxConnectionsPerUser;
-  if (maxConns !== undefined && !(Number.isInteger(maxConns) && maxConns > 0)) {
-    bad('maxConnectionsPerUser', maxConns, 'an integer > 0');
+  for (const name of ['maxConnectionsPerUser', 'maxRunsPerUser'] as const) {
+    if (!(Number.isInteger(settings[name]) && settings[name] > 0)) bad(name, settings[name], 'an integer > 0');
   }
   if (!FSYNC_POLICIES.includes(settings.eventLogFsync)) {
     bad('eventLogFsync', settings.eventLogFsync, `one of ${FSYNC_POLICIES.join(', ')}`);

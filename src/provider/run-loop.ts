@@ -77,7 +77,7 @@ class RunIO implements AgentIO {
 
   async think(reasoning: string): Promise<void> {
     this.ensureRunning();
-    await wait(jittered(this.deps.latency.thinkMs, this.deps.latency.jitter), this.signal);
+    await wait(this.paced(jittered(this.deps.latency.thinkMs, this.deps.latency.jitter)), this.signal);
     this.ensureRunning();
     // An event with nothing to show the user is not sent (asyncapi.yaml, agent_thinking).
     if (typeof reasoning !== 'string' || reasoning.trim() === '') return;
@@ -87,10 +87,14 @@ class RunIO implements AgentIO {
 
   async callTool(toolName: string, parameters: Record<string, unknown>): Promise<ToolOutcome> {
     this.ensureRunning();
+    // tool_executing follows the previous event without a simulated latency; a paced user waits here too.
+    const pause = this.paced(0);
+    if (pause > 0) await wait(pause, this.signal);
+    this.ensureRunning();
     const callId = newId('call');
     this.emitOrStop({ type: 'tool_executing', tool_call_id: callId, tool_name: toolName, parameters });
     const startedAt = performance.now();
-    await wait(jittered(this.deps.latency.toolMs, this.deps.latency.jitter), this.signal);
+    await wait(this.paced(jittered(this.deps.latency.toolMs, this.deps.latency.jitter)), this.signal);
     this.ensureRunning();
     let outcome: ToolOutcome;
     try {
@@ -115,6 +119,11 @@ class RunIO implements AgentIO {
     if (outcome.status === 'error') body.error = outcome.error;
     this.emitOrStop(body);
     return outcome;
+  }
+
+  /** The simulated latency, or longer while the user is over its fan-out byte rate (the user's runs slow down). */
+  private paced(latencyMs: number): number {
+    return Math.max(latencyMs, this.deps.hub.fanoutPauseMs(this.run.ctx.userId));
   }
 
   private emitOrStop(body: RunEventBody): void {

@@ -20,6 +20,8 @@ export interface ConnectOptions {
   token?: string;
   /** How the token travels: `Authorization: Bearer` (default) or the browser subprotocol `jwt.<token>`. */
   via?: 'header' | 'subprotocol' | 'none';
+  /** Subprotocols offered besides the token's (e.g. a second `jwt.<token>`, for conflicting-credential attacks). */
+  protocols?: string[];
   /** Connect here instead of `target.wsUrl` (e.g. straight to the provider, past a proxy). */
   url?: string;
   /** Lifetime of the fetched development token. */
@@ -86,11 +88,12 @@ export class RecordingClient {
     token: string | undefined,
     via: ConnectOptions['via'],
     ledger: RunLedger | undefined,
+    extraProtocols: string[] = [],
   ) {
     this.id = session.connId(user);
     this.ledger = ledger ?? new RunLedger();
     const headers: Record<string, string> = {};
-    const protocols: string[] = [];
+    const protocols: string[] = [...extraProtocols];
     if (token !== undefined && via !== 'none') {
       if (via === 'subprotocol') protocols.push(`jwt.${token}`);
       else headers.Authorization = `Bearer ${token}`;
@@ -157,12 +160,13 @@ export class RecordingClient {
 
   /**
    * Sends a frame as is: text (recorded as parsed JSON, or as `raw` when it is not JSON) or binary (recorded as its
-   * `raw` description). For tests that send malformed frames on purpose.
+   * `raw` description). For tests that send malformed frames on purpose. `binary: false` sends a Buffer as a text
+   * frame (bytes that are not valid UTF-8, say).
    */
-  sendRaw(data: string | Buffer): boolean {
+  sendRaw(data: string | Buffer, binary: boolean = Buffer.isBuffer(data)): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    const binary = Buffer.isBuffer(data);
-    this.session.frameText(this.id, 'c2s', binary ? `<binary ${data.length} bytes>` : data);
+    const text = typeof data === 'string' ? data : data.toString('utf8');
+    this.session.frameText(this.id, 'c2s', binary ? `<binary ${data.length} bytes>` : text);
     this.ws.send(data, { binary });
     return true;
   }
@@ -307,6 +311,7 @@ export async function connectUser(
     token,
     opts.via,
     opts.ledger,
+    opts.protocols,
   );
   client.tokens = tokens;
   const expectWhat = opts.expect ?? 'established';

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { isLoopback, readSigningKeyFile } from '../../auth';
-import { joinCluster, type ClusterSeams } from '../../provider/cluster';
 import { number } from '../options';
+import { joinCluster, type ClusterSeams } from '../../provider/cluster';
+import { loadProtocol } from '../../protocol';
 import {
   createJsonLogger,
   DEFAULT_LATENCY,
@@ -30,14 +31,18 @@ interface ServeFlags {
   eventLogFsync: FsyncPolicy;
   logLevel: LogLevel;
   maxRunsPerUser: number;
+  maxConnectionsPerUser: number;
+  maxFanoutBytesPerUser: number;
   heartbeatMs?: number;
   signingKeyFile?: string;
-  maxConnectionsPerUser?: number;
   redis?: string;
   nodeId?: string;
   redisPrefix: string;
   nodeTtlMs: number;
 }
+
+// The defaults of the per-user limits are the contract's (asyncapi.yaml x-netra-limits).
+const LIMITS = loadProtocol().limits;
 
 const fsyncPolicy = (raw: string): FsyncPolicy => {
   if (!(FSYNC_POLICIES as readonly string[]).includes(raw)) {
@@ -117,7 +122,24 @@ function serveCommand(program: Command): Command {
       fsyncPolicy,
       'batched' as FsyncPolicy,
     )
-    .option('--max-runs-per-user <n>', 'concurrent runs per user', number('--max-runs-per-user', 1, 10_000, true), 10)
+    .option(
+      '--max-runs-per-user <n>',
+      'concurrent runs per user (past it: TOO_MANY_RUNS)',
+      number('--max-runs-per-user', 1, 10_000, true),
+      LIMITS.max_concurrent_runs_per_user,
+    )
+    .option(
+      '--max-connections-per-user <n>',
+      'open connections per user (past it: TOO_MANY_CONNECTIONS, close 1008)',
+      number('--max-connections-per-user', 1, 100_000, true),
+      LIMITS.max_connections_per_user,
+    )
+    .option(
+      '--max-fanout-bytes-per-user <n>',
+      "bytes per second one user's runs may send across its connections (past it the user's runs slow down)",
+      number('--max-fanout-bytes-per-user', 1024, 1024 ** 3, true),
+      LIMITS.max_fanout_bytes_per_user_per_second,
+    )
     .option(
       '--heartbeat-ms <ms>',
       'ping interval (default: the contract heartbeat_interval_ms)',
@@ -126,11 +148,6 @@ function serveCommand(program: Command): Command {
     .option(
       '--signing-key-file <file>',
       'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
-    )
-    .option(
-      '--max-connections-per-user <n>',
-      'connections one user may hold (across the cluster with --redis)',
-      number('--max-connections-per-user', 1, 100_000, true),
     )
     .option('--redis <url>', 'run as one node of a cluster sharing redis://HOST:PORT (default: all in this process)')
     .option('--node-id <name>', 'this node in the cluster (default: <hostname>-<pid>)')
@@ -164,6 +181,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeam
     port: flags.port,
     authPort: flags.authPort,
     devTokens: flags.devTokens,
+    // One auth options object: the signing key must not replace the dev-token setting.
     auth: {
       devTokensFromAnyAddress: flags.devTokensAnyInterface,
       ...(flags.signingKeyFile !== undefined ? { signingJwk: readSigningKeyFile(flags.signingKeyFile) } : {}),
@@ -176,7 +194,8 @@ function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeam
       retentionMs: flags.retentionS * 1000,
       drainGraceMs: flags.graceS * 1000,
       maxRunsPerUser: flags.maxRunsPerUser,
-      ...(flags.maxConnectionsPerUser !== undefined ? { maxConnectionsPerUser: flags.maxConnectionsPerUser } : {}),
+      maxConnectionsPerUser: flags.maxConnectionsPerUser,
+      maxFanoutBytesPerUserPerSecond: flags.maxFanoutBytesPerUser,
       ...(cluster !== undefined ? { seams: cluster.factories() } : {}),
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog, eventLogFsync: flags.eventLogFsync } : {}),

@@ -50,14 +50,16 @@ export class ConnectionRegistry {
 
   /**
    * Local delivery of one committed event. A connection that does not follow the run yet (a run of another process
-   * in a cluster) starts following it at this event.
+   * in a cluster) starts following it at this event. Answers how many connections it went out on (fan-out pacing).
    */
-  readonly deliver = (event: CommittedEvent): void => {
+  readonly deliver = (event: CommittedEvent): number => {
     const conns = this.byUser.get(event.userId);
-    if (conns === undefined) return;
+    if (conns === undefined) return 0;
+    let sent = 0;
     for (const conn of conns) {
       if (conn.span(event.runId) === undefined) conn.follow(event.runId, event.seq - 1);
-      conn.deliver(event.runId, event.seq, event.text);
+      if (conn.deliver(event.runId, event.seq, event.text)) sent++;
     }
+    return sent;
   };
 }

@@ -8,12 +8,14 @@ import type { Run, RunEventBody, RunStopKind } from '../run';
 import { RunStopped } from '../run';
 import { ConnectionRegistry } from './connections';
 import { memorySeams } from './memory-seams';
+import { FanoutPacer } from './fanout-pacer';
 import { EventPipeline, type FaultInjection } from './pipeline';
 import { groupByRun, restoreRun } from './restore';
 import { RunRegistry } from './runs';
 import {
   isPromise,
   settle,
+  type CommittedEvent,
   type HubSeamFactories,
   type HubSeams,
   type CancelOutcome,
@@ -33,6 +35,8 @@ export interface HubOptions {
   maxRunsPerUser: number;
   /** Connections one user may hold (the per-user counters seam enforces it). Default: unlimited. */
   maxConnectionsPerUser?: number;
+  /** Fan-out bytes per user per second past which the user's runs pause (the counters seam paces). Default: none. */
+  maxFanoutBytesPerUserPerSecond?: number;
   maxEventsPerRun: number;
   requestIdsPerUser: number;
   logger: Logger;
@@ -88,12 +92,16 @@ export class RunHub {
   private readonly pipeline: EventPipeline;
   /** Connections that hold a unit of their user's connection counter (released once, on detach). */
   private readonly admitted = new WeakSet<Connection>();
+  /** userId -> until when (performance.now() ms) that user's runs pause to stay under the fan-out byte rate. */
+  private readonly pausedUntil = new Map<string, number>();
+  /** The pacer used when the counters seam has no `chargeFanout` (then each process paces its own deliveries). */
+  private localPacer: FanoutPacer | undefined;
 
   constructor(private readonly opts: HubOptions) {
     const factories = { ...memorySeams, ...opts.seams };
     this.runs = new RunRegistry(opts, (run) => this.onEvict(run));
     this.seams = {
-      fanOut: factories.fanOut(this.connections.deliver),
+      fanOut: factories.fanOut((event) => this.deliverLocal(event)),
       runLog: factories.runLog({ localRun: (runId) => this.localRun(runId) }),
       requestMemory: factories.requestMemory({ requestIdsPerUser: opts.requestIdsPerUser }),
       counters: factories.counters(),
@@ -109,6 +117,39 @@ export class RunHub {
       faultInjection: opts.faultInjection,
       onEnded: (run) => this.onEnded(run),
     });
+  }
+
+  // ---- fan-out pacing -----------------------------------------------------------------------------------------
+
+  /** Local delivery of one event, charged to its user's fan-out byte budget. */
+  private deliverLocal(event: CommittedEvent): void {
+    const sentTo = this.connections.deliver(event);
+    const rate = this.opts.maxFanoutBytesPerUserPerSecond;
+    if (sentTo === 0 || rate === undefined) return;
+    const bytes = Buffer.byteLength(event.text) * sentTo;
+    const counters = this.seams.counters;
+    const pause = (delayMs: number): void => {
+      if (delayMs > 0) this.pausedUntil.set(event.userId, performance.now() + delayMs);
+    };
+    if (counters.chargeFanout === undefined) {
+      this.localPacer ??= new FanoutPacer(rate);
+      return pause(this.localPacer.charge(event.userId, bytes, performance.now()));
+    }
+    const delay = counters.chargeFanout(event.userId, bytes, rate);
+    if (isPromise(delay)) delay.then(pause, this.logFailure('charge fan-out'));
+    else pause(delay);
+  }
+
+  /**
+   * How long (ms) `userId`'s runs should wait before their next step so that the bytes fanned out to the user's
+   * connections stay under `max_fanout_bytes_per_user_per_second`; 0 for a user under it. The run loop waits it.
+   */
+  fanoutPauseMs(userId: string): number {
+    const until = this.pausedUntil.get(userId);
+    if (until === undefined) return 0;
+    const left = until - performance.now();
+    if (left <= 0) this.pausedUntil.delete(userId);
+    return Math.max(0, left);
   }
 
   // ---- connections --------------------------------------------------------------------------------------------

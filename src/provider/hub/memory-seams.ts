@@ -1,3 +1,4 @@
+import { FanoutPacer } from './fanout-pacer';
 import type {
   CommittedEvent,
   CounterKind,
@@ -97,6 +98,8 @@ export class MemoryRequestMemory implements RequestMemory {
 /** Counters in a map; a count that drops to zero is forgotten (no per-user memory for idle users). */
 export class MemoryUserCounters implements UserCounters {
   private readonly counts = new Map<string, number>();
+  private pacer: FanoutPacer | undefined;
+  private pacerRate = 0;
 
   acquire(userId: string, kind: CounterKind, limit: number): boolean {
     const key = `${kind}\u0000${userId}`;
@@ -115,6 +118,14 @@ export class MemoryUserCounters implements UserCounters {
 
   count(userId: string, kind: CounterKind): number {
     return this.counts.get(`${kind}\u0000${userId}`) ?? 0;
+  }
+
+  chargeFanout(userId: string, bytes: number, bytesPerSecond: number): number {
+    if (this.pacer === undefined || this.pacerRate !== bytesPerSecond) {
+      this.pacer = new FanoutPacer(bytesPerSecond);
+      this.pacerRate = bytesPerSecond;
+    }
+    return this.pacer.charge(userId, bytes, performance.now());
   }
 
   close(): void {}

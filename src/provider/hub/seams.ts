@@ -119,6 +119,12 @@ export interface UserCounters {
   acquire(userId: string, kind: CounterKind, limit: number): MaybePromise<boolean>;
   release(userId: string, kind: CounterKind): MaybePromise<void>;
   count(userId: string, kind: CounterKind): MaybePromise<number>;
+  /**
+   * Charges `bytes` of fan-out (an event's text times the connections it went to) to `userId` and answers how long
+   * (ms) that user's runs should pause to stay under `bytesPerSecond` (0: no pause). Optional: without it the hub
+   * paces the deliveries of its own process (a cluster's per-user budget is then per node).
+   */
+  chargeFanout?(userId: string, bytes: number, bytesPerSecond: number): MaybePromise<number>;
   close(): MaybePromise<void>;
 }
 

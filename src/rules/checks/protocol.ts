@@ -208,7 +208,10 @@ export const protocolChecks: CheckKind[] = [
             typeof requestId === 'string'
               ? queue.findIndex((p) => p.requestId === requestId)
               : queue.findIndex((p) => p.requestId === undefined);
-          if (index === -1 && requestId === undefined && unparsed.has(f.msg?.error_code)) index = 0;
+          // A frame the server could not parse is answered in order. The request_id such an answer carries, if any,
+          // is what the server found by a bounded look at the raw bytes, which need not be what this checker read
+          // (a truncated frame, a byte that is not UTF-8): the oldest pending frame is the one answered.
+          if (index === -1 && unparsed.has(f.msg?.error_code)) index = 0;
           if (index !== -1) queue.splice(index, 1);
           if (queue.length === 0) queues.delete(f.conn);
         },

@@ -95,12 +95,12 @@ test('resume on a connection that already has the events repeats nothing', async
 });
 
 test('tabs connecting and resuming while a fast run emits: each gets exactly last_seq+1..n', async () => {
-  const fast = await startTestStack({ thinkMs: 1, toolMs: 1 });
+  const fast = await startTestStack({ thinkMs: 1, toolMs: 1, maxConnectionsPerUser: 8 });
   try {
     const owner = await connectAs(fast, 'erin');
     const started = await owner.start('race-1');
     const runId = String(started.run_id);
-    // Six tabs open after the run started; each resumes the moment it is connected, claiming what the owner holds
+    // Six tabs open after the run started (seven connections of one user: over the contract's 5, raised here); each resumes the moment it is connected, claiming what the owner holds
     // at that moment, while the run keeps emitting.
     const tabs = await Promise.all(
       [1, 2, 3, 4, 5, 6].map(async (i) => {
