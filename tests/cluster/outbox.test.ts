@@ -85,10 +85,11 @@ it('queues through an outage, rewrites the lost log, and delivers every event on
   const log = await b.runLog.readAfter('vic', ref.run_id, 0);
   expect(log?.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   expect(log?.map((e) => e.text)).toEqual(events);
-  // Pub/sub saw old seqs again (the owner rewrote the lost log); the receiver delivered each exactly once, in order.
+  // Pub/sub may carry old seqs again (the owner rewrote the lost log) or miss some (b re-subscribed late: filled
+  // from the log); either way the receiver delivered each exactly once, in order.
   await waitUntil(() => delivered.length === 11, 'b to deliver all 11 events', 10_000);
   expect(delivered).toEqual(events.map((text, i) => [i + 1, text]));
-  expect(got.length).toBeGreaterThanOrEqual(11);
+  expect(got.length).toBeGreaterThanOrEqual(5);
   expect(conflicts).toEqual([]);
   expect(await a.runLog.ttl('vic', ref.run_id)).toBeLessThanOrEqual(60_000);
 });

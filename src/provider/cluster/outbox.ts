@@ -14,6 +14,12 @@ export interface OutboxRun {
 
 export type ConflictHandler = (runId: string) => void;
 
+/** Events of a run now in the log, in seq order (the owner hands them to its own connections only now). */
+export type FlushedHandler = (
+  run: OutboxRun,
+  events: readonly { seq: number; text: string; terminal: boolean }[],
+) => void;
+
 /** Events of one run appended per round trip at most. */
 const MAX_BATCH = 64;
 
@@ -27,9 +33,11 @@ interface Tracked {
 }
 
 /**
- * The owner's write path to Redis. Emission in the provider is synchronous (the owner's own connections get each
- * event at once); the outbox then appends the run's events to the run log, in seq order, one at a time per run,
- * each append also publishing to the user's other nodes. While Redis is down the events stay here (the owner's
+ * The owner's write path to Redis, write-ahead: emission in the provider is synchronous, then the outbox appends
+ * the run's events to the run log in seq order (what piled up goes in one pipelined round trip), each append also
+ * publishing to the user's other nodes, and only then hands them to the owner's own connections (`onFlushed`), so
+ * no connection anywhere ever holds an event the log does not (a node dying with unflushed events takes them along
+ * unseen, and the survivor's closing events take their seqs without contradicting any client). While Redis is down the events stay here (the owner's
  * memory holds them anyway) and are flushed, in order, when the link is ready again; after Redis came back as a
  * new process (every key lost) each tracked run is written again from seq 1. Nothing is dropped: a run leaves the
  * outbox only once its terminal event is in the log, and stays one retention longer to be rewritten after a
@@ -46,6 +54,7 @@ export class RunOutbox {
     private readonly node: ClusterNode,
     private readonly logger: Logger,
     private readonly onConflict: ConflictHandler,
+    private readonly onFlushed: FlushedHandler = () => undefined,
   ) {
     node.link.onHealth((health, restarted) => {
       if (health !== 'ready') return;
@@ -114,6 +123,10 @@ export class RunOutbox {
         }
         await this.node.runLog.appendBatch(run.userId, run.runId, items);
         t.flushed = to;
+        this.onFlushed(
+          run,
+          items.map((i) => ({ seq: i.event.seq, text: i.event.text, terminal: i.terminal })),
+        );
         this.appended += items.length;
         if (items[items.length - 1].terminal) {
           await this.node.liveness.releaseRun(run.userId, run.runId);

@@ -44,9 +44,9 @@ interface OwnedRun {
 /**
  * The hub's seams over Redis, for one provider process of a cluster (`serve --redis`). Hand {@link factories} to
  * `ProviderOptions.seams` and call {@link start} before listening.
- * - Fan-out: the owner delivers to its own connections at once; the outbox appends to the run's stream and
- *   publishes to the user's channel in one script; other nodes deliver what they receive (RemoteRuns: exactly
- *   once, in order, gaps filled from the log) to their own connections only.
+ * - Fan-out, write-ahead: the outbox appends to the run's stream and publishes to the user's channel in one
+ *   script, then the owner delivers to its own connections; other nodes deliver what they receive (RemoteRuns:
+ *   exactly once, in order, gaps filled from the log) to their own connections only.
  * - Run log: the owner answers `resume` from memory; other nodes from the stream (`{u:<user>}:run:<id>`).
  * - Request ids and threads: SET NX PX GET under the user's hash tag, for the retention.
  * - Counters: Lua acquire-if-below-limit over per-node shares; a dead node's shares are reaped.
@@ -54,7 +54,7 @@ interface OwnedRun {
  * While Redis is unreachable: start_agent, resume of a remote run and a remote cancel are refused with
  * SERVICE_UNAVAILABLE (connections stay open); new connections are admitted on this node's local count (so a
  * Redis outage does not lock everyone out) and the counts are written again when Redis is back; events of running
- * runs reach this node's connections at once and the other nodes when Redis is back (the outbox keeps them).
+ * runs wait in the outbox and reach every connection, in order, when Redis is back.
  */
 export class ClusterSeams {
   readonly node: ClusterNode;
@@ -64,6 +64,8 @@ export class ClusterSeams {
   private readonly remote: RemoteRuns;
   readonly outbox: RunOutbox;
   private readonly owned = new Map<string, OwnedRun>();
+  /** Owned runs still going: the highest seq handed to this node's connections (write-ahead lags the head). */
+  private readonly delivered = new Map<string, number>();
   private readonly watched = new Set<string>();
   /** This node's share of each user's counters: the truth written again after an outage. */
   private readonly shares = new Map<string, Record<CounterKind, number>>();
@@ -78,7 +80,22 @@ export class ClusterSeams {
       (userId, runId, seq, text, terminal) => this.deliver?.({ userId, runId, seq, text, terminal }),
       logger,
     );
-    this.outbox = new RunOutbox(this.node, logger, (runId) => this.owned.delete(runId));
+    this.outbox = new RunOutbox(
+      this.node,
+      logger,
+      (runId) => this.owned.delete(runId),
+      (run, events) => {
+        const delivered = this.delivered.get(run.runId) ?? 0;
+        for (const e of events) {
+          if (e.seq > delivered) this.delivered.set(run.runId, e.seq);
+          if (e.terminal) {
+            this.delivered.delete(run.runId);
+            this.owned.delete(run.runId);
+          }
+          this.deliver?.({ userId: run.userId, runId: run.runId, seq: e.seq, text: e.text, terminal: e.terminal });
+        }
+      },
+    );
     this.node.link.onHealth((health) => {
       if (health === 'ready') void this.afterReconnect();
     });
@@ -141,8 +158,9 @@ export class ClusterSeams {
 
   private fanOut(): EventFanOut {
     return {
-      // The owner's own connections get the event now; the outbox (kicked by append) tells the other nodes.
-      publish: (event: CommittedEvent) => this.deliver?.(event),
+      // Write-ahead: the outbox (kicked by append) delivers to this node's connections once the event is in the log.
+      publish: () => undefined,
+      deliveredHead: (runId: string) => (this.owned.has(runId) ? (this.delivered.get(runId) ?? 0) : undefined),
       watchUser: async (userId: string) => {
         this.watched.add(userId);
         await this.node.fanout.follow(userId);
@@ -183,17 +201,16 @@ export class ClusterSeams {
         ended: () => tracked.terminal,
       });
     }
-    if (event.terminal) {
-      run.terminal = true;
-      this.owned.delete(event.runId);
-    }
+    // The run stays owned until its terminal event is in the log (see the outbox's onFlushed).
+    if (event.terminal) run.terminal = true;
     this.outbox.kick(event.runId);
   }
 
   private async readAfter(runId: string, afterSeq: number, userId: string): Promise<RunLogSlice | undefined> {
     const held = this.local?.localRun(runId);
     if (held !== undefined) {
-      const head = held.events.length;
+      // Only what is in the log (and so delivered here): the rest reaches the connection live after the write.
+      const head = this.owned.has(runId) ? (this.delivered.get(runId) ?? 0) : held.events.length;
       return { userId: held.userId, head, events: held.events.slice(Math.max(0, Math.min(afterSeq, head))) };
     }
     const events = await refusing(this.node.runLog.readAfter(userId, runId, afterSeq));

@@ -169,7 +169,10 @@ export class RunHub {
    */
   attach(conn: Connection): void {
     if (this.connections.add(conn)) settle(this.seams.fanOut.watchUser(conn.userId), this.logFailure('watch user'));
-    for (const run of this.runs.activeOf(conn.userId)) conn.follow(run.ctx.runId, run.head);
+    const { fanOut } = this.seams;
+    for (const run of this.runs.activeOf(conn.userId)) {
+      conn.follow(run.ctx.runId, fanOut.deliveredHead?.(run.ctx.runId) ?? run.head);
+    }
   }
 
   /** Forgets a connection (closed, expired, slow). Its user's runs go on and stay available to `resume`. */

@@ -38,6 +38,12 @@ export interface EventFanOut {
   watchUser(userId: string): MaybePromise<void>;
   /** This process holds no connection of `userId` any more. */
   unwatchUser(userId: string): MaybePromise<void>;
+  /**
+   * Optional: the highest seq of a run held here that this process's connections have been handed so far, when a
+   * store delivers only after its own write (write-ahead: a cluster) and so may lag the run's head. A connection
+   * that joins the run follows it from there. Undefined (or no method): the run's head.
+   */
+  deliveredHead?(runId: string): number | undefined;
   close(): MaybePromise<void>;
 }
 
