@@ -18,6 +18,9 @@ interface RemoteRun {
 
 const TYPE_PREFIX = /^\{"type":"([A-Za-z0-9_]+)"/;
 
+/** How long an ended remote run's cursor is kept (duplicates after that are still dropped by connection spans). */
+const ENDED_KEPT_MS = 60_000;
+
 /**
  * The receiving side of fan-out on one node: per remote run, the highest seq delivered. Pub/sub is at-most-once
  * (a subscriber that was disconnected misses messages) and an owner rewriting its log after a Redis restart
@@ -85,7 +88,11 @@ export class RemoteRuns {
     run.head = seq;
     const type = TYPE_PREFIX.exec(text)?.[1];
     const terminal = type !== undefined && this.protocol.isTerminal(type);
-    if (terminal) run.ended = true;
+    if (terminal) {
+      run.ended = true;
+      // Kept a while to drop late duplicates (an owner rewriting its log after a Redis restart), then forgotten.
+      setTimeout(() => this.runs.delete(runId), ENDED_KEPT_MS).unref();
+    }
     this.deliver(run.userId, runId, seq, text, terminal);
   }
 
