@@ -67,6 +67,8 @@ export class ClusterSeams {
   /** Owned runs still going: the highest seq handed to this node's connections (write-ahead lags the head). */
   private readonly delivered = new Map<string, number>();
   private readonly watched = new Set<string>();
+  /** Runs another writer took over (a reaper ended them while this node was cut off): never written again. */
+  private readonly abandoned = new Set<string>();
   /** This node's share of each user's counters: the truth written again after an outage. */
   private readonly shares = new Map<string, Record<CounterKind, number>>();
 
@@ -83,7 +85,7 @@ export class ClusterSeams {
     this.outbox = new RunOutbox(
       this.node,
       logger,
-      (runId) => this.owned.delete(runId),
+      (runId) => this.abandon(runId),
       (run, events) => {
         const delivered = this.delivered.get(run.runId) ?? 0;
         for (const e of events) {
@@ -174,6 +176,20 @@ export class ClusterSeams {
     };
   }
 
+  /**
+   * The run's log holds another writer's events at our next seq: a survivor reaped this node's run while it was cut
+   * off from Redis, and the users have its agent_error. Stop the agent (its closing events go nowhere: never
+   * written, never delivered, so no client sees two different events at one seq) and forget the run here.
+   */
+  private abandon(runId: string): void {
+    const run = this.owned.get(runId);
+    this.owned.delete(runId);
+    this.delivered.delete(runId);
+    this.abandoned.add(runId);
+    setTimeout(() => this.abandoned.delete(runId), this.node.runLog.retentionMs).unref();
+    if (run !== undefined) this.localControl?.cancelLocal(run.userId, runId);
+  }
+
   // ---- (b) run log ------------------------------------------------------------------------------------------
 
   private runLog(): RunLogStore {
@@ -187,6 +203,7 @@ export class ClusterSeams {
   }
 
   private append(event: CommittedEvent): void {
+    if (this.abandoned.has(event.runId)) return;
     let run = this.owned.get(event.runId);
     if (run === undefined) {
       const events = this.local?.localRun(event.runId)?.events;
