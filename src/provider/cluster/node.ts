@@ -159,12 +159,14 @@ export class ClusterNode {
       REAPED_MESSAGE,
     );
     try {
-      for (const [i, event] of closing.entries()) {
+      // One atomic batch: an owner coming back cannot interleave with the closing events.
+      const items = closing.map((event, i) => {
         const text = JSON.stringify(event);
         const seq = event.seq as number;
         const publish = this.fanout.publishOf(ref.userId, ref.runId, seq, text, `reaper:${this.nodeId}`);
-        await this.runLog.append(ref.userId, ref.runId, { seq, text }, i === closing.length - 1, publish);
-      }
+        return { event: { seq, text }, terminal: i === closing.length - 1, publish };
+      });
+      if (items.length > 0) await this.runLog.appendBatch(ref.userId, ref.runId, items);
     } catch (err) {
       if (!(err instanceof ClusterError && err.code === 'RUN_LOG_CONFLICT')) throw err;
       this.opts.logger.warn('reaper: the run log moved on meanwhile; run left to its writer', { run_id: ref.runId });

@@ -24,31 +24,42 @@ export interface Publish {
 }
 
 /**
- * One script per event: XADD at the explicit id `0-<seq>` after checking that seq is the stream's length + 1 (ids
- * are 1..n with no trimming in practice: MAXLEN is above the provider's cap), so two writers of one run, or a
- * replayed append, are detected instead of interleaved; PEXPIRE on the first event (live TTL) and the terminal one
- * (the retention); then PUBLISH to the fan-out channel. One round trip, atomic, and in this order:
- * a subscriber that sees the message can always read the event back from the stream.
- * Returns 1 when appended, 0 when the same event is already there (idempotent re-append), -1 on a gap
- * (seq > top + 1), -2 when another event holds the seq (another writer: a reaper ended the run meanwhile).
+ * One script per batch of consecutive events of one run, atomic: for each event, in order, check that its seq is
+ * the stream's length + 1 (ids are 1..n with no trimming in practice: MAXLEN is above the provider's cap), XADD it
+ * at the explicit id `0-<seq>`, set the TTL on the first event (live) and the terminal one (the retention), and
+ * PUBLISH it to the user's fan-out channel. The batch stops at the first event that does not fit, with nothing of
+ * it or after it written: a seq already holding the same event is skipped (idempotent re-append), a seq holding
+ * ANOTHER event (a reaper ended the run meanwhile) is -2, a gap is -1. So a writer that lost its run can never
+ * append past the other writer's terminal event. ARGV: live TTL, retention TTL, MAXLEN, channel, then per event
+ * seq, frame, pub/sub message, terminal ('1'/'0'). Returns {status, index of the failing event or count appended}.
  */
 const APPEND_SCRIPT = `
 local head = redis.call('XLEN', KEYS[1])
-local seq = tonumber(ARGV[1])
-if seq <= head then
-  local have = redis.call('XRANGE', KEYS[1], '0-' .. ARGV[1], '0-' .. ARGV[1])
-  if #have > 0 and have[1][2][2] == ARGV[2] then return 0 end
-  return -2
+local appended = 0
+local n = (#ARGV - 4) / 4
+for i = 0, n - 1 do
+  local base = 5 + i * 4
+  local seq = tonumber(ARGV[base])
+  local text = ARGV[base + 1]
+  if seq <= head then
+    local have = redis.call('XRANGE', KEYS[1], '0-' .. seq, '0-' .. seq)
+    if #have == 0 or have[1][2][2] ~= text then return {-2, i} end
+  elseif seq > head + 1 then
+    return {-1, i}
+  else
+    redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '0-' .. seq, 'e', text)
+    head = seq
+    appended = appended + 1
+    if seq == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+    if ARGV[base + 3] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+    if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[base + 2]) end
+  end
 end
-if seq > head + 1 then return -1 end
-redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], '0-' .. ARGV[1], 'e', ARGV[2])
-if seq == 1 or ARGV[7] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
-return 1
+return {1, appended}
 `;
 
 interface AppendCommand {
-  netraAppend(key: string, ...args: (string | number)[]): Promise<number>;
+  netraAppend(key: string, ...args: (string | number)[]): Promise<[number, number]>;
 }
 
 /**
@@ -87,51 +98,36 @@ export class RunLog {
     terminal: boolean,
     publish?: Publish,
   ): Promise<boolean> {
-    const [appended] = await this.appendBatch(userId, runId, [{ event, terminal, publish }]);
-    return appended;
+    return (await this.appendBatch(userId, runId, [{ event, terminal, publish }])) === 1;
   }
 
   /**
-   * Appends several consecutive events of one run in ONE round trip (a pipeline of the append script: Redis runs
-   * them in order), as the owner's outbox does with what piled up during the previous round trip. Answers, per
-   * event, whether it was appended (false: already there); throws at the first gap or conflict, after the events
-   * before it were appended.
+   * Appends consecutive events of one run (all of one user, so one channel) in ONE atomic script call, as the
+   * owner's outbox does with what piled up during the previous round trip. Answers how many were appended (the
+   * rest were already there); throws RUN_LOG_GAP or RUN_LOG_CONFLICT at the first event that does not fit, with
+   * nothing from it on written.
    */
   async appendBatch(
     userId: string,
     runId: string,
     items: readonly { event: LoggedEvent; terminal: boolean; publish?: Publish }[],
-  ): Promise<boolean[]> {
-    const key = this.key(userId, runId);
-    const results = await this.link.call('run log append', async (redis) => {
-      const pipeline = redis.pipeline() as unknown as AppendCommand & { exec(): Promise<[Error | null, unknown][]> };
-      for (const { event, terminal, publish } of items) {
-        const ttl = terminal ? this.opts.retentionMs : this.opts.liveTtlMs;
-        const m = this.opts.maxEvents;
-        void pipeline.netraAppend(
-          key,
-          event.seq,
-          event.text,
-          ttl,
-          m,
-          publish?.channel ?? '',
-          publish?.message ?? '',
-          terminal ? '1' : '0',
-        );
-      }
-      const answers = await pipeline.exec();
-      return answers.map(([err, value]) => {
-        if (err !== null) throw err;
-        return value as number;
-      });
-    });
-    return results.map((result, i) => {
-      const seq = items[i].event.seq;
-      if (result === -1) throw new ClusterError('RUN_LOG_GAP', `run ${runId}: seq ${seq} would leave a gap in the log`);
-      if (result === -2)
-        throw new ClusterError('RUN_LOG_CONFLICT', `run ${runId}: seq ${seq} is already another event`);
-      return result === 1;
-    });
+  ): Promise<number> {
+    const args: (string | number)[] = [
+      this.opts.liveTtlMs,
+      this.opts.retentionMs,
+      this.opts.maxEvents,
+      items[0]?.publish?.channel ?? '',
+    ];
+    for (const { event, terminal, publish } of items) {
+      args.push(event.seq, event.text, publish?.message ?? '', terminal ? '1' : '0');
+    }
+    const [status, at] = await this.link.call('run log append', (redis) =>
+      (redis as unknown as AppendCommand).netraAppend(this.key(userId, runId), ...args),
+    );
+    const seq = items[at]?.event.seq;
+    if (status === -1) throw new ClusterError('RUN_LOG_GAP', `run ${runId}: seq ${seq} would leave a gap in the log`);
+    if (status === -2) throw new ClusterError('RUN_LOG_CONFLICT', `run ${runId}: seq ${seq} is already another event`);
+    return at;
   }
 
   /**

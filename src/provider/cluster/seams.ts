@@ -184,10 +184,23 @@ export class ClusterSeams {
   private abandon(runId: string): void {
     const run = this.owned.get(runId);
     this.owned.delete(runId);
-    this.delivered.delete(runId);
     this.abandoned.add(runId);
     setTimeout(() => this.abandoned.delete(runId), this.node.runLog.retentionMs).unref();
-    if (run !== undefined) this.localControl?.cancelLocal(run.userId, runId);
+    if (run === undefined) return;
+    const from = this.delivered.get(runId) ?? 0;
+    this.delivered.delete(runId);
+    this.localControl?.cancelLocal(run.userId, runId);
+    // This node's tabs missed the other writer's events (published while this node was cut off): hand them over
+    // from the log, after what they had.
+    this.node.runLog.readAfter(run.userId, runId, from).then(
+      (events) => {
+        for (const e of events ?? []) {
+          const terminal = e.seq === events![events!.length - 1].seq;
+          this.deliver?.({ userId: run.userId, runId, seq: e.seq, text: e.text, terminal });
+        }
+      },
+      (err: unknown) => this.logger.warn('abandoned run: log not read', { run_id: runId, error: String(err) }),
+    );
   }
 
   // ---- (b) run log ------------------------------------------------------------------------------------------
