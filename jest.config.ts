@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 // One Jest project per test level. `npm test` runs the fast ones; stress and browser tiers have their own scripts.
@@ -21,6 +22,11 @@ const config: Config = {
   // Generous: tests start real servers and parse real documents on a shared 2-core machine. Speed targets live in
   // bench/, never in test timeouts.
   testTimeout: 30_000,
+  // Most suites spend their time waiting on real servers and CLI child processes, not on the CPU of the Jest worker:
+  // at least two workers even on a 2-core machine (Jest's default there is one, which runs the suites one by one).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // dist/ brought up to date with src/ once, so the CLI the tests start runs compiled (see tests/setup/build-dist.js).
+  globalSetup: '<rootDir>/tests/setup/build-dist.js',
   projects: [
     project('unit', ['tests/unit/**/*.test.ts']),
     project('contracts', ['tests/contracts/**/*.test.ts']),

@@ -44,13 +44,17 @@ type Server = ChildProcessByStdio<Writable, Readable, null>;
 
 async function serveProvider(): Promise<void> {
   // The default send buffer (the contract's); only what makes the workload fast is changed: no simulated latency,
-  // and the frame rate, run and fan-out caps lifted so that a few tabs can produce megabytes quickly.
+  // the frame rate, run and fan-out caps lifted so that a few tabs can produce megabytes quickly (a stalled tab must
+  // overflow the loopback kernel buffers first, several MB), and retention kept small.
   const stack = await startStack({
     provider: {
       thinkMs: 0,
       toolMs: 0,
       maxRunsPerUser: 10_000,
       maxFanoutBytesPerUserPerSecond: 1024 ** 3,
+      // Retention small: the run log would otherwise hold 64 MiB of this workload's events and bury the difference.
+      maxRetainedBytes: 2 * 1024 * 1024,
+      maxRetainedRuns: 100,
       // A stalled consumer's socket is held (with what it buffered) until the reading: the worst case, N at once.
       slowCloseGraceMs: 600_000,
       limits: { client_frames_per_second: 10_000, client_frames_burst: 10_000 },

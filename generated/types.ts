@@ -566,6 +566,15 @@ export type ServerMessage =
 /** Every message a client sends (the described application `receive`s). */
 export type ClientMessage = StartAgent | Resume | CancelRun | AuthRefresh;
 
+/** Server messages that belong to a run (their payload requires `run_id` and `seq`). */
+export type RunEvent = AgentStarted | AgentThinking | ToolExecuting | ToolCompleted | AgentCompleted | AgentError;
+
+/** The run event that starts every run (`x-netra-run: start`). */
+export type RunStartEvent = AgentStarted;
+
+/** The run events that end a run (`x-netra-run: terminal`). */
+export type RunTerminalEvent = AgentCompleted | AgentError;
+
 /** Payload type of each message `type`. */
 export interface MessageTypeMap {
   start_agent: StartAgent;

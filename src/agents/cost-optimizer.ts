@@ -27,7 +27,7 @@ import {
 } from './answer-text';
 import { Findings } from './findings';
 import { cacheBatchDrafts, gpuDrafts, routingDrafts } from './recommendations';
-import { growthFromRequest } from './request-hints';
+import { growthFromRequest, type GrowthHint } from './request-hints';
 import {
   isCacheBatchEstimate,
   isCostAnalysis,
@@ -111,7 +111,28 @@ export async function runCostOptimizer(req: AgentRequest, io: AgentIO): Promise<
   }
 }
 
+// The steps of one run, in the order their events go out. Each step reads and extends what the earlier ones found.
+
+/** What the first step priced: the spend the later steps save from and the growth the forecast uses. */
+interface Priced {
+  cost: CostAnalysis;
+  spendCents: number;
+  growth: GrowthHint;
+}
+
 async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): Promise<AgentAnswer> {
+  const priced = await priceCurrentSpend(req, run, findings);
+  const excluded = await findRoutingSavings(run, findings);
+  const selfHosted = priced.cost.models.filter((m) => m.gpu_hours_per_month > 0);
+  await findCacheBatchSavings(run, findings, excluded, selfHosted);
+  if (selfHosted.length > 0) await findGpuSavings(run, findings);
+  const forecast = await forecastWithChanges(run, findings, priced);
+  run.checkAbort();
+  return composeAnswer(run, findings, priced, forecast);
+}
+
+/** cost_analyzer (essential): today's spend, announced before and after. */
+async function priceCurrentSpend(req: AgentRequest, run: AgentRun, findings: Findings): Promise<Priced> {
   const workload = resolveWorkload(req);
   const summary = workloadSummary(workload);
   const growth = growthFromRequest(req.userRequest);
@@ -134,7 +155,11 @@ async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): P
       (gpuCents > 0 ? ` ${formatUsd(gpuCents)} of it is self-hosted GPU time.` : '') +
       ' Next: how much simple, latency-tolerant traffic could move to a cheaper model of the same family.',
   );
+  return { cost, spendCents, growth };
+}
 
+/** routing_simulator: returns the share of each model's traffic that moves, so caching does not count it again. */
+async function findRoutingSavings(run: AgentRun, findings: Findings): Promise<Record<string, number>> {
   const routing = await run.call<RoutingSimulation>(
     'routing_simulator',
     { routable_share_by_latency: { ...defaultRoutableShare } },
@@ -148,8 +173,16 @@ async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): P
   } else {
     await run.think('The routing simulation failed; I carry on with caching and batching on all of the traffic.');
   }
+  return excluded;
+}
 
-  const selfHosted = cost.models.filter((m) => m.gpu_hours_per_month > 0);
+/** cache_batch_estimator on the traffic that stays; the thought announces the GPU step when there is one. */
+async function findCacheBatchSavings(
+  run: AgentRun,
+  findings: Findings,
+  excluded: Record<string, number>,
+  selfHosted: CostAnalysis['models'],
+): Promise<void> {
   const estimate = await run.call<CacheBatchEstimate>(
     'cache_batch_estimator',
     {
@@ -170,19 +203,24 @@ async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): P
   } else if (gpuNext) {
     await run.think(`The caching and batching estimate failed; moving on. ${gpuNext}`);
   }
+}
 
-  if (selfHosted.length > 0) {
-    const sizing = await run.call<GpuRightsizing>(
-      'gpu_rightsizer',
-      { current_utilisation: defaultCurrentUtilisation, target_utilisation: defaultTargetUtilisation },
-      isGpuRightsizing,
-    );
-    if (sizing) {
-      findings.add(gpuDrafts(sizing));
-      await run.think(gpuThought(sizing));
-    }
+/** gpu_rightsizer, only when the workload self-hosts. */
+async function findGpuSavings(run: AgentRun, findings: Findings): Promise<void> {
+  const sizing = await run.call<GpuRightsizing>(
+    'gpu_rightsizer',
+    { current_utilisation: defaultCurrentUtilisation, target_utilisation: defaultTargetUtilisation },
+    isGpuRightsizing,
+  );
+  if (sizing) {
+    findings.add(gpuDrafts(sizing));
+    await run.think(gpuThought(sizing));
   }
+}
 
+/** spend_forecaster with the chosen changes' savings (capped at the spend), announced with the largest change. */
+async function forecastWithChanges(run: AgentRun, findings: Findings, priced: Priced): Promise<SpendForecast | null> {
+  const { spendCents, growth } = priced;
   const chosen = findings.selected();
   const totalCents = findings.totalCents();
   await run.think(
@@ -193,7 +231,7 @@ async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): P
       : `No change saves money on this ${formatUsd(spendCents)} workload; forecasting the next 12 months at ` +
           `${growthPhrase(growth)} anyway.`,
   );
-  const forecast = await run.call<SpendForecast>(
+  return run.call<SpendForecast>(
     'spend_forecaster',
     {
       growth_rate_monthly: growth.monthly,
@@ -202,8 +240,17 @@ async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): P
     },
     isSpendForecast,
   );
-  run.checkAbort();
+}
 
+/** The agent_completed body: spend, chosen changes, the forecast with and without them, and why it is partial. */
+function composeAnswer(
+  run: AgentRun,
+  findings: Findings,
+  { cost, spendCents, growth }: Priced,
+  forecast: SpendForecast | null,
+): AgentAnswer {
+  const chosen = findings.selected();
+  const totalCents = findings.totalCents();
   const reasons = partialReasons(run, findings);
   const n = findings.modelNames.length;
   const parts: string[] = [];

@@ -1,7 +1,7 @@
 import { NetraError } from '../util/errors';
 
 /** Codes an {@link AgentFailure} carries; they become agent_error.code. */
-export type AgentFailureCode = 'INVALID_WORKLOAD' | 'TOOL_FAILED' | 'UNKNOWN_AGENT' | 'AGENT_FAILED';
+export type AgentFailureCode = 'INVALID_WORKLOAD' | 'TOOL_FAILED' | 'UNKNOWN_AGENT' | 'AGENT_FAILED' | 'INVALID_AGENT';
 
 /**
  * An agent run that cannot produce an answer. The provider turns it into agent_error with the same `code`, the

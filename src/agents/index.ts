@@ -1,10 +1,12 @@
 // Public surface of the agents: pure domain code (no sockets) that the provider's run loop drives through AgentIO.
-// Payload types are local mirrors of asyncapi.yaml (see types.ts) until generated/types.ts lands.
+// Payload and run-event types come from codegen (generated/types.ts, through types.ts).
 import {
   agentDescriptions as agentDescriptionsTable,
   agentNames as agentNameList,
   chooseAgent as choose,
+  registerAgent as register,
   runAgent as run,
+  type AgentRunner,
 } from './registry';
 import { priceTable as repoPriceTable, type PriceTable } from './pricing/price-table';
 import { sampleWorkload as sample } from './pricing/sample-workload';
@@ -18,11 +20,14 @@ import { checkWorkload as check, resolveWorkload as resolve, type WorkloadProble
 
 export { AgentFailure, type AgentFailureCode } from './errors';
 export type { GpuPrice, ModelPrice, ModelTier, PriceTable, SelfHosting } from './pricing/price-table';
+export type { AgentRunner } from './registry';
 export type {
   AgentAnswer,
+  AgentEvent,
   AgentIO,
   AgentRequest,
   LatencySensitivity,
+  ProviderFilledField,
   Recommendation,
   RunResult,
   ToolOutcome,
@@ -117,6 +122,23 @@ export function chooseAgent(req: AgentRequest): string {
  */
 export async function runAgent(name: string, req: AgentRequest, io: AgentIO): Promise<AgentAnswer> {
   return run(name, req, io);
+}
+
+/**
+ * Adds an agent to this process's registry: a provider started afterwards in the same process runs it for a
+ * start_agent naming it. The agent drives the run through {@link AgentIO}, including `emit` for any run event of the
+ * contract that neither starts nor ends a run. Throws AgentFailure INVALID_AGENT for a name `agent_name` cannot
+ * carry (`^[a-z][a-z0-9_]{0,63}$`) or one already taken.
+ *
+ * @example
+ * registerAgent('echo', 'Says what it was asked.', async (req, io) => {
+ *   await io.think(`You asked: ${req.userRequest}`);
+ *   const result = { currency: 'USD' as const, recommendations: [], total_estimated_monthly_savings_usd: 0 };
+ *   return { status: 'partial', final_response: req.userRequest, result };
+ * });
+ */
+export function registerAgent(name: string, description: string, runner: AgentRunner): void {
+  register(name, description, runner);
 }
 
 /**

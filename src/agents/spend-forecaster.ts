@@ -25,7 +25,7 @@ import {
 } from './answer-text';
 import { Findings } from './findings';
 import { cacheBatchDrafts, routingDrafts } from './recommendations';
-import { growthFromRequest, horizonsFromRequest } from './request-hints';
+import { growthFromRequest, horizonsFromRequest, type GrowthHint } from './request-hints';
 import { isCacheBatchEstimate, isCostAnalysis, isRoutingSimulation, isSpendForecast } from './result-guards';
 
 /** The agent's name, as agent_started.agent_name carries it. */
@@ -58,7 +58,32 @@ export async function runSpendForecaster(req: AgentRequest, io: AgentIO): Promis
   }
 }
 
+// The steps of one run, in the order their events go out. Each step reads and extends what the earlier ones found.
+
+/** What the first step priced and read from the request: the later steps project and save from it. */
+interface Priced {
+  spendCents: number;
+  growth: GrowthHint;
+  horizons: number[];
+}
+
+/** The two forecasts: without changes and with the chosen savings (either null when the tool failed). */
+interface Forecasts {
+  baseline: SpendForecast | null;
+  optimised: SpendForecast | null;
+}
+
 async function forecastSpend(req: AgentRequest, run: AgentRun, findings: Findings): Promise<AgentAnswer> {
+  const priced = await priceRunRate(req, run, findings);
+  const baseline = await forecastBaseline(run, priced);
+  await findSavings(run, findings, priced);
+  const optimised = await forecastWithSavings(run, findings, priced);
+  run.checkAbort();
+  return composeAnswer(run, findings, priced, { baseline, optimised });
+}
+
+/** cost_analyzer (essential): today's run rate, announced with the growth and horizons read from the request. */
+async function priceRunRate(req: AgentRequest, run: AgentRun, findings: Findings): Promise<Priced> {
   const workload = resolveWorkload(req);
   const summary = workloadSummary(workload);
   const growth = growthFromRequest(req.userRequest);
@@ -80,7 +105,11 @@ async function forecastSpend(req: AgentRequest, run: AgentRun, findings: Finding
     `Today's run rate is ${formatUsd(spendCents)} a month: ${spendBreakdown(cost)}. ` +
       `Projecting it ${horizons[horizons.length - 1]} months out at ${formatPercent(growth.monthly, 2)} a month.`,
   );
+  return { spendCents, growth, horizons };
+}
 
+/** spend_forecaster without savings: where the spend goes if nothing changes. */
+async function forecastBaseline(run: AgentRun, { growth, horizons }: Priced): Promise<SpendForecast | null> {
   const baseline = await run.call<SpendForecast>(
     'spend_forecaster',
     { growth_rate_monthly: growth.monthly, horizons_months: horizons, monthly_savings_usd: 0 },
@@ -94,7 +123,11 @@ async function forecastSpend(req: AgentRequest, run: AgentRun, findings: Finding
           `${budgetSentence(baseline, false)} Looking for savings that bend the curve: routing simple traffic first.`.trim()
       : 'The baseline forecast failed; looking for savings first and forecasting again with them.',
   );
+  return baseline;
+}
 
+/** routing_simulator, then cache_batch_estimator on the traffic that stays; one thought sums up the levers. */
+async function findSavings(run: AgentRun, findings: Findings, { spendCents }: Priced): Promise<void> {
   const routing = await run.call<RoutingSimulation>(
     'routing_simulator',
     { routable_share_by_latency: { ...defaultRoutableShare } },
@@ -126,18 +159,34 @@ async function forecastSpend(req: AgentRequest, run: AgentRun, findings: Finding
     `Savings levers: ${listOf(levers)}. Together ${changes(chosen.length, 'saves', 'save')} ` +
       `${savingsPhrase(totalCents, spendCents)}; re-running the forecast with them.`,
   );
+}
 
-  const optimised = await run.call<SpendForecast>(
+/** spend_forecaster again with the chosen changes' savings (capped at the spend). */
+async function forecastWithSavings(
+  run: AgentRun,
+  findings: Findings,
+  { spendCents, growth, horizons }: Priced,
+): Promise<SpendForecast | null> {
+  return run.call<SpendForecast>(
     'spend_forecaster',
     {
       growth_rate_monthly: growth.monthly,
       horizons_months: horizons,
-      monthly_savings_usd: Math.min(totalCents, spendCents) / 100,
+      monthly_savings_usd: Math.min(findings.totalCents(), spendCents) / 100,
     },
     isSpendForecast,
   );
-  run.checkAbort();
+}
 
+/** The agent_completed body: the projection (with savings when they were forecast), the changes, why partial. */
+function composeAnswer(
+  run: AgentRun,
+  findings: Findings,
+  { spendCents, growth }: Priced,
+  { baseline, optimised }: Forecasts,
+): AgentAnswer {
+  const chosen = findings.selected();
+  const totalCents = findings.totalCents();
   const reasons = partialReasons(run, findings);
   const parts: string[] = [];
   if (reasons.length > 0) parts.push(`Partial answer. ${reasons.join(' ')}`);

@@ -8,6 +8,7 @@ import type { Spec } from './model';
 import { readDocumentText } from './read-text';
 import { toSpec } from './to-spec';
 import { readYamlGuarded } from './yaml-guard';
+import { shareSpecSchemas } from './shared-spec-schemas';
 
 // Parsing proper: the guards, then the AsyncAPI parser, then the `Spec`. Runs in the loader's worker thread (see
 // parse-worker.ts), where the time and memory limits can stop it.
@@ -36,6 +37,7 @@ interface Blocked {
 let sharedParser: Parser | undefined;
 function parser(): Parser {
   if (sharedParser === undefined) {
+    shareSpecSchemas();
     const { Parser: ParserClass } = require('@asyncapi/parser') as typeof import('@asyncapi/parser');
     sharedParser = new ParserClass();
   }

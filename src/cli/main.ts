@@ -1,24 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { configureSpecLoading, warmSpecLoader } from '../asyncapi';
 import { NetraError } from '../util/errors';
-/** Command name -> its module under ./commands. Each module exports `register(program)`. */
-const COMMANDS: Record<string, string> = {
-  pipeline: 'pipeline',
-  generate: 'generate',
-  corpus: 'corpus',
-  docs: 'docs',
-  registry: 'registry',
-  serve: 'serve',
-  chat: 'chat',
-  record: 'record',
-  verify: 'verify',
-  replay: 'replay',
-  'replay-server': 'replay-server',
-  conformance: 'conformance',
-  load: 'load',
-  chaos: 'chaos',
-};
-
+import { COMMAND_LIST } from './command-list';
 type Register = (program: Command) => void;
 
 /** Commands that read AsyncAPI documents; each takes `--allow-ref-outside`. */
@@ -55,20 +38,42 @@ function loadRegister(module: string): Register {
   return (require(`./commands/${module}`) as { register: Register }).register;
 }
 
+const ROOT_HELP = new Set([undefined, '-h', '--help']);
+
+/**
+ * The top-level help (no command, `-h`, `--help`) from the command table alone: one line per command, the same lines
+ * the command modules declare, without loading any of them.
+ */
+function addCommandSummaries(program: Command): void {
+  const usage = new Map(COMMAND_LIST.map((c) => [c.name, c.usage]));
+  for (const entry of COMMAND_LIST) program.command(entry.name).description(entry.description);
+  program.configureHelp({
+    subcommandTerm: (cmd) => {
+      const term = usage.get(cmd.name());
+      if (term === undefined) return `${cmd.name()} [command]`; // commander's own `help [command]`
+      return term === '' ? cmd.name() : `${cmd.name()} ${term}`;
+    },
+  });
+}
+
 /** Builds the `netra-contracts` program. Exported for tests that drive the CLI in-process. */
 export function buildProgram(argv?: string[]): Command {
   const program = new Command('netra-contracts')
     .description("Netra's agent WebSocket contract: generate, check, serve, record, verify, replay, conformance, load.")
     .exitOverride()
     .showHelpAfterError(false);
-  // Only the command being run is loaded; `--help` and unknown commands load all of them to list them.
   const name = argv?.[2];
+  if (argv !== undefined && ROOT_HELP.has(name)) {
+    addCommandSummaries(program);
+    return program;
+  }
+  // Only the command being run is loaded; `help` and unknown commands load all of them (to list or suggest them).
   // A command that reads a document starts building the AsyncAPI parser (in the loader's thread) before its own
   // modules load; other commands never build it.
   const full = name === 'registry' ? `registry ${argv?.[3]}` : name;
   if (full !== undefined && READS_DOCUMENTS.includes(full)) warmSpecLoader();
-  const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
-  for (const module of only) loadRegister(module)(program);
+  const known = COMMAND_LIST.find((c) => c.name === name);
+  for (const entry of known ? [known] : COMMAND_LIST) loadRegister(entry.name)(program);
   addDocumentFlags(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import type { Spec, SpecMessage } from '../asyncapi';
+import { runProtocolOf } from './contract';
 import { CodegenError } from './errors';
 import { provenance } from './message-schema';
 import { blockCommentText, commentText, identifier, propertyKey } from './source-text';
@@ -7,7 +8,16 @@ import { isClientMessage, isServerMessage } from './validators';
 import { unescapePointerToken } from '../util/json-pointer';
 import { isRecord } from '../util/records';
 
-const RESERVED = ['AnyMessage', 'ServerMessage', 'ClientMessage', 'MessageTypeMap', 'MessageNameMap'];
+const RESERVED = [
+  'AnyMessage',
+  'ServerMessage',
+  'ClientMessage',
+  'MessageTypeMap',
+  'MessageNameMap',
+  'RunEvent',
+  'RunStartEvent',
+  'RunTerminalEvent',
+];
 
 /**
  * A TypeScript identifier json-schema-to-typescript keeps as it is (a fixed point of its own renaming): PascalCase
@@ -175,9 +185,31 @@ function group(messages: SpecMessage[], keyOf: (m: SpecMessage) => string, typeO
 }
 
 /**
+ * `RunEvent`, `RunStartEvent` and `RunTerminalEvent`: the run protocol (`x-netra-run`) as types, so code that emits
+ * or handles run events derives its vocabulary from the spec (`never` when the spec has no run protocol).
+ */
+function runEventAliases(spec: Spec, server: SpecMessage[], typeOf: Map<string, string>): string[] {
+  const run = runProtocolOf(spec);
+  const typesOf = (types: readonly string[]): string[] =>
+    server.filter((m) => m.type !== undefined && types.includes(m.type)).map((m) => typeOf.get(m.name) as string);
+  return [
+    '/** Server messages that belong to a run (their payload requires `run_id` and `seq`). */',
+    typeAlias('RunEvent', typesOf(run?.events ?? [])),
+    '',
+    '/** The run event that starts every run (`x-netra-run: start`). */',
+    typeAlias('RunStartEvent', typesOf(run ? [run.start] : [])),
+    '',
+    '/** The run events that end a run (`x-netra-run: terminal`). */',
+    typeAlias('RunTerminalEvent', typesOf(run?.terminals ?? [])),
+    '',
+  ];
+}
+
+/**
  * `generated/types.ts`: an interface per payload shape (json-schema-to-typescript), the discriminated unions
- * `ServerMessage` / `ClientMessage`, `MessageTypeMap` (`type` -> interface; message name -> interface when some
- * message has no `type` const) and `MessageNameMap` (message name -> interface).
+ * `ServerMessage` / `ClientMessage`, the run protocol's `RunEvent` / `RunStartEvent` / `RunTerminalEvent`,
+ * `MessageTypeMap` (`type` -> interface; message name -> interface when some message has no `type` const) and
+ * `MessageNameMap` (message name -> interface).
  */
 export async function typesModule(spec: Spec): Promise<string> {
   const { defs, typeOf } = plan(spec);
@@ -226,6 +258,7 @@ export async function typesModule(spec: Spec): Promise<string> {
       client.map((m) => typeOf.get(m.name) as string),
     ),
     '',
+    ...runEventAliases(spec, server, typeOf),
     mapInterface(
       'MessageTypeMap',
       everyHasType

@@ -4,12 +4,14 @@ import {
   executeTool,
   runAgent,
   type AgentAnswer,
+  type AgentEvent,
   type AgentIO,
   type AgentRequest,
   type ToolOutcome,
   type Workload,
   resolveWorkload,
 } from '../agents';
+import { loadProtocol } from '../protocol';
 import type { RunHub } from './hub';
 import { newId } from './ids';
 import type { Logger } from './logger';
@@ -119,6 +121,22 @@ class RunIO implements AgentIO {
     if (outcome.status === 'error') body.error = outcome.error;
     this.emitOrStop(body);
     return outcome;
+  }
+
+  async emit(event: AgentEvent): Promise<void> {
+    this.ensureRunning();
+    await wait(0, this.signal);
+    this.ensureRunning();
+    // The type keeps TypeScript agents from it; this keeps the run's start and end the run loop's for everyone else.
+    const protocol = loadProtocol();
+    const type: unknown = (event as { type?: unknown }).type;
+    if (type === protocol.startType || protocol.isTerminal(type)) {
+      throw new AgentFailure(
+        'AGENT_FAILED',
+        `An agent does not emit ${String(type)}: the provider starts and ends runs.`,
+      );
+    }
+    this.emitOrStop(event as RunEventBody);
   }
 
   /** The simulated latency, or longer while the user is over its fan-out byte rate (the user's runs slow down). */

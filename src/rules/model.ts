@@ -172,6 +172,8 @@ export interface FrameInfo {
   seqResumeFrom: number | undefined;
   /** `msg.timestamp` in ms since the epoch once `serverMs` parsed it. */
   stampMs: number | undefined;
+  /** `msg.timestamp` as sent, kept when the message is let go (parsed only if a check asks: most never are). */
+  stamp: string | undefined;
 }
 
 /** A frame's info before the engine worked anything out (one object literal: every frame has the same shape). */
@@ -208,21 +210,23 @@ export function newFrame(
     seqFirstLine: undefined,
     seqResumeFrom: undefined,
     stampMs: undefined,
+    stamp: undefined,
   };
 }
 
 /** `msg.timestamp` of a frame on the server's clock (ms since the epoch), parsed once; NaN when absent or invalid. */
 export function serverMs(f: FrameInfo): number {
   if (f.stampMs === undefined) {
-    const stamp = f.msg?.timestamp;
+    const stamp = f.detached ? f.stamp : f.msg?.timestamp;
     f.stampMs = typeof stamp === 'string' ? isoMs(stamp) : NaN;
   }
   return f.stampMs;
 }
 
-/** Lets a processed run event's message go (the checker keeps no frames): its timestamp is kept as `stampMs`. */
+/** Lets a processed run event's message go (the checker keeps no frames): its timestamp text is kept as `stamp`. */
 export function detach(f: FrameInfo): void {
-  serverMs(f);
+  const stamp = f.msg?.timestamp;
+  if (typeof stamp === 'string') f.stamp = stamp;
   f.msg = undefined;
   f.value = undefined;
   f.detached = true;

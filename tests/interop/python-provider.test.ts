@@ -574,7 +574,9 @@ describe('interop: the Python provider (HS256 tokens, budget_advisor agent) hold
     const refused = answers.filter((a) => a.type === 'error_message');
     expect(refused).toEqual([expect.objectContaining({ error_code: 'TOO_MANY_RUNS' })]);
     expect(answers.filter((a) => a.type === 'agent_started')).toHaveLength(10);
-    await Promise.all(answers.filter((a) => a.type === 'agent_started').map((a) => tess.waitForTerminal(a.run_id as string)));
+    await Promise.all(
+      answers.filter((a) => a.type === 'agent_started').map((a) => tess.waitForTerminal(a.run_id as string)),
+    );
     // Once they ended, the user may start again.
     expectValuableAnswer(await tess.waitForTerminal(await tess.startRun('py-many-again')));
     await expectNoViolations(session);
@@ -666,7 +668,14 @@ describe('interop: tokens that expire or are refreshed while connected, drain, r
 
   it('[medium] fan-out pacing: a user with many tabs and runs is slowed to the byte budget, another user is not', async () => {
     // 20 kB/s per user instead of the spec's 2 MiB/s, so that pacing shows within a few runs.
-    const paced = await startPython(['--think-ms', '20', '--tool-ms', '25', '--limit', 'max_fanout_bytes_per_user_per_second=20000']);
+    const paced = await startPython([
+      '--think-ms',
+      '20',
+      '--tool-ms',
+      '25',
+      '--limit',
+      'max_fanout_bytes_per_user_per_second=20000',
+    ]);
     const session = createTestSession('interop-python-pacing');
     const greedy = await Promise.all(range(3).map(() => connect(session, paced, 'greg')));
     const modest = await connect(session, paced, 'mona');

@@ -315,7 +315,7 @@ const CATALOGUE = {
   ),
   PATTERN_PROPERTY_ADDED_CHANGES_NOTHING: none(
     'object',
-    'A `patternProperties` pattern was added that admits exactly what the object admitted for matching names (anything in an open object, `false` in a closed one).',
+    'A `patternProperties` pattern was added that admits exactly what the object admitted for matching names (anything in an open object, `false` in a closed one), or that names only declared properties (`^(a|b)$`: no other name is admitted; a constraint on the declared ones is reported apart).',
     'no instance changes from valid to invalid or back',
   ),
   PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: widen(
@@ -337,7 +337,7 @@ const CATALOGUE = {
   ),
   PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING: none(
     'object',
-    'A `patternProperties` pattern was removed that admitted exactly what the object admits for matching names now.',
+    'A `patternProperties` pattern was removed that admitted exactly what the object admits for matching names now, or that named only declared properties (a constraint it put on them is reported apart).',
     'no instance changes from valid to invalid or back',
   ),
   PATTERN_PROPERTY_CONSTRAINS_DECLARED_PROPERTY: narrow(
@@ -361,6 +361,26 @@ const CATALOGUE = {
   UNEVALUATED_PROPERTIES_EXTENDED: widen(
     'object',
     '`unevaluatedProperties` accepts more (e.g. false -> a schema -> absent/true).',
+  ),
+  PROPERTY_EVALUATED_BY_SUBSCHEMA_ADDED: withNote(
+    widen(
+      'object',
+      'Beside a limiting `unevaluatedProperties`, a subschema applied in place (`anyOf`/`oneOf`/`if`/`then`/`else`/`dependentSchemas`, or an `allOf` branch that cannot be merged) now declares a name (or pattern) that `unevaluatedProperties` judged before.',
+      'the name escapes `unevaluatedProperties` whenever that subschema validates, so a new writer may send values an old reader refused',
+    ),
+    'An `allOf` branch is applied to every instance, so the reader merges it into its object and its names are ' +
+      "compared as the object's own (`PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL` and friends): old " +
+      '`{"type":"object","allOf":[{"properties":{"b":{"type":"string"}}}],"unevaluatedProperties":false}`, new the same ' +
+      'without the branch: `{"b":"x"}` is valid under the old schema and refused by the new one (ajv, 2020-12), a ' +
+      'BACKWARD break, not the FORWARD one "a branch was removed from allOf" suggests; moving `b` between the object ' +
+      'and an allOf branch changes nothing. Subschemas that apply only sometimes cannot be merged; the names they ' +
+      'evaluate are compared here: old `{"type":"object","unevaluatedProperties":false}`, new the same plus ' +
+      '`"if":true,"then":{"properties":{"b":{}}}`: `{"b":1}` is refused by the old schema and valid under the new.',
+  ),
+  PROPERTY_EVALUATED_BY_SUBSCHEMA_REMOVED: narrow(
+    'object',
+    'Beside a limiting `unevaluatedProperties`, no subschema applied in place declares a name (or pattern) it declared before, so `unevaluatedProperties` judges it now.',
+    'old data holding that name was accepted through the subschema and is now judged (e.g. refused) by `unevaluatedProperties`',
   ),
   MAX_PROPERTIES_ADDED: narrow('object', 'A maximum number of properties (`maxProperties`) was added.'),
   MAX_PROPERTIES_REMOVED: widen('object', 'The maximum number of properties (`maxProperties`) was removed.'),
@@ -587,11 +607,25 @@ const CATALOGUE = {
     'the instance (in the detail) is data an old writer may write and the new reader refuses: the diff missed a narrowing (please report it)',
     'make the new schema accept the instance, or register with --force --reason',
   ),
-  INSTANCE_CHECK_DISAGREES_FORWARD: widen(
-    'instance',
-    'The diff found the payload FORWARD compatible, but a generated instance valid under the new schema is refused by the old one.',
-    'the instance (in the detail) is data a new writer may write and an old reader refuses: the diff missed a widening (please report it)',
-    'make the old schema accept the instance, or register with --force --reason',
+  INSTANCE_CHECK_DISAGREES_FORWARD: withNote(
+    widen(
+      'instance',
+      'The diff found the payload FORWARD compatible, but a generated instance valid under the new schema is refused by the old one.',
+      'the instance (in the detail) is data a new writer may write and an old reader refuses: the diff missed a widening (please report it)',
+      'make the old schema accept the instance, or register with --force --reason',
+    ),
+    'How the instance check works: for every message whose payload changed and that the diff judged compatible in a ' +
+      'direction its mode checks, a deterministic generator (seeded by the message name) makes at most 120 candidate ' +
+      'instances from each of the two payload schemas (required and optional properties, enum/const/examples, ' +
+      'boundary lengths and bounds and one past them, tuple ends, every union branch, extra names), and ajv ' +
+      '(draft-07, or 2020-12 when the schema uses its keywords) validates each under both. One the old schema accepts ' +
+      'and the new refuses is reported as `INSTANCE_CHECK_DISAGREES_BACKWARD`, the other way round as this kind; ' +
+      'at most one per direction and message. A known gap it catches: positions evaluated by an `anyOf`/`oneOf`/`if` ' +
+      'branch beside `unevaluatedItems` (old `{"type":"array","anyOf":[{"prefixItems":[{}]},{"maxItems":0}],' +
+      '"unevaluatedItems":false}`, new the same with two `prefixItems`): the diff reports a tuple position added to ' +
+      'an open tuple (BACKWARD); the instance `["",""]` shows the FORWARD break. The generator proves breaks, it ' +
+      'cannot prove their absence, and ajv 8 itself misjudges `items` after `prefixItems` inside a conditional beside ' +
+      '`unevaluatedItems`, so a change there is not double-checked.',
   ),
 
   // ---- messages -----------------------------------------------------------------------------------------------

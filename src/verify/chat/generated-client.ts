@@ -18,6 +18,8 @@ export function loadGeneratedClient(): GeneratedClientModule {
   if (cached) return cached;
   const file = projectPath('generated', 'client');
   try {
+    // generated/client.ts is TypeScript: the compiled CLI (dist/) has no hook for it until tsx is registered here.
+    if (!('.ts' in require.extensions)) require('tsx/cjs');
     cached = require(file) as GeneratedClientModule;
   } catch (err) {
     const why = (err as Error).message.split('\n')[0];

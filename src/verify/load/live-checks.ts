@@ -38,6 +38,8 @@ export class LiveChecks {
       retainMs: RETAIN_MS,
       maxViolations: 0,
       onViolation: (v) => this.count(v),
+      // Counts and samples need no frame: each message is let go once checked instead of living as long as its run.
+      keepFrames: false,
     });
   }
 

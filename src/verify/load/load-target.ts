@@ -64,8 +64,9 @@ export function loadShorthandTarget(urls: readonly string[], authUrl: string | u
   return {
     target,
     authHint:
-      `--auth-url was not given, so the auth service was looked for at ${auth.origin} (port 8001 of the --url host); ` +
-      `give --auth-url with the auth service's URL (netra-contracts serve prints it when it starts)`,
+      `--auth-url was not given, so tokens were asked of the auth service at ${auth.origin} (port 8001 of the --url ` +
+      `host); if the provider's auth service listens elsewhere (serve --auth-port), give --auth-url with its URL ` +
+      `(netra-contracts serve prints it when it starts)`,
   };
 }
 

@@ -31,8 +31,24 @@ export async function probeTarget(target: Target, user: string, opts: ProbeOptio
       cause: err,
     });
   }
-  for (const url of target.urls) await probeUrl(url, token, target.headers, timeoutMs, opts.ca);
+  for (const url of target.urls) {
+    try {
+      await probeUrl(url, token, target.headers, timeoutMs, opts.ca);
+    } catch (err) {
+      // An auth service that answered where one was assumed may belong to another provider (serve started with
+      // another --auth-port, a second stack on this host): its token is refused at the upgrade. Say which flag.
+      if (opts.authHint !== undefined && err instanceof LoadError && REFUSED_UPGRADE.test(err.message))
+        throw new LoadError('TARGET_UNAVAILABLE', `${err.message}; ${opts.authHint}`, { cause: err });
+      throw err;
+    }
+  }
 }
+
+/**
+ * The probe's words for a connection refused for want of a token the provider accepts: a 401/403 to the upgrade, or
+ * (the reference provider) an `error_message` with a code the spec gives to a token it cannot verify.
+ */
+const REFUSED_UPGRADE = /HTTP 40[13] to the upgrade|"error_code":"(AUTH_FAILED|TOKEN_INVALID)"/;
 
 function probeUrl(
   url: string,

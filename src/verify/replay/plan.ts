@@ -78,7 +78,19 @@ export function actorOf(connId: string): string {
   return /^[A-Za-z0-9._@+-]{1,128}$/.test(name) ? name : 'replay-user';
 }
 
-const ANSWER_TYPES: ReadonlySet<string> = new Set(['connection_established', 'error_message']);
+let answerTypesCache: ReadonlySet<string> | undefined;
+
+/**
+ * The server messages that answer a connection or a client frame instead of belonging to a run: every server type of
+ * the contract that is not a run event (today `connection_established` and `error_message`), read from the spec.
+ */
+export function answerTypes(): ReadonlySet<string> {
+  if (answerTypesCache === undefined) {
+    const protocol = loadProtocol();
+    answerTypesCache = new Set([...protocol.serverTypes].filter((type) => !protocol.runEventTypes.has(type)));
+  }
+  return answerTypesCache;
+}
 
 /** The state of one planning pass over a recording. */
 class Planner {
@@ -165,7 +177,7 @@ class Planner {
       this.runEvent(record, conn, msg);
       return;
     }
-    if (msg === undefined || !ANSWER_TYPES.has(String(msg.type))) return; // a type this replay does not know: ignored
+    if (msg === undefined || !answerTypes().has(String(msg.type))) return; // a type this replay does not know: ignored
     const count = (this.answers.get(record.conn) ?? 0) + 1;
     this.answers.set(record.conn, count);
     this.anchors.set(record.conn, { kind: 'answer', count, line: record.line });

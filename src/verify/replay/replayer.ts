@@ -8,12 +8,11 @@ import { createSessionWriter } from '../../sessions/writer';
 import { decodeRaw, LiveSession, type LiveConn, type TokenVia } from '../client';
 import { freshUserPrefix, present } from '../record';
 import type { Target } from '../targets/types';
-import type { Anchor, Gate, PlannedAction, ReplayPlan } from './plan';
+import { answerTypes, type Anchor, type Gate, type PlannedAction, type ReplayPlan } from './plan';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** How long after a run's end a connection still behind it is taken to stay behind. */
 const SETTLE_MS = 300;
-const ANSWER_TYPES: ReadonlySet<string> = new Set(['connection_established', 'error_message']);
 
 /** What drives one replay: where, how, and how patient. */
 export interface ReplaySettings {
@@ -146,7 +145,7 @@ export class Replayer {
   private reachedAnchor(conn: LiveConn, anchor: Anchor): boolean {
     if (anchor.kind === 'closed') return false;
     if (anchor.kind === 'answer')
-      return conn.nonRun.filter((f) => ANSWER_TYPES.has(String(f.msg?.type))).length >= anchor.count;
+      return conn.nonRun.filter((f) => answerTypes().has(String(f.msg?.type))).length >= anchor.count;
     if (!this.plan.requestOfRun.has(anchor.runId)) return true; // a run the recording never saw start: nothing to map
     const runId = this.liveRunOf(anchor.runId);
     if (runId === undefined) return false;

@@ -1,6 +1,6 @@
 import type { TokenKind } from '../auth/types';
 import type { ScenarioTokenKind, TokenSpec } from '../scenarios';
-import type { OpenRecord } from '../../sessions/types';
+import { TOKEN_KINDS, type OpenRecord } from '../../sessions/types';
 
 /** Legacy: the token kind a recorded refusal implies, for sessions recorded before open records said `token_kind`. */
 const REFUSAL_TOKEN: Record<string, TokenKind | 'none'> = {
@@ -12,19 +12,7 @@ const REFUSAL_TOKEN: Record<string, TokenKind | 'none'> = {
   AUTH_FAILED: 'bad_signature',
 };
 
-const KNOWN_KINDS: ReadonlySet<string> = new Set([
-  'none',
-  'valid',
-  'expired',
-  'not_yet_valid',
-  'wrong_audience',
-  'wrong_issuer',
-  'bad_signature',
-  'alg_none',
-  'malformed',
-  'missing_permission',
-  'wrong_type',
-]);
+const KNOWN_KINDS: ReadonlySet<string> = new Set(TOKEN_KINDS);
 
 /**
  * A lifetime at least as long as the recorded token's, from connection_established. A provider's `exp` is `iat` +

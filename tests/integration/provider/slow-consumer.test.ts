@@ -22,6 +22,9 @@ beforeAll(async () => {
     sendBufferBytes: SEND_BUFFER,
     slowCloseGraceMs: 30_000,
     maxRunsPerUser: 1_000,
+    // Overflowing the kernel buffers needs megabytes for one user fast: lift the fan-out pacing (a contract limit the
+    // limits tests cover) so the pacer does not slow alice's runs down before the buffer fills.
+    maxFanoutBytesPerUserPerSecond: 1_000_000_000,
     // Loopback kernel buffers swallow ~4 MB before the server sees any backpressure: let one tab start runs fast
     // enough to produce that much.
     limits: { client_frames_per_second: 1_000, client_frames_burst: 1_000 },

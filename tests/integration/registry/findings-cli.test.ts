@@ -34,12 +34,16 @@ components:
 `;
 }
 
-const CLOSED =
-  '{ type: object, unevaluatedProperties: false, required: [type], properties: { type: { const: hello } } }';
-// Properties an allOf branch declares are evaluated: `extra` gets through unevaluatedProperties now (a FORWARD break
-// the structural diff reads as one more allOf branch, which only narrows).
-const OPENED =
-  '{ type: object, unevaluatedProperties: false, required: [type], properties: { type: { const: hello } }, allOf: [{ properties: { extra: { type: integer } } }] }';
+/** `hello` with a `pair` array whose positions an anyOf branch declares, closed by unevaluatedItems beside it. */
+function withPair(positions: number): string {
+  const prefix = Array.from({ length: positions }, () => '{ type: string }').join(', ');
+  return `{ type: object, required: [type], properties: { type: { const: hello }, pair: { type: array, anyOf: [{ prefixItems: [${prefix}] }, { maxItems: 0 }], unevaluatedItems: false } } }`;
+}
+const CLOSED = withPair(1);
+// A second position the anyOf branch evaluates gets through unevaluatedItems: a FORWARD break the structural diff
+// reads as a tuple position added to an open tuple (it does not follow union branches to unevaluatedItems), which
+// only narrows. The instance check catches it.
+const OPENED = withPair(2);
 
 function cli(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, 'registry', 'diff', ...args], { cwd: dir, encoding: 'utf8' });
@@ -63,7 +67,7 @@ describe('an instance-check finding', () => {
     const out = JSON.parse(r.stdout) as { compatible: boolean; changes: { kind: string; detail: string }[] };
     expect(out.compatible).toBe(false);
     const finding = out.changes.find((c) => c.kind === 'INSTANCE_CHECK_DISAGREES_FORWARD');
-    expect(finding?.detail).toMatch(/"extra"/);
+    expect(finding?.detail).toMatch(/"pair":\["[^"]*","[^"]*"\]/);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^netra-contracts: REGISTRY_INCOMPATIBLE: /)]);
   });
 

@@ -58,7 +58,7 @@ describe('agents against asyncapi.yaml', () => {
             step_number: ++step,
           }),
         );
-      } else {
+      } else if (s.kind === 'tool') {
         const call = { tool_call_id: `call_${index}`, tool_name: s.tool };
         errors.push(
           ...validator('ToolExecuting')({ type: 'tool_executing', ...common, ...call, parameters: s.parameters }),

@@ -1,10 +1,18 @@
 // A real AgentIO, as the provider implements it minus sockets and latency: it records what the agent does and runs
 // the tools with executeTool on the run's workload. Options make it behave like a provider under cancel or chaos.
-import { executeTool, resolveWorkload, type AgentIO, type AgentRequest, type ToolOutcome } from '../../../src/agents';
+import {
+  executeTool,
+  resolveWorkload,
+  type AgentEvent,
+  type AgentIO,
+  type AgentRequest,
+  type ToolOutcome,
+} from '../../../src/agents';
 
 export type RecordedStep =
   | { kind: 'think'; reasoning: string }
-  | { kind: 'tool'; tool: string; parameters: Record<string, unknown>; outcome: ToolOutcome };
+  | { kind: 'tool'; tool: string; parameters: Record<string, unknown>; outcome: ToolOutcome }
+  | { kind: 'emit'; event: AgentEvent };
 
 export interface RecordingOptions {
   /** Abort the run's signal right after this many steps (think or tool call) have completed. */
@@ -59,6 +67,12 @@ export class RecordingIO implements AgentIO {
     this.afterStep();
     if (this.options.rejectWhenAborted && this.signal.aborted) throw new Error('This operation was aborted');
     return outcome;
+  }
+
+  async emit(event: AgentEvent): Promise<void> {
+    await Promise.resolve();
+    this.steps.push({ kind: 'emit', event });
+    this.afterStep();
   }
 
   private afterStep(): void {

@@ -4,6 +4,7 @@ import { isRecord } from '../../../util/records';
 import type { CountKinds, DiffContext, SlotKinds } from './context';
 import { compareCount } from './counts';
 import { compareDependencies } from './dependencies';
+import { compareEvaluated } from './evaluated';
 import { below, nameOf, type SchemaObject } from './model';
 import { comparePatternProperties } from './pattern-properties';
 import { propertyAdded, propertyRemoved } from './properties';
@@ -82,6 +83,7 @@ export function compareObject(ctx: DiffContext, o: SchemaObject, n: SchemaObject
     compareSlot(ctx, kinds, o[key], n[key], below(path, key), depth, key);
   slot(ADDITIONAL_PROPERTIES, 'additionalProperties');
   slot(UNEVALUATED_PROPERTIES, 'unevaluatedProperties');
+  compareEvaluated(ctx, o, n, path);
   slot(PROPERTY_NAMES, 'propertyNames');
   comparePatternProperties(ctx, o, n, path, depth);
   compareCount(ctx, MAX_PROPERTIES, 'maxProperties', o, n, path);

@@ -8,6 +8,7 @@ import type { DiffContext } from './context';
 import { additionalModel, patternMatches } from './content-model';
 import { below, isFalseSchema, isUnconstrained, show, type SchemaObject } from './model';
 import { breaksBackward } from '../kinds';
+import { literalNames } from './literal-pattern';
 
 function patternsOf(s: SchemaObject): SchemaObject {
   return isRecord(s.patternProperties) ? s.patternProperties : {};
@@ -40,6 +41,14 @@ export function comparePatternProperties(
   }
 }
 
+/** The pattern names only properties both sides declare (`^(a|b)$`): undeclared names are untouched by it. */
+function onlyDeclared(o: SchemaObject, n: SchemaObject, pattern: string): boolean {
+  const names = literalNames(pattern);
+  const oProps = isRecord(o.properties) ? o.properties : {};
+  const nProps = isRecord(n.properties) ? n.properties : {};
+  return names !== undefined && names.every((name) => Object.hasOwn(oProps, name) && Object.hasOwn(nProps, name));
+}
+
 /** Conservative: the pattern is not a valid regular expression, or other patterns may overlap it. */
 function undecidable(pattern: string, others: SchemaObject): boolean {
   if (patternMatches(pattern, '') === undefined) return true;
@@ -55,12 +64,17 @@ function patternAdded(
   depth: number,
 ): void {
   const schema = patternsOf(n)[pattern];
-  if (undecidable(pattern, patternsOf(o))) {
-    return ctx.emit('PATTERN_PROPERTIES_CHANGED', at, `pattern ${show(pattern)} added`);
-  }
   const model = additionalModel(o);
   const read = ctx.newReader.read(schema);
-  if (model.model === 'partial') {
+  if (onlyDeclared(o, n, pattern)) {
+    ctx.emit(
+      'PATTERN_PROPERTY_ADDED_CHANGES_NOTHING',
+      at,
+      `pattern ${show(pattern)} added; it names only declared properties, so no other name is admitted or refused`,
+    );
+  } else if (undecidable(pattern, patternsOf(o))) {
+    return ctx.emit('PATTERN_PROPERTIES_CHANGED', at, `pattern ${show(pattern)} added`);
+  } else if (model.model === 'partial') {
     ctx.emit(
       'PATTERN_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL',
       at,
@@ -107,12 +121,17 @@ function patternRemoved(
   depth: number,
 ): void {
   const schema = patternsOf(o)[pattern];
-  if (undecidable(pattern, patternsOf(n))) {
-    return ctx.emit('PATTERN_PROPERTIES_CHANGED', at, `pattern ${show(pattern)} removed`);
-  }
   const model = additionalModel(n);
   const read = ctx.oldReader.read(schema);
-  if (model.model === 'partial') {
+  if (onlyDeclared(o, n, pattern)) {
+    ctx.emit(
+      'PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING',
+      at,
+      `pattern ${show(pattern)} removed; it named only declared properties, so no other name is admitted or refused`,
+    );
+  } else if (undecidable(pattern, patternsOf(n))) {
+    return ctx.emit('PATTERN_PROPERTIES_CHANGED', at, `pattern ${show(pattern)} removed`);
+  } else if (model.model === 'partial') {
     ctx.emit(
       'PATTERN_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL',
       at,

@@ -5,6 +5,7 @@
 import { parsePointer, resolvePointer } from '../../../util/json-pointer';
 import { isRecord } from '../../../util/records';
 import { canonicalText, canonicalTextCache, setOwn } from '../canonical';
+import { canMergeAllOf } from './merge-scope';
 import { intersectTypes, isAnnotationKey, isUnresolved, typeList, UnresolvedRef, type SchemaObject } from './model';
 
 /** How many `$ref` -> `$ref` hops one reference may take before it counts as unresolvable (a cycle). */
@@ -108,13 +109,9 @@ export class SchemaReader {
       else branches.push(branch);
     }
     const participants = [parent, ...branches];
-    // additionalProperties (and friends) only see the properties of their own schema: merging would change them.
-    const scoped = ['additionalProperties', 'patternProperties', 'unevaluatedProperties'];
-    const withProps = participants.filter((p) => isRecord(p.properties) || isRecord(p.patternProperties));
-    for (const p of participants) {
-      if (scoped.some((k) => p[k] !== undefined) && withProps.some((q) => q !== p)) return node;
-      if (p.unevaluatedItems !== undefined && participants.length > 1) return node;
-    }
+    // Keywords that read their siblings (additionalProperties, items after prefixItems, then after if, unevaluated*)
+    // must stay in their own schema object.
+    if (!canMergeAllOf(participants, (v) => this.canonicalOf(v).text)) return node;
     const merged: SchemaObject = {};
     for (const p of participants) {
       for (const [key, value] of Object.entries(p)) {

@@ -13,6 +13,10 @@ function obj(
   return out;
 }
 const B = { type: 'string' };
+/** An object with property `a`, closed by `unevaluatedProperties: false` (what allOf branches declare is evaluated). */
+function evalClosed(): Record<string, unknown> {
+  return { type: 'object', properties: { a: { type: 'string' } }, unevaluatedProperties: false };
+}
 
 export const objectCases: KindCase[] = [
   {
@@ -291,6 +295,28 @@ export const objectCases: KindCase[] = [
     mirror: 'PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING',
     note: 'an unconstrained pattern in an open object',
   },
+  // Issue 15, a literal pattern that names only declared properties admits no new name (before:
+  // PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL, forward).
+  {
+    kind: 'PATTERN_PROPERTY_ADDED_CHANGES_NOTHING',
+    breaks: 'none',
+    old: obj('closed', { b: B }),
+    new: { ...obj('closed', { b: B }), patternProperties: { '^(a|b)$': { type: 'string' } } },
+    path: '/patternProperties/^(a|b)$',
+    mirror: 'PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING',
+    note: 'a literal pattern naming only declared properties, in a closed object',
+  },
+  {
+    kind: 'PATTERN_PROPERTY_CONSTRAINS_DECLARED_PROPERTY',
+    breaks: 'backward',
+    old: obj('closed', {}),
+    new: { ...obj('closed', {}), patternProperties: { '^a$': { maxLength: 1 } } },
+    path: '/patternProperties/^a$',
+    extra: ['PATTERN_PROPERTY_ADDED_CHANGES_NOTHING'],
+    mirror: 'PATTERN_PROPERTY_NO_LONGER_CONSTRAINS_DECLARED_PROPERTY',
+    witnesses: { backward: [{ a: 'xx' }] },
+    note: 'a literal pattern naming only the declared a, in a closed object (before: also FORWARD)',
+  },
   {
     kind: 'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
     breaks: 'backward',
@@ -525,5 +551,94 @@ export const objectCases: KindCase[] = [
     path: '/dependentSchemas/a',
     mirror: 'DEPENDENCY_SCHEMA_ADDED',
     witnesses: { forward: [{ a: 'x' }] },
+  },
+
+  // Issue 15, allOf and unevaluatedProperties: an allOf branch applies to every instance, so the names it declares are
+  // evaluated for the unevaluatedProperties beside it; the reader merges the branch into its object and the names
+  // are judged as the object's own. Before: ALL_OF_BRANCH_REMOVED (forward) / ALL_OF_BRANCH_ADDED (backward), both
+  // the wrong direction.
+  {
+    kind: 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    breaks: 'backward',
+    old: { ...evalClosed(), allOf: [{ properties: { b: B } }] },
+    new: evalClosed(),
+    path: '/properties/b',
+    mirror: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    witnesses: { backward: [{ a: 'x', b: 'y' }] },
+    note: 'declared only in an allOf branch beside unevaluatedProperties: false; the branch removed',
+  },
+  {
+    kind: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    breaks: 'forward',
+    old: evalClosed(),
+    new: { ...evalClosed(), allOf: [{ properties: { b: B } }] },
+    path: '/properties/b',
+    mirror: 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    witnesses: { forward: [{ a: 'x', b: 'y' }] },
+    note: 'an allOf branch declaring b added beside unevaluatedProperties: false',
+  },
+  {
+    kind: 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    breaks: 'both',
+    old: evalClosed(),
+    new: { ...evalClosed(), allOf: [{ properties: { b: B }, required: ['b'] }] },
+    path: '/properties/b',
+    mirror: 'REQUIRED_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    witnesses: { backward: [{ a: 'x' }], forward: [{ a: 'x', b: 'y' }] },
+    note: 'an allOf branch requiring b added beside unevaluatedProperties: false',
+  },
+  {
+    kind: 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    breaks: 'backward',
+    old: { ...evalClosed(), allOf: [{ properties: { b: B, c: B } }] },
+    new: { ...evalClosed(), allOf: [{ properties: { b: B } }] },
+    path: '/properties/c',
+    mirror: 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    witnesses: { backward: [{ c: 'y' }] },
+    note: 'removed inside an allOf branch beside unevaluatedProperties: false (before: from an open branch, forward)',
+  },
+  {
+    kind: 'PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL',
+    breaks: 'none',
+    old: { type: 'object', allOf: [{ properties: { b: B } }], unevaluatedProperties: { type: 'integer' } },
+    new: { type: 'object', unevaluatedProperties: { type: 'integer' } },
+    path: '/properties/b',
+    extra: ['TYPE_CHANGED'],
+    mirror: 'PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL',
+    witnesses: { backward: [{ b: 'y' }], forward: [{ b: 1 }] },
+    note: 'allOf branch removed beside an unevaluatedProperties schema (before: ALL_OF_BRANCH_REMOVED, forward only)',
+  },
+  {
+    kind: 'PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    breaks: 'backward',
+    old: { ...evalClosed(), allOf: [{ patternProperties: { '^x-': B } }] },
+    new: evalClosed(),
+    path: '/patternProperties/^x-',
+    mirror: 'PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL',
+    witnesses: { backward: [{ 'x-1': 'y' }] },
+    note: 'a pattern declared only in an allOf branch beside unevaluatedProperties: false',
+  },
+
+  // Subschemas that apply only sometimes cannot be merged: the names they evaluate are compared beside the
+  // unevaluatedProperties that judges the rest.
+  {
+    kind: 'PROPERTY_EVALUATED_BY_SUBSCHEMA_ADDED',
+    breaks: 'forward',
+    old: { ...evalClosed(), dependentSchemas: { a: { required: ['a'] } } },
+    new: { ...evalClosed(), dependentSchemas: { a: { required: ['a'], properties: { b: {} } } } },
+    path: '/unevaluatedProperties',
+    extra: ['PROPERTY_ADDED_IS_COVERED_BY_OPEN_CONTENT_MODEL'],
+    mirror: 'PROPERTY_EVALUATED_BY_SUBSCHEMA_REMOVED',
+    witnesses: { forward: [{ a: 'x', b: 1 }] },
+  },
+  {
+    kind: 'PROPERTY_EVALUATED_BY_SUBSCHEMA_REMOVED',
+    breaks: 'backward',
+    old: { ...evalClosed(), oneOf: [{ required: ['a'], patternProperties: { '^x-': {} } }, { maxProperties: 0 }] },
+    new: { ...evalClosed(), oneOf: [{ required: ['a'] }, { maxProperties: 0 }] },
+    path: '/unevaluatedProperties',
+    extra: ['PATTERN_PROPERTY_REMOVED_CHANGES_NOTHING'],
+    mirror: 'PROPERTY_EVALUATED_BY_SUBSCHEMA_ADDED',
+    witnesses: { backward: [{ a: 'x', 'x-1': 1 }] },
   },
 ];
