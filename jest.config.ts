@@ -38,6 +38,8 @@ const config: Config = {
     project('browser', ['tests/browser/**/*.test.ts']),
     project('corpus', ['tests/corpus/**/*.test.ts']),
     project('interop', ['tests/interop/**/*.test.ts']),
+    // Needs Redis on 127.0.0.1:6379 (and redis-server on PATH for the restart case): `npm run test:cluster`.
+    project('cluster', ['tests/cluster/**/*.test.ts']),
   ],
 };
 

@@ -38,6 +38,7 @@ export type ClientRefusalCode =
   | 'TOO_MANY_CONNECTIONS'
   | 'RATE_LIMITED'
   | 'SERVER_DRAINING'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 /**

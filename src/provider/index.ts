@@ -32,15 +32,18 @@ export type { FaultInjection, HubStats, StartOutcome, StartRefusal } from './hub
 export { memorySeams } from './hub/memory-seams';
 export { isPromise, settle } from './hub/seams';
 export type {
+  CancelOutcome,
   CommittedEvent,
   CounterKind,
   EventFanOut,
   HubSeamFactories,
   HubSeams,
   LocalDelivery,
+  LocalRunControl,
   LocalRunSource,
   MaybePromise,
   RequestMemory,
+  RunControl,
   RunLogSlice,
   RunLogStore,
   StartedRequest,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { isLoopback, readSigningKeyFile } from '../../auth';
 import { number } from '../options';
+import { joinCluster, type ClusterSeams } from '../../provider/cluster';
 import { loadProtocol } from '../../protocol';
 import {
   createJsonLogger,
@@ -34,6 +35,10 @@ interface ServeFlags {
   maxFanoutBytesPerUser: number;
   heartbeatMs?: number;
   signingKeyFile?: string;
+  redis?: string;
+  nodeId?: string;
+  redisPrefix: string;
+  nodeTtlMs: number;
 }
 
 // The defaults of the per-user limits are the contract's (asyncapi.yaml x-netra-limits).
@@ -144,19 +149,44 @@ function serveCommand(program: Command): Command {
       '--signing-key-file <file>',
       'sign tokens with this private Ed25519 JWK (JSON) instead of a fresh key: tokens survive a restart',
     )
+    .option('--redis <url>', 'run as one node of a cluster sharing redis://HOST:PORT (default: all in this process)')
+    .option('--node-id <name>', 'this node in the cluster (default: <hostname>-<pid>)')
+    .option('--redis-prefix <prefix>', 'prefix of every Redis key and channel of this cluster', 'netra:')
+    .option(
+      '--node-ttl-ms <ms>',
+      'a node silent this long is dead; its runs end with PROVIDER_RESTARTED (heartbeat: a third of it)',
+      number('--node-ttl-ms', 30, 600_000, true),
+      3000,
+    )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
 }
 
+/** `--redis`: joins the cluster before the provider listens (REDIS_UNAVAILABLE: the node does not start). */
+function clusterFromFlags(flags: ServeFlags, logger: Logger): Promise<ClusterSeams | undefined> {
+  if (flags.redis === undefined) return Promise.resolve(undefined);
+  return joinCluster({
+    url: flags.redis,
+    nodeId: flags.nodeId,
+    keyPrefix: flags.redisPrefix,
+    logger,
+    retentionMs: flags.retentionS * 1000,
+    nodeTtlMs: flags.nodeTtlMs,
+  });
+}
+
 /** The stack `serve` runs, from its flags. */
-function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
+function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeams): Promise<Stack> {
   return startStack({
     host: flags.host,
     port: flags.port,
     authPort: flags.authPort,
     devTokens: flags.devTokens,
-    auth: { devTokensFromAnyAddress: flags.devTokensAnyInterface },
+    // One auth options object: the signing key must not replace the dev-token setting.
+    auth: {
+      devTokensFromAnyAddress: flags.devTokensAnyInterface,
+      ...(flags.signingKeyFile !== undefined ? { signingJwk: readSigningKeyFile(flags.signingKeyFile) } : {}),
+    },
     logger,
-    ...(flags.signingKeyFile !== undefined ? { auth: { signingJwk: readSigningKeyFile(flags.signingKeyFile) } } : {}),
     provider: {
       thinkMs: flags.thinkMs,
       toolMs: flags.toolMs,
@@ -166,6 +196,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
       maxRunsPerUser: flags.maxRunsPerUser,
       maxConnectionsPerUser: flags.maxConnectionsPerUser,
       maxFanoutBytesPerUserPerSecond: flags.maxFanoutBytesPerUser,
+      ...(cluster !== undefined ? { seams: cluster.factories() } : {}),
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog, eventLogFsync: flags.eventLogFsync } : {}),
     },
@@ -173,7 +204,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger): Promise<Stack> {
 }
 
 /** The `listening` JSON line (stdout; how scripts learn the ports) and the human banner (stderr). */
-function announce(stack: Stack, flags: ServeFlags): void {
+function announce(stack: Stack, flags: ServeFlags, cluster?: ClusterSeams): void {
   const wsPort = stack.provider.port;
   const authPort = stack.auth.port;
   // Printed even at --log-level error: it is how scripts learn the ports.
@@ -187,6 +218,7 @@ function announce(stack: Stack, flags: ServeFlags): void {
     think_ms: flags.thinkMs,
     tool_ms: flags.toolMs,
     jitter: flags.jitter,
+    ...(cluster !== undefined ? { node_id: cluster.node.nodeId, node_ttl_ms: flags.nodeTtlMs } : {}),
   });
   const chatUrl =
     wsPort === 8000 ? '' : ` --url ${stack.wsUrl}${authPort === 8001 ? '' : ` --auth-url ${stack.authUrl}`}`;
@@ -234,8 +266,12 @@ function untilSignalled(stack: Stack, logger: Logger, graceS: number): Promise<v
 export function register(program: Command): void {
   serveCommand(program).action(async (flags: ServeFlags) => {
     const logger = heldLogger(createJsonLogger({ level: flags.logLevel }));
-    const stack = await startFromFlags(flags, logger);
-    announce(stack, flags);
+    const cluster = await clusterFromFlags(flags, logger);
+    const stack = await startFromFlags(flags, logger, cluster).catch(async (err: unknown) => {
+      await cluster?.stop();
+      throw err;
+    });
+    announce(stack, flags, cluster);
     logger.release();
     await untilSignalled(stack, logger, flags.graceS);
   });

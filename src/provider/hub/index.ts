@@ -18,6 +18,7 @@ import {
   type CommittedEvent,
   type HubSeamFactories,
   type HubSeams,
+  type CancelOutcome,
   type MaybePromise,
   type RunLogSlice,
   type StartedRequest,
@@ -104,6 +105,7 @@ export class RunHub {
       runLog: factories.runLog({ localRun: (runId) => this.localRun(runId) }),
       requestMemory: factories.requestMemory({ requestIdsPerUser: opts.requestIdsPerUser }),
       counters: factories.counters(),
+      runControl: factories.runControl?.({ cancelLocal: (userId, runId) => this.cancelRun(userId, runId) }),
     };
     this.pipeline = new EventPipeline({
       protocol: loadProtocol(),
@@ -167,7 +169,10 @@ export class RunHub {
    */
   attach(conn: Connection): void {
     if (this.connections.add(conn)) settle(this.seams.fanOut.watchUser(conn.userId), this.logFailure('watch user'));
-    for (const run of this.runs.activeOf(conn.userId)) conn.follow(run.ctx.runId, run.head);
+    const { fanOut } = this.seams;
+    for (const run of this.runs.activeOf(conn.userId)) {
+      conn.follow(run.ctx.runId, fanOut.deliveredHead?.(run.ctx.runId) ?? run.head);
+    }
   }
 
   /** Forgets a connection (closed, expired, slow). Its user's runs go on and stay available to `resume`. */
@@ -212,7 +217,7 @@ export class RunHub {
     const until = Date.now() + this.opts.retentionMs;
     const earlier = await requestMemory.claim(userId, requestId, { runId, threadId }, until);
     if (earlier !== undefined) return { ok: false, refusal: 'DUPLICATE_REQUEST', started: earlier };
-    if (input.threadId !== undefined && !this.runs.threadIsUsers(threadId, userId)) {
+    if (input.threadId !== undefined && !(await this.threadIsUsers(threadId, userId))) {
       await requestMemory.forget(userId, requestId);
       return { ok: false, refusal: 'FORBIDDEN' };
     }
@@ -230,7 +235,17 @@ export class RunHub {
     }
     const run = this.runs.add({ ...input, runId, threadId });
     for (const conn of this.connections.of(userId)) conn.follow(runId, 0);
+    if (requestMemory.rememberThread !== undefined) {
+      settle(requestMemory.rememberThread(userId, threadId, until), this.logFailure('remember thread'));
+    }
     return { ok: true, run };
+  }
+
+  /** A thread held here, or (shared store) one of the user's threads held elsewhere. */
+  private async threadIsUsers(threadId: string, userId: string): Promise<boolean> {
+    if (this.runs.threadIsUsers(threadId, userId)) return true;
+    const owns = this.seams.requestMemory.ownsThread;
+    return owns === undefined ? false : owns.call(this.seams.requestMemory, userId, threadId);
   }
 
   /** See {@link EventPipeline.emit}. */
@@ -267,15 +282,26 @@ export class RunHub {
    * replay and the registration. 'forbidden' for an unknown, expired or foreign run (indistinguishable).
    */
   resume(conn: Connection, runId: string, lastSeq: number): MaybePromise<'ok' | 'forbidden'> {
-    const slice = this.seams.runLog.readAfter(runId, lastSeq);
+    const slice = this.seams.runLog.readAfter(runId, lastSeq, conn.userId);
     if (isPromise(slice)) return slice.then((read) => this.replay(conn, runId, lastSeq, read));
     return this.replay(conn, runId, lastSeq, slice);
   }
 
-  /** `cancel_run`: aborts the run's agent, which then ends with agent_completed status cancelled. */
-  cancel(conn: Connection, runId: string): 'ok' | 'forbidden' | 'not_active' {
+  /**
+   * `cancel_run`: aborts the run's agent, which then ends with agent_completed status cancelled. A run held by
+   * another process (cluster) is cancelled through the run-control seam.
+   */
+  cancel(conn: Connection, runId: string): MaybePromise<CancelOutcome> {
     const run = this.runs.get(runId);
-    if (run === undefined || run.ctx.userId !== conn.userId) return 'forbidden';
+    if (run === undefined && this.seams.runControl !== undefined)
+      return this.seams.runControl.cancel(conn.userId, runId);
+    return this.cancelRun(conn.userId, runId);
+  }
+
+  /** Cancels a run held here on behalf of `userId` (its own connection, or another process forwarding it). */
+  cancelRun(userId: string, runId: string): CancelOutcome {
+    const run = this.runs.get(runId);
+    if (run === undefined || run.ctx.userId !== userId) return 'forbidden';
     if (run.ended) return 'not_active';
     if (!run.abort.signal.aborted) run.abort.abort(new RunStopped('cancelled'));
     return 'ok';

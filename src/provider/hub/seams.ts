@@ -38,6 +38,12 @@ export interface EventFanOut {
   watchUser(userId: string): MaybePromise<void>;
   /** This process holds no connection of `userId` any more. */
   unwatchUser(userId: string): MaybePromise<void>;
+  /**
+   * Optional: the highest seq of a run held here that this process's connections have been handed so far, when a
+   * store delivers only after its own write (write-ahead: a cluster) and so may lag the run's head. A connection
+   * that joins the run follows it from there. Undefined (or no method): the run's head.
+   */
+  deliveredHead?(runId: string): number | undefined;
   close(): MaybePromise<void>;
 }
 
@@ -57,8 +63,11 @@ export interface RunLogSlice {
  */
 export interface RunLogStore {
   append(event: CommittedEvent): MaybePromise<void>;
-  /** Events of `runId` after `afterSeq`; undefined when the run is unknown or no longer retained. */
-  readAfter(runId: string, afterSeq: number): MaybePromise<RunLogSlice | undefined>;
+  /**
+   * Events of `runId` after `afterSeq`; undefined when the run is unknown or no longer retained. `userId` is the
+   * asking connection's user: a store keyed by user (a cluster sharded by user) looks only there.
+   */
+  readAfter(runId: string, afterSeq: number, userId: string): MaybePromise<RunLogSlice | undefined>;
   /** The run left retention (count, bytes or age): forget it. */
   evict(runId: string): MaybePromise<void>;
   close(): MaybePromise<void>;
@@ -87,6 +96,13 @@ export interface RequestMemory {
   ): MaybePromise<StartedRequest | undefined>;
   /** Withdraws a claim whose start was then refused (thread forbidden, too many runs). */
   forget(userId: string, requestId: string): MaybePromise<void>;
+  /**
+   * Optional, for a shared store: remembers that `threadId` is `userId`'s until `untilMs`, so that a start_agent
+   * naming the thread on another process is not refused as FORBIDDEN. The hub asks {@link ownsThread} only for
+   * threads it does not hold itself.
+   */
+  rememberThread?(userId: string, threadId: string, untilMs: number): MaybePromise<void>;
+  ownsThread?(userId: string, threadId: string): MaybePromise<boolean>;
   /**
    * Everything still remembered, for the durable event log's compaction (a single process keeps its request ids in
    * that log across restarts). A shared store, durable on its own, may leave it out.
@@ -118,6 +134,23 @@ export interface UserCounters {
   close(): MaybePromise<void>;
 }
 
+/** What `cancel_run` answers. */
+export type CancelOutcome = 'ok' | 'forbidden' | 'not_active';
+
+/**
+ * (e, optional) Runs held by other processes: `cancel_run` for a run this process does not hold goes to its owner.
+ * Without it such a run is unknown (FORBIDDEN), which is right for a single process.
+ */
+export interface RunControl {
+  cancel(userId: string, runId: string): MaybePromise<CancelOutcome>;
+  close(): MaybePromise<void>;
+}
+
+/** What a {@link RunControl} may do to the runs this process holds (a cancel forwarded by another process). */
+export interface LocalRunControl {
+  cancelLocal(userId: string, runId: string): CancelOutcome;
+}
+
 /** What the in-memory run log needs from the hub: its local runs' serialised events and owner. */
 export interface LocalRunSource {
   localRun(runId: string): { readonly userId: string; readonly events: readonly string[] } | undefined;
@@ -129,14 +162,17 @@ export interface HubSeamFactories {
   runLog(local: LocalRunSource): RunLogStore;
   requestMemory(opts: { requestIdsPerUser: number }): RequestMemory;
   counters(): UserCounters;
+  /** Optional: runs held elsewhere (a cluster). */
+  runControl?(local: LocalRunControl): RunControl;
 }
 
-/** The four seams of one hub. */
+/** The seams of one hub. */
 export interface HubSeams {
   fanOut: EventFanOut;
   runLog: RunLogStore;
   requestMemory: RequestMemory;
   counters: UserCounters;
+  runControl?: RunControl;
 }
 
 /** True when `value` is a promise (a shared-store answer) rather than an in-memory one. */
