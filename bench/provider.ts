@@ -20,6 +20,9 @@ const flag = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
 };
+// --json: the human table goes to stderr and stdout carries one JSON object (with `ratios`).
+const JSON_OUT = args.includes('--json');
+const say = (...parts: unknown[]): void => (JSON_OUT ? console.error(...parts) : console.log(...parts));
 const role = args.includes('--role') ? args[args.indexOf('--role') + 1] : 'main';
 const CLIENTS = Math.min(2_000, flag('clients', 200));
 const SECONDS = Math.min(20, flag('seconds', 8));
@@ -263,7 +266,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'netra-bench-provider-'));
   const servers: Server[] = [];
   try {
-    console.log(
+    say(
       `bench:provider  ${CLIENTS} clients, ${WARMUP_S} s warm-up + ${SECONDS} s measured per server; node ${process.version}, ${os.cpus().length} cpus, loadavg ${os
         .loadavg()
         .map((l) => l.toFixed(2))
@@ -281,7 +284,7 @@ async function main(): Promise<void> {
     const perRun = frames.runs.reduce((sum, run) => sum + run.length, 0) / frames.runs.length;
     const bytesPerEvent =
       frames.runs.flat().reduce((sum, f) => sum + Buffer.byteLength(f), 0) / frames.runs.flat().length;
-    console.log(
+    say(
       `captured ${frames.runs.length} runs from the provider: ${perRun.toFixed(1)} events per run, ${bytesPerEvent.toFixed(0)} bytes per event on average`,
     );
 
@@ -320,23 +323,45 @@ async function main(): Promise<void> {
       row('bare ws, 1 frame per tick', viaPaced, pacedCpu),
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    console.log('');
+    say('');
     for (const [i, r] of rows.entries()) {
-      console.log(
-        `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`,
-      );
-      if (i === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+      say(`| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`);
+      if (i === 0) say(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     }
     const ratio = viaProvider.events / viaProvider.seconds / (viaBare.events / viaBare.seconds);
     const cpuRatio = viaProvider.events / providerCpu / (viaBare.events / bareCpu);
-    console.log('');
+    say('');
     const pacedRatio = viaProvider.events / viaProvider.seconds / (viaPaced.events / viaPaced.seconds);
-    console.log(
+    say(
       `provider / bare ws: ${ratio.toFixed(3)} of the ceiling in events/s, ${cpuRatio.toFixed(3)} in events per server CPU-second`,
     );
-    console.log(
+    say(
       `provider / bare ws sending one frame per event-loop turn: ${pacedRatio.toFixed(3)} (the rest is validation, run bookkeeping and the agents' own work)`,
     );
+    if (JSON_OUT) {
+      const figures = (t: Tally & { seconds: number }, cpuMs: number) => ({
+        runs: t.runs,
+        events: t.events,
+        events_per_s: Math.round(t.events / t.seconds),
+        events_per_cpu_s: Math.round(t.events / (cpuMs / 1000)),
+        server_cpu_ms: Math.round(cpuMs),
+        errors: t.errors,
+      });
+      const report = {
+        clients: CLIENTS,
+        seconds: SECONDS,
+        loadavg: os.loadavg(),
+        provider: figures(viaProvider, providerCpu),
+        bare_ws: figures(viaBare, bareCpu),
+        bare_ws_paced: figures(viaPaced, pacedCpu),
+        ratios: {
+          provider_vs_bare_ws_per_cpu_s: Number(cpuRatio.toFixed(3)),
+          provider_vs_bare_ws_events_per_s: Number(ratio.toFixed(3)),
+          provider_vs_bare_ws_paced_events_per_s: Number(pacedRatio.toFixed(3)),
+        },
+      };
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    }
   } finally {
     for (const child of servers) if (child.exitCode === null) child.kill();
     rmSync(dir, { recursive: true, force: true });
