@@ -14,6 +14,9 @@ import { fetchDevToken } from '../src/verify/auth';
 import { startStack } from '../src/provider';
 
 const args = process.argv.slice(3);
+// --json: the human table goes to stderr and stdout carries one JSON object (with `ratios`).
+const JSON_OUT = args.includes('--json');
+const say = (...parts: unknown[]): void => (JSON_OUT ? console.error(...parts) : console.log(...parts));
 const role = args.includes('--role') ? args[args.indexOf('--role') + 1] : 'main';
 const flag = (name: string, fallback: number): number => {
   const index = args.indexOf(`--${name}`);
@@ -131,15 +134,15 @@ async function main(): Promise<void> {
     const fdCap = Math.min(providerFds ?? Infinity, ownFds ?? Infinity) - 300;
     const max = Math.min(flag('max', 15_000), fdCap);
     const steps = [...STEPS.filter((s) => s < max), max];
-    console.log(
+    say(
       `bench:connections  up to ${max} connections (open-files limit: provider ${providerFds}, clients ${ownFds}; one descriptor per connection on each side), node ${process.version}, ${os.cpus().length} cpus, loadavg ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
     const baseline = await provider.ask('mem');
-    console.log(`provider baseline after GC: rss ${mib(baseline.rss)} MiB, heap ${mib(baseline.heapUsed)} MiB`);
-    console.log('');
+    say(`provider baseline after GC: rss ${mib(baseline.rss)} MiB, heap ${mib(baseline.heapUsed)} MiB`);
+    say('');
     const header = [
       'connections',
       'open',
@@ -151,13 +154,13 @@ async function main(): Promise<void> {
       'step s',
       'failures',
     ];
-    console.log(header.join('\t'));
+    say(header.join('\t'));
     let held = 0;
     let best: string[] | undefined;
     let index = 0;
     for (const target of steps) {
       if (Date.now() - started > DEADLINE_MS) {
-        console.log('time budget spent; stopping');
+        say('time budget spent; stopping');
         break;
       }
       const stepStart = Date.now();
@@ -196,26 +199,35 @@ async function main(): Promise<void> {
         ((Date.now() - stepStart) / 1000).toFixed(1),
         String(failures - stepFailuresBefore),
       ];
-      console.log(row.join('\t'));
+      say(row.join('\t'));
       if (open < target * 0.99 || mem.connections < target * 0.99) {
-        console.log(
-          `only ${open} client sockets / ${mem.connections} provider connections open of ${target}; stopping`,
-        );
+        say(`only ${open} client sockets / ${mem.connections} provider connections open of ${target}; stopping`);
         held = Math.max(held, Math.min(open, mem.connections));
         break;
       }
       held = mem.connections;
       best = row;
     }
-    console.log('');
-    if (failureCodes.size > 0)
-      console.log(`failures: ${[...failureCodes.entries()].map(([c, n]) => `${c} x${n}`).join(', ')}`);
-    console.log(
+    say('');
+    if (failureCodes.size > 0) say(`failures: ${[...failureCodes.entries()].map(([c, n]) => `${c} x${n}`).join(', ')}`);
+    say(
       best === undefined
         ? `held ${held} connections`
         : `most connections held by one provider process: ${held} (authenticated, idle); memory per connection: ${best[4]} B RSS, ${best[5]} B heap (over the ${mib(baseline.rss)} MiB baseline)`,
     );
-    console.log(`elapsed ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    say(`elapsed ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (JSON_OUT) {
+      const report = {
+        requested: max,
+        held,
+        rss_bytes_per_connection: best === undefined ? null : Number(best[4]),
+        heap_bytes_per_connection: best === undefined ? null : Number(best[5]),
+        failures: Object.fromEntries(failureCodes),
+        loadavg: os.loadavg(),
+        ratios: { connections_held_vs_requested: Number((held / max).toFixed(3)) },
+      };
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    }
   } finally {
     for (const ws of sockets) ws.terminate();
     provider.child.stdin.write('stop\n');
