@@ -3,13 +3,11 @@
 // own; this process opens the connections in steps (each with its own user's development token, source addresses
 // spread over 127.0.0.2..254), and after each step asks the provider for a GC'd memory reading.
 // Run: npm run bench:connections [-- --max 15000]
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
+import { startRoleProcess, type RoleProcess } from './support/role-process';
 import { fetchDevToken } from '../src/verify/auth';
 import { startStack } from '../src/provider';
 
@@ -28,8 +26,6 @@ const STEPS = [1_000, 2_000, 5_000, 10_000, 15_000, 19_000];
 const DEADLINE_MS = 240_000;
 const HANDSHAKES_IN_FLIGHT = 64;
 const TOKENS_IN_FLIGHT = 32;
-
-type Server = ChildProcessByStdio<Writable, Readable, null>;
 
 // ---- provider process ------------------------------------------------------------------------------------------
 
@@ -69,43 +65,8 @@ function fdLimit(): number | null {
   }
 }
 
-function startProvider(): Promise<{
-  child: Server;
-  ready: Record<string, any>;
-  ask(cmd: string): Promise<Record<string, number>>;
-}> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', path.join(__dirname, 'run.js'), 'connections', '--role', 'provider'],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const waiting: ((value: Record<string, any>) => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    try {
-      waiting.shift()?.(JSON.parse(line));
-    } catch {
-      // a log line; ignore
-    }
-  });
-  const next = (): Promise<Record<string, any>> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('provider process did not answer')), 30_000);
-      waiting.push((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-  return next().then((ready) => ({
-    child,
-    ready,
-    ask(cmd) {
-      const answer = next();
-      child.stdin.write(`${cmd}\n`);
-      return answer;
-    },
-  }));
+function startProvider(): Promise<RoleProcess> {
+  return startRoleProcess('connections', 30_000);
 }
 
 // ---- clients ---------------------------------------------------------------------------------------------------

@@ -5,12 +5,10 @@
 // The peak RSS difference between the phases, per slow consumer, is what a slow consumer costs; it should be about
 // the limit (the app-level send buffer), not a multiple of it. Kernel socket buffers are not process memory.
 // Run: npm run bench:slow-consumers [-- --consumers 10 --runs 200] [--json]
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
-import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
+import { startRoleProcess, type RoleProcess } from './support/role-process';
 import { loadProtocol } from '../src/protocol';
 import { startStack } from '../src/provider';
 import { fetchDevToken } from '../src/verify/auth';
@@ -37,8 +35,6 @@ const CONTEXT = {
     avg_output_tokens: 300,
   })),
 };
-
-type Server = ChildProcessByStdio<Writable, Readable, null>;
 
 // ---- provider process ------------------------------------------------------------------------------------------
 
@@ -87,43 +83,8 @@ async function serveProvider(): Promise<void> {
   });
 }
 
-function startProvider(): Promise<{
-  child: Server;
-  ready: Record<string, string>;
-  ask(cmd: string): Promise<Record<string, number>>;
-}> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', path.join(__dirname, 'run.js'), 'slow-consumers', '--role', 'provider'],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const waiting: ((value: Record<string, any>) => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    try {
-      waiting.shift()?.(JSON.parse(line));
-    } catch {
-      // a log line; ignore
-    }
-  });
-  const next = (): Promise<Record<string, any>> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('provider process did not answer')), 60_000);
-      waiting.push((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-  return next().then((ready) => ({
-    child,
-    ready,
-    ask(cmd) {
-      const answer = next();
-      child.stdin.write(`${cmd}\n`);
-      return answer;
-    },
-  }));
+function startProvider(): Promise<RoleProcess> {
+  return startRoleProcess('slow-consumers', 60_000);
 }
 
 // ---- clients ---------------------------------------------------------------------------------------------------
