@@ -1,5 +1,7 @@
 // Shared by the auth attack tests (tests/security/auth-*.test.ts): a real auth service, a real verifier, and the
 // verdict a verifier gives a token.
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { AuthError, type AccessVerifier, type AuthService } from '../../src/auth';
 
 /** 'ok', or the code the verifier refused with. Anything else it throws (a RangeError...) fails the test. */
@@ -37,3 +39,41 @@ export function accessClaims(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** This machine's first non-loopback IPv4 address: a request from it is not from loopback. */
+export function externalAddress(): string {
+  const found = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry && entry.family === 'IPv4' && !entry.internal);
+  if (!found) throw new Error('this test needs a non-loopback IPv4 interface');
+  return found.address;
+}
+
+/** `POST /auth/token {"sub":"alice"}` to host:port, sent from the local address `from` (default: host). */
+export function postDevToken(
+  host: string,
+  port: number,
+  from: string = host,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host,
+        port,
+        localAddress: from,
+        method: 'POST',
+        path: '/auth/token',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ sub: 'alice' }));
+  });
+}
