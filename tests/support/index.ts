@@ -23,3 +23,5 @@ export { seededRandom, sleep, waitUntil } from './util';
 export { spawnChaos } from './chaos-process';
 export type { ChaosCounters, ChaosProcess, ChaosProcessOptions } from './chaos-process';
 export { recordingWebSocket } from './sdk';
+export { runCli } from './cli';
+export type { CliResult } from './cli';

@@ -1,26 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LatencyRecorder, type LoadReport } from '../../../../src/verify/load';
-import { killAllServe, spawnServe, type ServeProcess } from '../../../support';
+import { killAllServe, runCli, spawnServe, type CliResult, type ServeProcess } from '../../../support';
 
 // `load --workers N`, `load --shard i/n` and `load merge`, through the CLI, against the provider in its own process
 // (`serve`). The shards of one run are two more processes, as on two machines.
-const repo = path.resolve(__dirname, '../../../..');
 let serve: ServeProcess;
 let dir: string;
 
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/netra-contracts.js', ...args], { cwd: repo });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]): Promise<CliResult> => runCli(args);
 
 const read = (file: string): LoadReport => JSON.parse(readFileSync(file, 'utf8')) as LoadReport;
 

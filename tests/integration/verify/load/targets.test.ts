@@ -1,28 +1,17 @@
 // For tests/integration/verify/load/targets.test.ts once src/verify/targets (auth helper) is on main and
 // .helpers/load-targets-flags.patch is applied to src/cli/commands/load.ts. Checks the targets-file path of `load`:
 // a loopback dev target runs; its limits are hard caps; a non-loopback host without remote: true is refused.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadReport } from '../../../../src/verify/load';
-import { killAllServe, spawnServe, type ServeProcess } from '../../../support';
+import { killAllServe, runCli, spawnServe, type CliResult, type ServeProcess } from '../../../support';
 
-const repo = path.resolve(__dirname, '../../../..');
 let serve: ServeProcess;
 let dir: string;
 let targets: string;
 
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/netra-contracts.js', ...args], { cwd: repo });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]): Promise<CliResult> => runCli(args);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'netra-load-targets-'));
