@@ -11,6 +11,7 @@
  * Files written before the header existed (their first line is a run event) are read as version 0 and rewritten in
  * version 1 by the start-up compaction.
  */
+import { isRecord } from '../util/records';
 export const EVENT_LOG_FORMAT = 'netra-event-log';
 export const EVENT_LOG_VERSION = 1;
 export const EVENT_LOG_HEADER = JSON.stringify({ format: EVENT_LOG_FORMAT, version: EVENT_LOG_VERSION });
@@ -40,10 +41,6 @@ export function requestLine(r: RequestRecord): string {
 
 /** What the first line says the file is. */
 export type HeaderVerdict = { kind: 'v1' } | { kind: 'legacy' } | { kind: 'foreign'; why: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Judges the first line of a non-empty file. */
 export function judgeHeader(firstLine: string): HeaderVerdict {

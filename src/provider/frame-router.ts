@@ -4,12 +4,9 @@ import { sendError, type ProviderContext } from './context';
 import { parseClientFrame, requestIdOf, sniffRequestId } from './frame-guard';
 import { answerFailure, messageHandlers } from './handlers';
 import type { SchemaErrorItem } from './outgoing';
+import { isRecord } from '../util/records';
 
 const MAX_REPORTED_SCHEMA_ERRORS = 20;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';

@@ -1,5 +1,6 @@
 import { NetraError } from '../../util/errors';
 import rawPrices from './prices.json';
+import { isRecord } from '../../util/records';
 
 /** Model tier: routing moves simple traffic from a higher tier to a cheaper model of the same family. */
 export type ModelTier = 'frontier' | 'mid' | 'small';
@@ -55,10 +56,6 @@ export class PriceTableError extends NetraError {
 }
 
 const tiers: readonly ModelTier[] = ['frontier', 'mid', 'small'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function requireRecord(value: unknown, where: string): Record<string, unknown> {
   if (!isRecord(value)) throw new PriceTableError(`${where} must be an object`);

@@ -3,6 +3,7 @@ import type { ModelPrice, PriceTable } from './price-table';
 import { modelCost } from './pricing';
 import { sampleWorkload } from './sample-workload';
 import { latencyLevels, type AgentRequest, type LatencySensitivity, type Workload } from '../types';
+import { isRecord } from '../../util/records';
 
 /** A workload model with every optional field filled with its documented default (asyncapi.yaml WorkloadModel). */
 export interface NormalisedModel {
@@ -42,10 +43,6 @@ export interface CheckedWorkload {
 }
 
 const MAX_MODELS = 50;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(message: string, details: Record<string, unknown> = {}): { ok: false; problem: WorkloadProblem } {
   return { ok: false, problem: { code: 'INVALID_WORKLOAD', message, details } };

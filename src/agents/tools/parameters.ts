@@ -1,4 +1,5 @@
 import { latencyLevels, type LatencySensitivity } from '../types';
+import { isRecord } from '../../util/records';
 
 /** A tool input the tool refuses: bad parameters (INVALID_PARAMETERS) or a bad workload. */
 export class ToolInputError extends Error {
@@ -17,10 +18,6 @@ export type Parameters = Record<string, unknown>;
 
 function bad(message: string): ToolInputError {
   return new ToolInputError('INVALID_PARAMETERS', message);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Refuses parameters that are not a plain object or that carry keys the tool does not know. */

@@ -2,10 +2,7 @@ import type { Protocol } from '../../protocol';
 import { newId, nowIso } from '../ids';
 import { checkServerMessage, type SchemaErrorItem } from '../outgoing';
 import type { Run, RunEventBody } from '../run';
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isRecord } from '../../util/records';
 
 /** The full run event for `body`: ids, the run's context fields, the next seq and the time. */
 export function buildEvent(run: Run, body: RunEventBody): Record<string, unknown> {

@@ -217,20 +217,24 @@ export class RunHub {
     const until = Date.now() + this.opts.retentionMs;
     const earlier = await requestMemory.claim(userId, requestId, { runId, threadId }, until);
     if (earlier !== undefined) return { ok: false, refusal: 'DUPLICATE_REQUEST', started: earlier };
-    if (input.threadId !== undefined && !(await this.threadIsUsers(threadId, userId))) {
-      await requestMemory.forget(userId, requestId);
-      return { ok: false, refusal: 'FORBIDDEN' };
-    }
-    if (!(await counters.acquire(userId, 'runs', this.opts.maxRunsPerUser))) {
-      await requestMemory.forget(userId, requestId);
-      return { ok: false, refusal: 'TOO_MANY_RUNS' };
-    }
+    // From here on, any way out without a run gives the request_id back: a refusal, or a store that failed (the
+    // client was told to retry, and its retry must not meet DUPLICATE_REQUEST for a run that never existed).
+    let slot = false;
     try {
+      if (input.threadId !== undefined && !(await this.threadIsUsers(threadId, userId))) {
+        await requestMemory.forget(userId, requestId);
+        return { ok: false, refusal: 'FORBIDDEN' };
+      }
+      slot = await counters.acquire(userId, 'runs', this.opts.maxRunsPerUser);
+      if (!slot) {
+        await requestMemory.forget(userId, requestId);
+        return { ok: false, refusal: 'TOO_MANY_RUNS' };
+      }
       // Durable before the run exists: after a restart the same request_id still gets DUPLICATE_REQUEST.
       this.opts.eventLog?.appendStrict(requestLine({ userId, requestId, runId, threadId, until }));
     } catch (err) {
-      await requestMemory.forget(userId, requestId);
-      await counters.release(userId, 'runs');
+      await Promise.resolve(requestMemory.forget(userId, requestId)).catch(() => undefined);
+      if (slot) await Promise.resolve(counters.release(userId, 'runs')).catch(() => undefined);
       throw err;
     }
     const run = this.runs.add({ ...input, runId, threadId });

@@ -2,7 +2,8 @@ import type { Protocol } from '../../protocol';
 import type { DurableEventLog } from '../event-log-file';
 import type { Logger } from '../logger';
 import { RunStopped, type Run, type RunEventBody, type RunStopKind } from '../run';
-import { buildEvent, isRecord, problemsOf, trackEvent } from './event-checks';
+import { isRecord } from '../../util/records';
+import { buildEvent, problemsOf, trackEvent } from './event-checks';
 import type { RunRegistry } from './runs';
 import { settle, type HubSeams } from './seams';
 
