@@ -27,7 +27,13 @@ export async function probeTarget(target: Target, user: string, timeoutMs = 10_0
     throw unreachable(`no valid token from its ${target.auth.kind} token source (${(err as Error).message})`, err);
   }
   const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const live = new LiveSession(createSessionWriter(discard, { scenario: 'probe', provider: target.name }));
+  const live = new LiveSession(
+    createSessionWriter(
+      discard,
+      { scenario: 'probe', provider: target.name },
+      { secrets: () => target.auth.secrets() },
+    ),
+  );
   try {
     for (const [i, url] of target.urls.entries()) {
       let conn;

@@ -72,7 +72,11 @@ class LoadRun {
     this.ctx = new LoadContext(target.urls.length, (ctx) => {
       if (opts.recordFile !== undefined) {
         const scenario = `load ${settings.users} users ${settings.durationS} s mix ${mix.name}`;
-        recorder = createSessionWriter(opts.recordFile, { scenario, provider: target.url }, { clock: () => ctx.now() });
+        recorder = createSessionWriter(
+          opts.recordFile,
+          { scenario, provider: target.name },
+          { clock: () => ctx.now(), secrets: () => target.auth.secrets() },
+        );
       }
       return new LiveChecks(plan.profile, () => ctx.now(), loadRules(), recorder);
     });

@@ -117,6 +117,19 @@ export class CopyRunner {
     const user = sharedIdentityOf(target) !== undefined ? (subjectOf(token) ?? wanted) : wanted;
     if (user !== wanted) this.naming.alias(decl.user, user);
     if (issued !== undefined) this.expiresAt.set(id, { at: issued.expiresAt ?? Infinity, wantedTtlS: decl.token.ttlS });
+    const ttlS = decl.token.ttlS;
+    // A scenario that asks for a short-lived token rests on getting one: a source that cannot make it (OAuth, static
+    // tokens, a command without {ttl_s}) skips the scenario instead of failing it on a wait that can never end.
+    if (
+      ttlS !== undefined &&
+      issued !== undefined &&
+      !((issued.expiresAt ?? Infinity) <= Date.now() + (ttlS + 5) * 1000)
+    ) {
+      throw new RecordError(
+        'RECORD_ASSUMPTION_UNMET',
+        `${what}: the ${target.auth.kind} token source cannot issue a ${ttlS}-second token for ${id}`,
+      );
+    }
     const conn = await live.connect(this.naming.conn(id), {
       url: urls[decl.node % urls.length],
       user,

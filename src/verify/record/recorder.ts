@@ -72,11 +72,12 @@ export async function runRecording(
 ): Promise<RecordResult> {
   checkTokens(scenario, target);
   const chaos = await chaosUrls(scenario, target.urls);
-  const writer = createSessionWriter(out, {
-    scenario: scenario.name,
-    provider: target.name,
-    spec: loadProtocol().specName,
-  });
+  const writer = createSessionWriter(
+    out,
+    { scenario: scenario.name, provider: target.name, spec: loadProtocol().specName },
+    // Opaque tokens and client secrets a provider might echo never reach the file (token-shaped text never does).
+    { secrets: () => target.auth.secrets() },
+  );
   const live = new LiveSession(writer);
   const prefix = options.userPrefix ?? freshUserPrefix();
   const ca = target.caFile !== undefined ? readFileSync(target.caFile) : undefined;

@@ -93,10 +93,16 @@ export async function waitFor(
   user: string,
   timeoutMs: number,
 ): Promise<void> {
-  const run =
-    step.run === undefined
-      ? undefined
-      : await waitForRun(ctx, user, step.run, timeoutMs, describeStep(step), step.assume);
+  let run: LiveRun | undefined;
+  if (step.run !== undefined && step.acceptRefusal === true) {
+    // The contract lets a provider refuse the request itself (error_message) where another starts a run and ends it
+    // with what is awaited: both are the awaited outcome.
+    const answer = await runOrRefusal(ctx, user, step.run, timeoutMs, describeStep(step));
+    if ('refusal' in answer) return;
+    run = answer.run;
+  } else if (step.run !== undefined) {
+    run = await waitForRun(ctx, user, step.run, timeoutMs, describeStep(step), step.assume);
+  }
   const runId = run?.runId;
   const done = (): boolean => {
     const list = conns();

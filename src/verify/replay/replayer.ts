@@ -76,7 +76,11 @@ export class Replayer {
     });
     const scenario = session.header.scenario ?? path.basename(session.file);
     this.live = new LiveSession(
-      createSessionWriter(sink, { scenario, provider: settings.target.name, spec: loadProtocol().specName }),
+      createSessionWriter(
+        sink,
+        { scenario, provider: settings.target.name, spec: loadProtocol().specName },
+        { secrets: () => settings.target.auth.secrets() },
+      ),
     );
     this.gateTimeoutMs = settings.gateTimeoutMs + settings.target.clockLeewayS * 1000;
   }
