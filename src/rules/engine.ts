@@ -31,9 +31,9 @@ import {
 import { isFirstSighting, noteFirstSighting, RunBook } from './run-book';
 import { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } from './seq-tracker';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, SchemaError, Violation } from './types';
+import { REDACTED } from '../util/redact';
 
 // A redacted auth_refresh token still stood for a token of valid shape; validate it as such.
-const REDACTED = '<redacted>';
 const TOKEN_STAND_IN = 'redacted.redacted.redacted';
 const NOT_JSON: readonly SchemaError[] = Object.freeze([{ pointer: '', keyword: 'json', message: 'is not JSON' }]);
 

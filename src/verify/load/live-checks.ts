@@ -1,9 +1,9 @@
 import { createChecker, loadRules, type Checker, type Profile, type RuleSet, type Violation } from '../../rules';
 import type { SessionWriter } from '../../sessions';
+import { REDACTED } from '../../util/redact';
 
 const MAX_SAMPLES = 50;
 const RETAIN_MS = 10_000;
-const REDACTED = '<redacted>';
 
 /**
  * The load run's view of the ONE rules engine: a single `createChecker` instance fed every frame of every connection
