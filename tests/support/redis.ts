@@ -65,8 +65,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
+    let spawnError: Error | undefined;
+    proc.once('error', (err) => {
+      spawnError = new Error(`redis-server could not start (${err.message}); install it: apt-get install redis-server`);
+    });
     const deadline = Date.now() + 10_000;
     for (;;) {
+      if (spawnError !== undefined) throw spawnError;
       const ok = await new Promise<boolean>((resolve) => {
         const socket = net.connect(port, '127.0.0.1', () => {
           socket.end();
