@@ -32,7 +32,10 @@ export function hs256Tokens(secret: string, clockLeewayS: number): Promise<Token
   const env = `NETRA_TEST_JWT_SECRET_${++secrets}`;
   process.env[env] = secret;
   const claims = { iss: 'netra-auth-service', aud: 'netra-platform', token_type: 'access', permissions: ['chat'] };
-  return createJwtSource({ kind: 'jwt', alg: 'HS256', secret_env: env, claims }, { clockLeewayS });
+  // The source reads the secret once, when it is made: the variable goes at once, so no child process inherits it.
+  return createJwtSource({ kind: 'jwt', alg: 'HS256', secret_env: env, claims }, { clockLeewayS }).finally(() => {
+    delete process.env[env];
+  });
 }
 
 export interface PythonProvider {
