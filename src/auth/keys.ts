@@ -178,7 +178,7 @@ export class KeyRing {
   };
 
   private prune(): void {
-    const nowS = Math.floor(Date.now() / 1000);
+    const nowS = Date.now() / 1000;
     this.retired = this.retired.filter((key) => key.lastExp + this.retentionGraceS >= nowS);
   }
 }

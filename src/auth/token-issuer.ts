@@ -48,14 +48,17 @@ export class TokenIssuer {
     checkSubject(sub);
     const permissions = checkPermissions(opts.permissions ?? [CHAT_PERMISSION]);
     const ttlS = checkTtl(opts.ttlS ?? this.settings.accessTtlS, 'ttlS');
-    const nowS = Math.floor(Date.now() / 1000);
+    const nowMs = Date.now();
+    const nowS = Math.floor(nowMs / 1000);
     const claims = (tokenType: TokenType, lifetimeS: number): JWTPayload => ({
       sub,
       iss: this.settings.issuer,
       aud: this.settings.audience,
       iat: nowS,
       nbf: nowS,
-      exp: nowS + lifetimeS,
+      // Rounded up: a token asked for N seconds lives at least N seconds (iat + N would leave a 1-second token
+      // anything from 0 to 1 s, and a verifier without clock tolerance would refuse it on its way to the handshake).
+      exp: Math.ceil(nowMs / 1000 + lifetimeS),
       jti: randomBytes(16).toString('base64url'),
       token_type: tokenType,
       permissions,
@@ -81,7 +84,7 @@ export class TokenIssuer {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         clockToleranceS: this.settings.clockToleranceS,
-        maxLifetimeS: this.settings.refreshTtlS + this.settings.clockToleranceS,
+        maxLifetimeS: this.settings.refreshTtlS + 1 + this.settings.clockToleranceS,
         tokenType: 'refresh',
       });
     } catch (err) {

@@ -3,6 +3,11 @@ import { createJsonLogger } from '../../../src/util/logger';
 import { AuthError, MAX_BODY_BYTES, startAuthService, type AuthService } from '../../../src/auth';
 import { collectingLogger, nowS, payloadOf, post, request } from './http';
 
+/** exp is rounded up to the next whole second: a token asked for N seconds carries exp - iat of N or N + 1. */
+function expectLifetime(claims: { exp: number; iat: number }, seconds: number): void {
+  expect([seconds, seconds + 1]).toContain(claims.exp - claims.iat);
+}
+
 describe('auth service over HTTP', () => {
   let auth: AuthService;
   const logger = collectingLogger();
@@ -90,21 +95,24 @@ describe('auth service over HTTP', () => {
     });
     expect(access.iat).toBeGreaterThanOrEqual(before);
     expect(access.nbf).toBe(access.iat);
-    expect(access.exp - access.iat).toBe(900);
+    expectLifetime(access, 900);
     expect(refresh.token_type).toBe('refresh');
     expect(refresh.sub).toBe('alice');
-    expect(refresh.exp - refresh.iat).toBe(86_400);
+    expectLifetime(refresh, 86_400);
     expect(refresh.jti).not.toBe(access.jti);
   });
 
   test('POST /auth/token honours ttl_s and permissions, at the bounds too', async () => {
+    const askedAtMs = Date.now();
     const shortLived = await tokenFor({ sub: 'bob', ttl_s: 1 });
     expect(shortLived.status).toBe(200);
     expect(shortLived.body.expires_in).toBe(1);
+    // A 1-second token lives at least a second from the request (exp is rounded up, never down).
+    expect(payloadOf(shortLived.body.access_token).exp * 1000).toBeGreaterThanOrEqual(askedAtMs + 1000);
     const day = await tokenFor({ sub: 'bob', ttl_s: 86_400, permissions: ['chat', 'admin:read'] });
     expect(day.status).toBe(200);
     const claims = payloadOf(day.body.access_token);
-    expect(claims.exp - claims.iat).toBe(86_400);
+    expectLifetime(claims, 86_400);
     expect(claims.permissions).toEqual(['chat', 'admin:read']);
     const none = await tokenFor({ sub: 'bob', permissions: [] });
     expect(payloadOf(none.body.access_token).permissions).toEqual([]);
@@ -196,7 +204,7 @@ describe('auth service over HTTP', () => {
       expect(res.status).toBe(200);
       expect(res.body.expires_in).toBe(30);
       const access = payloadOf(res.body.access_token);
-      expect(access.exp - access.iat).toBe(30);
+      expectLifetime(access, 30);
     });
 
     test('a refresh token is single-use', async () => {
