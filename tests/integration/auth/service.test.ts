@@ -4,7 +4,7 @@ import { AuthError, MAX_BODY_BYTES, startAuthService, type AuthService } from '.
 import { collectingLogger, nowS, payloadOf, post, request } from './http';
 
 /** exp is rounded up to the next whole second: a token asked for N seconds carries exp - iat of N or N + 1. */
-function expectLifetime(claims: { exp: number; iat: number }, seconds: number): void {
+function expectLifetime(claims: Record<string, number>, seconds: number): void {
   expect([seconds, seconds + 1]).toContain(claims.exp - claims.iat);
 }
 
