@@ -6,6 +6,7 @@ import { ClusterNode } from '../../src/provider/cluster/node';
 import { RunOutbox, type OutboxRun } from '../../src/provider/cluster/outbox';
 import { RemoteRuns } from '../../src/provider/cluster/remote-runs';
 import { silentLogger } from '../../src/provider/logger';
+import { collectingLogger } from '../integration/auth/http';
 import { startPrivateRedis, uniquePrefix, type PrivateRedis } from '../support/redis';
 import { waitUntil } from '../support/util';
 
@@ -61,7 +62,13 @@ it('queues through an outage, rewrites the lost log, and delivers every event on
   const events: string[] = [];
   let ended = false;
   const run: OutboxRun = { userId: 'vic', runId: ref.run_id, events: () => events, ended: () => ended };
-  const outbox = new RunOutbox(a, silentLogger, (id) => conflicts.push(id));
+  const handed: number[] = [];
+  const outbox = new RunOutbox(
+    a,
+    silentLogger,
+    (id) => conflicts.push(id),
+    (_run, flushed) => handed.push(...flushed.map((e) => e.seq)),
+  );
   outbox.track(run);
   const emit = (): void => {
     events.push(event(events.length + 1));
@@ -91,5 +98,41 @@ it('queues through an outage, rewrites the lost log, and delivers every event on
   expect(delivered).toEqual(events.map((text, i) => [i + 1, text]));
   expect(got.length).toBeGreaterThanOrEqual(5);
   expect(conflicts).toEqual([]);
+  // The owner's own connections got each event once too: the rewrite of seqs 1-5 is not handed over again (a tab
+  // opened after they were sent, or one that stopped following the run, would otherwise get them a second time).
+  expect(handed).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   expect(await a.runLog.ttl('vic', ref.run_id)).toBeLessThanOrEqual(60_000);
+});
+
+it('retries an append that fails for a reason other than Redis being down with a growing delay, not at once', async () => {
+  const prefix = uniquePrefix('outbox-retry');
+  const a = node('a', prefix);
+  await a.start({ onRemoteEvent: () => undefined, onControl: () => undefined });
+  const runId = 'run_outbox0002';
+  // The run's log key holds a string: every append fails with WRONGTYPE (REDIS_PROTOCOL), while Redis is up.
+  const key = a.link.userKey('wes', 'run', runId);
+  await a.link.cmd.set(key, 'not a stream');
+  const logger = collectingLogger();
+  const handed: number[] = [];
+  const outbox = new RunOutbox(
+    a,
+    logger,
+    () => undefined,
+    (_run, flushed) => handed.push(...flushed.map((e) => e.seq)),
+  );
+  const events = [1, 2, 3].map((seq) => JSON.stringify({ type: 'agent_thinking', seq, ...ref, run_id: runId }));
+  outbox.track({ userId: 'wes', runId, events: () => events, ended: () => false });
+  outbox.kick(runId);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const failures = logger.entries.filter((e) => e.msg === 'run log append failed; retrying');
+  // 100, 200, 400 ms...: a handful of tries in a second (an immediate retry would make thousands).
+  expect(failures.length).toBeGreaterThanOrEqual(2);
+  expect(failures.length).toBeLessThanOrEqual(6);
+  expect(failures.map((e) => e.retry_in_ms)).toEqual([100, 200, 400, 800, 1600, 3200].slice(0, failures.length));
+  expect(handed).toEqual([]);
+  // The cause goes away: the next try writes the run, in order, and hands it over once.
+  await a.link.cmd.del(key);
+  expect(await outbox.whenFlushed(10_000)).toBe(true);
+  expect(handed).toEqual([1, 2, 3]);
+  expect((await a.runLog.readAfter('wes', runId, 0))?.map((e) => e.seq)).toEqual([1, 2, 3]);
 });

@@ -22,12 +22,25 @@ export type FlushedHandler = (
 
 /** Events of one run appended per round trip at most. */
 const MAX_BATCH = 64;
+/** Retry delays after an append fails for a reason other than Redis being down (a script or server error). */
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
 
 interface Tracked {
   run: OutboxRun;
   /** Highest seq known to be in the Redis log. */
   flushed: number;
+  /**
+   * Highest seq ever handed to `onFlushed`. It survives a Redis restart (which sets `flushed` back to 0): the run is
+   * written again from seq 1, but what this node's connections already had is not handed over a second time (a tab
+   * that opened after the run ended, or that no longer follows it, would otherwise get the whole run again).
+   */
+  handed: number;
   flushing: boolean;
+  /** Delay of the last retry after an unexpected append failure (0 once an append succeeds); doubles up to a cap. */
+  retryMs: number;
+  /** A retry timer is pending: nothing flushes the run before it fires. */
+  retryPending: boolean;
   /** Date.now() at which an ended, flushed run stops being tracked. */
   forgetAt: number;
 }
@@ -65,17 +78,28 @@ export class RunOutbox {
 
   /** Starts tracking a run this node owns (before its first event). */
   track(run: OutboxRun): void {
-    if (!this.runs.has(run.runId)) this.runs.set(run.runId, { run, flushed: 0, flushing: false, forgetAt: 0 });
+    if (!this.runs.has(run.runId)) {
+      this.runs.set(run.runId, {
+        run,
+        flushed: 0,
+        handed: 0,
+        flushing: false,
+        retryMs: 0,
+        retryPending: false,
+        forgetAt: 0,
+      });
+    }
   }
 
   /** The run has new events: flush them (asynchronously, in order). */
   kick(t: Tracked | string): void {
     const tracked = typeof t === 'string' ? this.runs.get(t) : t;
-    if (tracked === undefined || tracked.flushing) return;
+    if (tracked === undefined || tracked.flushing || tracked.retryPending) return;
     tracked.flushing = true;
     void this.flush(tracked).finally(() => {
       tracked.flushing = false;
-      // Events emitted during the last append, or a retry after a reconnect that happened mid-flush.
+      // Events emitted during the last append, or a retry after a reconnect that happened mid-flush; an unexpected
+      // failure retries on its own timer instead (at once, it would spin on an error that persists).
       if (tracked.flushed < tracked.run.events().length && this.node.link.health === 'ready') this.kick(tracked);
     });
   }
@@ -123,10 +147,15 @@ export class RunOutbox {
         }
         await this.node.runLog.appendBatch(run.userId, run.runId, items);
         t.flushed = to;
-        this.onFlushed(
-          run,
-          items.map((i) => ({ seq: i.event.seq, text: i.event.text, terminal: i.terminal })),
-        );
+        t.retryMs = 0;
+        const fresh = items.filter((i) => i.event.seq > t.handed);
+        if (fresh.length > 0) {
+          t.handed = fresh[fresh.length - 1].event.seq;
+          this.onFlushed(
+            run,
+            fresh.map((i) => ({ seq: i.event.seq, text: i.event.text, terminal: i.terminal })),
+          );
+        }
         this.appended += items.length;
         if (items[items.length - 1].terminal) {
           await this.node.liveness.releaseRun(run.userId, run.runId);
@@ -147,10 +176,23 @@ export class RunOutbox {
         return;
       }
       // REDIS_UNAVAILABLE: kept; the next 'ready' flushes again from t.flushed.
-      if (!(err instanceof ClusterError && err.code === 'REDIS_UNAVAILABLE')) {
-        this.logger.error('run log append failed', { run_id: run.runId, error: (err as Error).message });
-      }
+      if (!(err instanceof ClusterError && err.code === 'REDIS_UNAVAILABLE')) this.retryLater(t, err as Error);
     }
+  }
+
+  /** Schedules the next try of a run whose append failed unexpectedly (logged once per try, with the delay). */
+  private retryLater(t: Tracked, err: Error): void {
+    t.retryMs = Math.min(MAX_BACKOFF_MS, t.retryMs === 0 ? FIRST_BACKOFF_MS : t.retryMs * 2);
+    t.retryPending = true;
+    this.logger.error('run log append failed; retrying', {
+      run_id: t.run.runId,
+      retry_in_ms: t.retryMs,
+      error: err.message,
+    });
+    setTimeout(() => {
+      t.retryPending = false;
+      if (this.runs.get(t.run.runId) === t) this.kick(t);
+    }, t.retryMs).unref();
   }
 
   private refOf(run: OutboxRun, first: string): Parameters<ClusterNode['claimRun']>[0] {
