@@ -13,8 +13,9 @@ import {
 let stack: Stack;
 
 beforeAll(async () => {
-  // ~6 thinking steps and ~5 tool calls of 250 ms: a run lasts ~2.75 s, longer than a 2 s token.
-  stack = await startTestStack({ thinkMs: 250, toolMs: 250, sweepMs: 50 });
+  // ~6 thinking steps and ~5 tool calls of 400 ms: a run lasts ~4.4 s, longer than a 2 s token (which lives 2 to 3 s:
+  // its exp is rounded up to the next whole second).
+  stack = await startTestStack({ thinkMs: 400, toolMs: 400, sweepMs: 50 });
 });
 afterEach(afterEachCheck);
 afterAll(async () => {
