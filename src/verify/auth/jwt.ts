@@ -110,43 +110,43 @@ class JwtMinter {
 
   async make(kind: TokenKind, user: string, ttlS: number): Promise<IssuedToken> {
     const claims = fillTemplate<Record<string, unknown>>({ sub: '{user}', ...this.template }, { user });
-    const now = Math.floor(Date.now() / 1000);
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
+    // A token meant to be live lives at least ttlS from now: exp rounded up, as the reference auth service does.
+    const live = (extra: Record<string, unknown>): Promise<IssuedToken> =>
+      this.signed({ ...claims, ...extra }, now, Math.ceil(nowMs / 1000 + ttlS));
     switch (kind) {
       case 'expired':
-        return this.signed(claims, now - ttlS - this.pastLeewayS, ttlS);
+        return this.signed(claims, now - ttlS - this.pastLeewayS, now - this.pastLeewayS);
       case 'not_yet_valid':
-        return this.signed({ ...claims, nbf: now + this.pastLeewayS + 300 }, now, this.pastLeewayS + 300 + ttlS);
+        return this.signed({ ...claims, nbf: now + this.pastLeewayS + 300 }, now, now + this.pastLeewayS + 300 + ttlS);
       case 'wrong_audience':
-        return this.signed(
-          { ...claims, aud: Array.isArray(claims.aud) ? [FOREIGN_AUDIENCE] : FOREIGN_AUDIENCE },
-          now,
-          ttlS,
-        );
+        return live({ aud: Array.isArray(claims.aud) ? [FOREIGN_AUDIENCE] : FOREIGN_AUDIENCE });
       case 'wrong_issuer':
-        return this.signed({ ...claims, iss: FOREIGN_ISSUER }, now, ttlS);
+        return live({ iss: FOREIGN_ISSUER });
       case 'missing_permission':
-        return this.signed({ ...claims, permissions: [] }, now, ttlS);
+        return live({ permissions: [] });
       case 'wrong_type':
-        return this.signed({ ...claims, token_type: 'refresh' }, now, ttlS);
+        return live({ token_type: 'refresh' });
       case 'bad_signature':
-        return { token: tamperedCopy((await this.signed(claims, now, ttlS)).token) };
+        return { token: tamperedCopy((await live({})).token) };
       case 'alg_none':
-        return { token: algNoneCopy((await this.signed(claims, now, ttlS)).token) };
+        return { token: algNoneCopy((await live({})).token) };
       case 'malformed':
         return { token: malformedToken() };
       case 'valid':
-        return this.signed(claims, now, ttlS);
+        return live({});
     }
   }
 
-  private async signed(claims: Record<string, unknown>, iat: number, ttlS: number): Promise<IssuedToken> {
-    const token = await mint(this.key, claims, iat, ttlS);
-    return { token, expiresAt: (iat + ttlS) * 1000 };
+  private async signed(claims: Record<string, unknown>, iat: number, exp: number): Promise<IssuedToken> {
+    const token = await mint(this.key, claims, iat, exp);
+    return { token, expiresAt: exp * 1000 };
   }
 }
 
-function mint(key: SigningKey, claims: Record<string, unknown>, iat: number, ttlS: number): Promise<string> {
-  const payload = { ...claims, iat, exp: iat + ttlS, jti: randomBytes(12).toString('base64url') };
+function mint(key: SigningKey, claims: Record<string, unknown>, iat: number, exp: number): Promise<string> {
+  const payload = { ...claims, iat, exp, jti: randomBytes(12).toString('base64url') };
   return new SignJWT(payload)
     .setProtectedHeader({ alg: key.alg, typ: 'JWT', ...(key.kid ? { kid: key.kid } : {}) })
     .sign(key.key);

@@ -148,7 +148,8 @@ describe('jwt strategy: every algorithm and every token kind, judged by a real v
           expect(header).toEqual({ alg, typ: 'JWT', ...(kid ? { kid } : {}) });
           const { payload } = await jwtVerify(token, verifyKey());
           expect(payload).toMatchObject({ ...CLAIMS, sub: 'alice', email: 'alice@netra.example' });
-          expect(payload.exp! - payload.iat!).toBe(900);
+          // Lives at least the 900 s asked: exp is rounded up to the next whole second.
+          expect([900, 901]).toContain(payload.exp! - payload.iat!);
         }
       }
     },
@@ -261,12 +262,15 @@ describe('jwt strategy: every algorithm and every token kind, judged by a real v
     const first = await source.token({ user: 'dee' });
     expect((await jwtVerify(first.token, key)).payload).toMatchObject({ exp: Math.round(first.expiresAt! / 1000) });
     expect(first.expiresAt! - Date.now()).toBeGreaterThan(110_000);
+    // A 3-second token lives 3 to 4 s from the request: exp is rounded up to the next whole second, never down.
+    const askedAt = Date.now();
     const short = await source.token({ user: 'dee', ttlS: 3 });
-    expect(short.expiresAt! - Date.now()).toBeLessThanOrEqual(3_000);
+    expect(short.expiresAt!).toBeGreaterThanOrEqual(askedAt + 3_000);
+    expect(short.expiresAt! - Date.now()).toBeLessThanOrEqual(4_000);
     const renewed = await source.refresh!('dee', first);
     expect(renewed.token).not.toBe(first.token);
     const renewedShort = await source.refresh!('dee', short);
-    expect(renewedShort.expiresAt! - Date.now()).toBeLessThanOrEqual(3_000);
+    expect(renewedShort.expiresAt! - Date.now()).toBeLessThanOrEqual(4_000);
     expect(await contractVerdict(renewed.token, key, 'HS256')).toBe('ok');
   });
 
