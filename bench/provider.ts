@@ -1,7 +1,8 @@
 // Events per second the reference provider delivers to many clients (every outgoing event validated by the
 // generated validators, serialised once, fanned out), beside a bare `ws` server pushing the very same frames (same
 // sizes, same count per run, recorded from the provider a moment earlier) to the same number of clients on the same
-// machine in the same run: the practical ceiling. Each server runs in its own process; the clients run here.
+// machine in the same run: the practical ceiling. Each server runs in its own process; the clients run here. Each
+// server's CPU time (process.cpuUsage, user + system, all threads) is read over exactly the measured window.
 // Run: npm run bench:provider [-- --clients 200 --seconds 8]
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -152,8 +153,16 @@ interface Tally {
 
 const TERMINAL = /^\{"type":"agent_(completed|error)"/;
 
-/** CLIENTS clients start a run, wait for its terminal event, start the next at once; counts what arrives in the window. */
-async function drive(wsUrl: string, tokens: string[]): Promise<Tally & { seconds: number }> {
+/**
+ * CLIENTS clients start a run, wait for its terminal event, start the next at once; counts what arrives in the window,
+ * and the server's CPU time over that same window (not the handshakes, the warm-up or the closing, which are not
+ * counted in events either and cost the two kinds of server differently).
+ */
+async function drive(
+  wsUrl: string,
+  tokens: string[],
+  server: { ask(cmd: string): Promise<Record<string, number>> },
+): Promise<Tally & { seconds: number; cpuMs: number }> {
   const tally: Tally = { events: 0, bytes: 0, runs: 0, errors: 0 };
   let measuring = false;
   let stopping = false;
@@ -204,11 +213,13 @@ async function drive(wsUrl: string, tokens: string[]): Promise<Tally & { seconds
   );
   for (const ws of sockets) (ws as WebSocket & { begin: () => void }).begin();
   await sleep(WARMUP_S * 1000);
+  await server.ask('cpu'); // the server's CPU count starts with the measured window
   measuring = true;
   const t0 = performance.now();
   await sleep(SECONDS * 1000);
   measuring = false;
   const seconds = (performance.now() - t0) / 1000;
+  const { cpuMs } = await server.ask('cpu');
   stopping = true;
   await Promise.all(
     sockets.map(
@@ -223,7 +234,7 @@ async function drive(wsUrl: string, tokens: string[]): Promise<Tally & { seconds
         }),
     ),
   );
-  return { ...tally, seconds };
+  return { ...tally, seconds, cpuMs };
 }
 
 /** Records what the provider sends for CAPTURE_RUNS runs, so the bare server can push exactly those frames. */
@@ -288,19 +299,16 @@ async function main(): Promise<void> {
       `captured ${frames.runs.length} runs from the provider: ${perRun.toFixed(1)} events per run, ${bytesPerEvent.toFixed(0)} bytes per event on average`,
     );
 
-    await provider.ask('cpu');
-    const viaProvider = await drive(wsUrl, tokens);
-    const providerCpu = (await provider.ask('cpu')).cpuMs;
+    const viaProvider = await drive(wsUrl, tokens, provider);
+    const providerCpu = viaProvider.cpuMs;
     provider.child.stdin.write('stop\n');
 
     const runBare = async (mode: string): Promise<[Tally & { seconds: number }, number]> => {
       const bare = await startServer(mode, [framesFile]);
       servers.push(bare.child);
-      await bare.ask('cpu');
-      const tally = await drive(bare.ready.wsUrl, tokens);
-      const cpuMs = (await bare.ask('cpu')).cpuMs;
+      const tally = await drive(bare.ready.wsUrl, tokens, bare);
       bare.child.stdin.write('stop\n');
-      return [tally, cpuMs];
+      return [tally, tally.cpuMs];
     };
     const [viaBare, bareCpu] = await runBare('bare');
     const [viaPaced, pacedCpu] = await runBare('bare-paced');

@@ -4,6 +4,7 @@ import type { CloseCounters, ProviderContext } from './context';
 import type { DurableEventLog } from './event-log-file';
 import { RunHub } from './hub';
 import type { ProviderSettings } from './options';
+import { WriteBatch } from './write-batch';
 
 /** Largest number of request ids remembered per user (the oldest go first). */
 const REQUEST_IDS_PER_USER = 1_000;
@@ -41,6 +42,7 @@ export function buildContext(
     sendBufferBytes: settings.sendBufferBytes,
     slowCloseGraceMs: settings.slowCloseGraceMs,
     peakBufferedBytes: 0,
+    writes: new WriteBatch(),
     detach(conn: Connection, why: string) {
       if (!conn.open) return;
       conn.open = false;

@@ -1,5 +1,7 @@
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from './rate-limit';
+import type { WriteBatch } from './write-batch';
 
 /** Close codes of asyncapi.yaml's channel description. */
 export const CloseCode = {
@@ -18,6 +20,8 @@ export interface ConnectionHost {
   readonly slowCloseGraceMs: number;
   /** Highest `bufferedAmount` + frame size any connection reached (stats: proves the buffer bound holds). */
   peakBufferedBytes: number;
+  /** Frames sent on a socket in one event-loop turn leave in one write. */
+  readonly writes: WriteBatch;
   /** Called once when the connection stops being able to receive (closed, overflowed, expired). */
   detach(conn: Connection, why: string): void;
 }
@@ -36,6 +40,8 @@ export class Connection {
   readonly id: string;
   readonly userId: string;
   readonly ws: WebSocket;
+  /** The TCP socket under `ws` (the one the upgrade handed over), corked per turn by the host's WriteBatch. */
+  readonly socket: Writable;
   readonly bucket: TokenBucket;
   /** Milliseconds since the epoch at which the current token expires. */
   tokenExpiresAt: number;
@@ -57,6 +63,7 @@ export class Connection {
     id: string,
     userId: string,
     ws: WebSocket,
+    socket: Writable,
     tokenExpiresAt: number,
     bucket: TokenBucket,
     private readonly host: ConnectionHost,
@@ -64,6 +71,7 @@ export class Connection {
     this.id = id;
     this.userId = userId;
     this.ws = ws;
+    this.socket = socket;
     this.tokenExpiresAt = tokenExpiresAt;
     this.bucket = bucket;
   }
@@ -116,12 +124,13 @@ export class Connection {
       this.host.detach(this, 'socket_not_open');
       return false;
     }
-    const buffered = this.ws.bufferedAmount + text.length;
+    const buffered = this.bufferedWith(text.length);
     if (buffered > this.host.sendBufferBytes) {
       this.closeSlowConsumer();
       return false;
     }
     if (buffered > this.host.peakBufferedBytes) this.host.peakBufferedBytes = buffered;
+    this.host.writes.hold(this.socket);
     this.ws.send(text);
     return true;
   }
@@ -132,7 +141,7 @@ export class Connection {
    */
   answerPing(data: Buffer): void {
     if (!this.open || this.ws.readyState !== 1 /* OPEN */) return;
-    if (this.ws.bufferedAmount + data.length + 2 > this.host.sendBufferBytes) {
+    if (this.bufferedWith(data.length + 2) > this.host.sendBufferBytes) {
       this.closeSlowConsumer();
       return;
     }
@@ -146,6 +155,18 @@ export class Connection {
     if (lastFrame !== undefined && !this.send(lastFrame)) return;
     this.host.detach(this, reason);
     this.ws.close(code, reason);
+  }
+
+  /**
+   * ws's unsent bytes plus `extra`. Frames held back for the end of this turn (WriteBatch) are not the peer's fault:
+   * when they alone would break the bound they go to the kernel first, and the peer is judged only by what the
+   * kernel could not take, as without the batch.
+   */
+  private bufferedWith(extra: number): number {
+    const buffered = this.ws.bufferedAmount + extra;
+    if (buffered <= this.host.sendBufferBytes || this.socket.writableCorked === 0) return buffered;
+    this.socket.uncork();
+    return this.ws.bufferedAmount + extra;
   }
 
   private closeSlowConsumer(): void {

@@ -24,7 +24,21 @@ export function newId(kind: IdKind): string {
   return `${kind}_${randomPart()}`;
 }
 
-/** `new Date().toISOString()`: RFC 3339, UTC, milliseconds, as every timestamp of the contract. */
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * `new Date().toISOString()`: RFC 3339, UTC, milliseconds, as every timestamp of the contract. Every event has one
+ * and many are stamped within the same millisecond, so the text of the last millisecond is reused.
+ *
+ * @example
+ * nowIso(); // '2026-12-04T12:30:00.123Z'
+ */
 export function nowIso(): string {
-  return new Date().toISOString();
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

@@ -17,6 +17,7 @@ import { newId } from './ids';
 import type { Logger } from './logger';
 import { clipMessage } from './outgoing';
 import { RunStopped, type Run, type RunEventBody } from './run';
+import { RunWaits } from './run-waits';
 
 /** Simulated model and tool latencies, so that tests and demos can model a slow model. */
 export interface Latency {
@@ -46,32 +47,20 @@ function jittered(mean: number, jitter: number): number {
   return Math.max(0, Math.round(mean * (1 + jitter * (Math.random() * 2 - 1))));
 }
 
-/** Waits `ms` (at least one macrotask, so a run never monopolises the event loop); rejects when `signal` aborts. */
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * The AgentIO the agents run against: each call waits the simulated latency, then emits through the hub. Once the
  * run has ended or was aborted, every call rejects (with the abort reason) so the agent stops.
  */
 class RunIO implements AgentIO {
+  private readonly waits: RunWaits;
+
   constructor(
     private readonly run: Run,
     private readonly workload: Workload,
     private readonly deps: RunLoopDeps,
-  ) {}
+  ) {
+    this.waits = new RunWaits(run.abort.signal);
+  }
 
   get signal(): AbortSignal {
     return this.run.abort.signal;
@@ -79,7 +68,7 @@ class RunIO implements AgentIO {
 
   async think(reasoning: string): Promise<void> {
     this.ensureRunning();
-    await wait(this.paced(jittered(this.deps.latency.thinkMs, this.deps.latency.jitter)), this.signal);
+    await this.waits.wait(this.paced(jittered(this.deps.latency.thinkMs, this.deps.latency.jitter)));
     this.ensureRunning();
     // An event with nothing to show the user is not sent (asyncapi.yaml, agent_thinking).
     if (typeof reasoning !== 'string' || reasoning.trim() === '') return;
@@ -91,12 +80,12 @@ class RunIO implements AgentIO {
     this.ensureRunning();
     // tool_executing follows the previous event without a simulated latency; a paced user waits here too.
     const pause = this.paced(0);
-    if (pause > 0) await wait(pause, this.signal);
+    if (pause > 0) await this.waits.wait(pause);
     this.ensureRunning();
     const callId = newId('call');
     this.emitOrStop({ type: 'tool_executing', tool_call_id: callId, tool_name: toolName, parameters });
     const startedAt = performance.now();
-    await wait(this.paced(jittered(this.deps.latency.toolMs, this.deps.latency.jitter)), this.signal);
+    await this.waits.wait(this.paced(jittered(this.deps.latency.toolMs, this.deps.latency.jitter)));
     this.ensureRunning();
     let outcome: ToolOutcome;
     try {
@@ -125,7 +114,7 @@ class RunIO implements AgentIO {
 
   async emit(event: AgentEvent): Promise<void> {
     this.ensureRunning();
-    await wait(0, this.signal);
+    await this.waits.wait(0);
     this.ensureRunning();
     // The type keeps TypeScript agents from it; this keeps the run's start and end the run loop's for everyone else.
     const protocol = loadProtocol();

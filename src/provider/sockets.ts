@@ -97,7 +97,7 @@ export class SocketLayer {
       ws.on('close', onClose);
       ws.on('error', onSocketError);
       if (!outcome.ok) return this.refuse(ws, outcome.error);
-      this.accept(ws, outcome.claims).catch((err: unknown) => {
+      this.accept(ws, socket, outcome.claims).catch((err: unknown) => {
         this.ctx.logger.error('accepting a connection failed; closed 1011', { error: err });
         const conn = (ws as TaggedSocket)[CONN];
         if (conn !== undefined) conn.closeWith(CloseCode.internal, 'internal error');
@@ -111,10 +111,10 @@ export class SocketLayer {
     refuseSocket(ws, error, encodeError(error.code, error.message, {}, this.ctx.logger));
   }
 
-  private async accept(ws: TaggedSocket, claims: AccessClaims): Promise<void> {
+  private async accept(ws: TaggedSocket, socket: Duplex, claims: AccessClaims): Promise<void> {
     const { settings } = this.ctx;
     const bucket = new TokenBucket(settings.limits.client_frames_per_second, settings.limits.client_frames_burst);
-    const conn = new Connection(newId('conn'), claims.sub, ws, claims.exp * 1000, bucket, this.ctx.host);
+    const conn = new Connection(newId('conn'), claims.sub, ws, socket, claims.exp * 1000, bucket, this.ctx.host);
     ws[CONN] = conn;
     // No frame is read until the connection is admitted and established (an async counters seam takes a while);
     // reading resumes whatever happened, so that a refused socket's closing handshake can complete.

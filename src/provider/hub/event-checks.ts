@@ -7,9 +7,8 @@ import { isRecord } from '../../util/records';
 /** The full run event for `body`: ids, the run's context fields, the next seq and the time. */
 export function buildEvent(run: Run, body: RunEventBody): Record<string, unknown> {
   const c = run.ctx;
-  const { type, ...fields } = body;
-  return {
-    type,
+  const event: Record<string, unknown> = {
+    type: body.type,
     event_id: newId('evt'),
     run_id: c.runId,
     thread_id: c.threadId,
@@ -17,15 +16,19 @@ export function buildEvent(run: Run, body: RunEventBody): Record<string, unknown
     agent_name: c.agentName,
     seq: run.head + 1,
     timestamp: nowIso(),
-    ...fields,
   };
+  // The body's own fields after the context ones (a body field of the same name wins, as a spread would), copied
+  // without the intermediate object a rest pattern allocates for every event.
+  for (const key of Object.keys(body)) if (key !== 'type') event[key] = body[key];
+  return event;
+}
+
+function broken(pointer: string, message: string): SchemaErrorItem[] {
+  return [{ pointer, keyword: 'x-run-invariant', message }];
 }
 
 /** Run invariants the schema cannot see (seq, ownership, pairing), then the generated validator. */
 export function problemsOf(protocol: Protocol, run: Run, event: unknown): SchemaErrorItem[] | undefined {
-  const broken = (pointer: string, message: string): SchemaErrorItem[] => [
-    { pointer, keyword: 'x-run-invariant', message },
-  ];
   if (!isRecord(event)) return broken('', 'run event must be an object');
   const c = run.ctx;
   if (typeof event.type !== 'string' || !protocol.runEventTypes.has(event.type))

@@ -12,7 +12,13 @@ export class FanoutPacer {
   /** Adds `bytes` delivered to `userId`'s connections; answers how long the user's runs should pause (ms). */
   charge(userId: string, bytes: number, nowMs: number): number {
     const level = this.level(userId, nowMs) + bytes;
-    this.levels.set(userId, { bytes: level, atMs: nowMs });
+    // Every delivered event is charged: update the user's entry in place rather than allocate one per event.
+    const entry = this.levels.get(userId);
+    if (entry === undefined) this.levels.set(userId, { bytes: level, atMs: nowMs });
+    else {
+      entry.bytes = level;
+      entry.atMs = nowMs;
+    }
     return this.delayFor(level);
   }
 

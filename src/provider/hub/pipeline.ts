@@ -5,7 +5,7 @@ import { RunStopped, type Run, type RunEventBody, type RunStopKind } from '../ru
 import { isRecord } from '../../util/records';
 import { buildEvent, problemsOf, trackEvent } from './event-checks';
 import type { RunRegistry } from './runs';
-import { settle, type HubSeams } from './seams';
+import { isPromise, type CommittedEvent, type HubSeams } from './seams';
 
 /**
  * TEST-ONLY fault injection. `corruptEvent` sees every run event the agents cause (after the provider built it,
@@ -146,6 +146,10 @@ export class EventPipeline {
     return true;
   }
 
+  private seamFailed(event: CommittedEvent, err: unknown): void {
+    this.deps.logger.error('run log or fan-out failed', { run_id: event.runId, seq: event.seq, error: err });
+  }
+
   private commit(run: Run, event: Record<string, unknown>): void {
     const { seams, logger } = this.deps;
     const text = JSON.stringify(event);
@@ -159,11 +163,12 @@ export class EventPipeline {
     if (terminal) run.ended = true;
     // Write-ahead: the durable log has the event before any socket does.
     this.deps.eventLog?.append(text);
-    const committed = { userId: run.ctx.userId, runId: run.ctx.runId, seq, text, terminal };
-    const onError = (err: unknown): void =>
-      logger.error('run log or fan-out failed', { run_id: run.ctx.runId, seq, error: err });
-    settle(seams.runLog.append(committed), onError);
-    settle(seams.fanOut.publish(committed), onError);
+    const committed: CommittedEvent = { userId: run.ctx.userId, runId: run.ctx.runId, seq, text, terminal };
+    // The in-memory seams answer synchronously: no closure per event unless a shared store answers with a promise.
+    const appended = seams.runLog.append(committed);
+    if (isPromise(appended)) appended.then(undefined, (err: unknown) => this.seamFailed(committed, err));
+    const published = seams.fanOut.publish(committed);
+    if (isPromise(published)) published.then(undefined, (err: unknown) => this.seamFailed(committed, err));
     if (terminal) {
       this.deps.onEnded(run);
       logger.info('run ended', {
