@@ -5,6 +5,7 @@
 // `netra-contracts conformance` on it. Exit code: conformance's. Usage: node interop/python-provider/conformance.js
 // [conformance flags, default: --tier easy --tier medium --tier hard --profile ci]. PYTHON_PROVIDER_ARGS adds flags
 // to the provider (e.g. '--think-ms 1500 --tool-ms 500' for runs long enough to outlast a token).
+// NETRA_INTEROP_PYTHON names the interpreter, as for the interop tests.
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, writeFileSync, rmSync } = require('node:fs');
@@ -13,7 +14,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 
 const root = path.resolve(__dirname, '..', '..');
-const python = process.env.PYTHON ?? '/usr/bin/python3';
+const python = process.env.NETRA_INTEROP_PYTHON ?? '/usr/bin/python3';
 const args = process.argv.slice(2);
 const conformanceArgs =
   args.length > 0 ? args : ['--tier', 'easy', '--tier', 'medium', '--tier', 'hard', '--profile', 'ci'];

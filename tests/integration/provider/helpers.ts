@@ -4,7 +4,16 @@ import { isUtf8 } from 'node:buffer';
 import WebSocket from 'ws';
 import { validateServerMessage } from '../../../generated/validators';
 import { startStack, type Stack, type StackOptions } from '../../../src/provider';
-import { createChecker, loadProfiles, loadRules, type Checker, type RuleSet, type Violation } from '../../../src/rules';
+import { loadProtocol, type ChannelLimits } from '../../../src/protocol';
+import {
+  createChecker,
+  loadProfiles,
+  loadRules,
+  type Checker,
+  type Profile,
+  type RuleSet,
+  type Violation,
+} from '../../../src/rules';
 
 export type Msg = Record<string, unknown> & { type: string };
 
@@ -18,11 +27,24 @@ const invalidFrames: { raw: string; errors: unknown }[] = [];
 // session per test; the 'ci' timing profile because the test machine is shared.
 let rules: RuleSet | undefined;
 let session: { checker: Checker; t0: number; conns: number } | undefined;
-let skippedRules = new Set<string>();
+let judgedBy: { limits?: Partial<ChannelLimits>; profile?: Partial<Profile> } = {};
 
 function sessionChecker(): { checker: Checker; t0: number; conns: number } {
   rules ??= loadRules();
-  session ??= { checker: createChecker({ rules, profile: loadProfiles().get('ci') }), t0: performance.now(), conns: 0 };
+  if (session === undefined) {
+    const protocol = loadProtocol();
+    session = {
+      checker: createChecker({
+        rules,
+        profile: { ...loadProfiles().get('ci'), ...judgedBy.profile },
+        protocol: judgedBy.limits
+          ? { ...protocol, limits: { ...protocol.limits, ...judgedBy.limits } as ChannelLimits }
+          : protocol,
+      }),
+      t0: performance.now(),
+      conns: 0,
+    };
+  }
   return session;
 }
 
@@ -30,21 +52,28 @@ function sessionTime(): number {
   return Math.round((performance.now() - sessionChecker().t0) * 1000) / 1000;
 }
 
-/** Rules a test deliberately breaks from the client side (e.g. a flood delays first events); reset after each test. */
-export function skipRules(...ids: string[]): void {
-  for (const id of ids) skippedRules.add(id);
+/**
+ * The limits the test's provider was started with (its `limits` and per-user caps, in x-netra-limits names) and
+ * profile changes, so that every rule judges this test's traffic by them. Call before the test's first client;
+ * reset after each test.
+ *
+ * @example
+ * judgeBy({ limits: { max_connections_per_user: 2 } });
+ */
+export function judgeBy(spec: { limits?: Partial<ChannelLimits>; profile?: Partial<Profile> }): void {
+  if (session !== undefined) throw new Error('judgeBy must be called before the test connects its first client');
+  judgedBy = spec;
 }
 
 /** Ends this test's session: the rule violations (errors) the engine found in all the traffic. */
 export function finishRulesSession(): Violation[] {
   const current = session;
   session = undefined;
-  const skip = skippedRules;
-  skippedRules = new Set();
+  judgedBy = {};
   if (current === undefined) return [];
   return current.checker
     .finish(sessionTime())
-    .filter((v) => v.severity === 'error' && !skip.has(v.rule))
+    .filter((v) => v.severity === 'error')
     .map(({ rule, conn, message, run_id }) => ({ rule, conn, message, run_id }) as Violation);
 }
 
@@ -78,6 +107,12 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
   protocols?: string[];
   autoPong?: boolean;
+  /**
+   * False: this connection's traffic is not fed to the rules engine (default true). Only for a client that does not
+   * read as a recorder would (a paused socket reads seconds late, so its clock says nothing about the server); the
+   * test then checks what it got by hand.
+   */
+  judged?: boolean;
 }
 
 interface Waiter {
@@ -97,11 +132,14 @@ export class TestClient {
   /** Session connection id for the rules engine. */
   readonly conn: string;
   private closingByClient = false;
+  /** The rules session this client feeds, if any. */
+  private readonly judged: { checker: Checker } | undefined;
 
   constructor(url: string, opts: ConnectOptions = {}) {
-    const rulesSession = sessionChecker();
-    this.conn = `c${++rulesSession.conns}`;
-    rulesSession.checker.open(this.conn, opts.user ?? subOf(opts.token), sessionTime());
+    const rulesSession = opts.judged === false ? undefined : sessionChecker();
+    this.conn = rulesSession ? `c${++rulesSession.conns}` : 'unjudged';
+    this.judged = rulesSession;
+    rulesSession?.checker.open(this.conn, opts.user ?? subOf(opts.token), sessionTime());
     const headers: Record<string, string> = { ...opts.headers };
     const protocols = [...(opts.protocols ?? [])];
     if (opts.token !== undefined) {
@@ -119,7 +157,7 @@ export class TestClient {
     this.closed = new Promise((resolve) => {
       this.ws.on('close', (code, reason) => {
         openClients.delete(this);
-        if (session === rulesSession) {
+        if (rulesSession !== undefined && session === rulesSession) {
           rulesSession.checker.close(
             this.conn,
             code,
@@ -141,7 +179,7 @@ export class TestClient {
       }
       const checked = validateServerMessage(msg);
       if (!checked.ok) invalidFrames.push({ raw: raw.slice(0, 500), errors: checked.errors });
-      if (session === rulesSession) {
+      if (rulesSession !== undefined && session === rulesSession) {
         rulesSession.checker.frame(
           this.conn,
           's2c',
@@ -183,7 +221,7 @@ export class TestClient {
   }
 
   private record(data: string | Buffer): void {
-    if (session === undefined) return;
+    if (session === undefined || this.judged !== session) return;
     // Invalid UTF-8 is recorded as raw text, as a recorder would: the server must refuse it, not parse it.
     const raw = data.toString();
     let parsed: unknown;
