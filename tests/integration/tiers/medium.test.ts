@@ -122,9 +122,10 @@ describe('[medium] token refresh mid-run', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    // A multi-tool run of ~12 steps at ~250 ms each outlives a 2 s token (no clock tolerance on top of it here).
+    // A multi-tool run of ~12 steps at ~400 ms each outlives a 2 s token, which lives 2 to 3 s (its exp is rounded up
+    // to the next whole second; no clock tolerance on top of it here).
     stack = await startTestStack({
-      provider: { thinkMs: 250, toolMs: 250, jitter: 0.2, sweepMs: 100, clockToleranceS: 0 },
+      provider: { thinkMs: 400, toolMs: 400, jitter: 0.2, sweepMs: 100, clockToleranceS: 0 },
     });
   });
   afterAll(async () => {
