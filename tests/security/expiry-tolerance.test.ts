@@ -4,7 +4,8 @@
 import { CLOCK_TOLERANCE_S } from '../../src/auth';
 import type { Stack } from '../../src/provider';
 import { afterEachCheck, sleep, startTestStack, TestClient } from '../integration/provider/helpers';
-import { accessClaims, nowS } from './auth-support';
+import { nowS } from '../support/auth';
+import { accessClaims } from './auth-support';
 
 let stack: Stack;
 
