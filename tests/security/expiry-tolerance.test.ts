@@ -3,7 +3,8 @@
 // once, only when the tolerance is over.
 import { CLOCK_TOLERANCE_S } from '../../src/auth';
 import type { Stack } from '../../src/provider';
-import { afterEachCheck, sleep, startTestStack, TestClient } from '../integration/provider/helpers';
+import { afterEachCheck, startTestStack, TestClient } from '../support/provider-harness';
+import { sleep } from '../support/util';
 import { nowS } from '../support/auth';
 import { accessClaims } from './auth-support';
 

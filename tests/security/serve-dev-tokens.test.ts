@@ -1,6 +1,6 @@
 // Issue 12, item 8, at the CLI: `serve` on a non-loopback interface mints dev tokens for loopback clients only;
 // `--dev-tokens-any-interface` opens them to the network, with a loud warning on start.
-import { spawnServe, type ServeProcess } from '../integration/provider/helpers';
+import { spawnServe, type ServeProcess } from '../support/provider-harness';
 import { externalAddress, postDevToken } from './auth-support';
 
 const children: ServeProcess[] = [];

@@ -1,6 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { fetchDevToken } from '../../../src/verify/auth';
-import { afterEachCheck, connectAs, expectCompleteRun, sleep, spawnServe, startTestStack, TestClient } from './helpers';
+import {
+  afterEachCheck,
+  connectAs,
+  expectCompleteRun,
+  spawnServe,
+  startTestStack,
+  TestClient,
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 afterEach(afterEachCheck);
 

@@ -10,7 +10,7 @@ import {
   startTestStack,
   TestClient,
   type ServeProcess,
-} from './helpers';
+} from '../../support/provider-harness';
 
 let dir: string;
 const children: ServeProcess[] = [];

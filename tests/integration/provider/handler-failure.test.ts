@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDevToken } from '../../../src/verify/auth';
-import { afterEachCheck, expectCompleteRun, spawnServe, TestClient, type ServeProcess } from './helpers';
+import {
+  afterEachCheck,
+  expectCompleteRun,
+  spawnServe,
+  TestClient,
+  type ServeProcess,
+} from '../../support/provider-harness';
 
 const LIMIT_BYTES = 48 * 1024;
 let dir: string;
