@@ -389,37 +389,3 @@ function subOf(token: string | undefined): string | null {
     return null;
   }
 }
-
-/** A `netra-contracts serve` child process and its first JSON log line (with the real ports). */
-export interface ServeProcess {
-  proc: import('node:child_process').ChildProcess;
-  listening: { ws_url: string; auth_url: string; ws_port: number; auth_port: number };
-  lines: string[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Spawns `node bin/netra-contracts.js serve --port 0 --auth-port 0 ...args` and waits for its `listening` line. */
-/** `prefix`: a command that runs node (e.g. `['prlimit', '--fsize=65536', '--']` for a size-limited process). */
-export async function spawnServe(args: string[], prefix: string[] = []): Promise<ServeProcess> {
-  const { spawn } = await import('node:child_process');
-  const { join } = await import('node:path');
-  const { createInterface } = await import('node:readline');
-  const bin = join(__dirname, '../../bin/netra-contracts.js');
-  const command = [...prefix, process.execPath, bin, 'serve', '--port', '0', '--auth-port', '0', ...args];
-  const proc = spawn(command[0], command.slice(1), {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const listening = await new Promise<ServeProcess['listening']>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length === 1) resolve(JSON.parse(line) as ServeProcess['listening']);
-    });
-    void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
-  });
-  return { proc, listening, lines, stderr: () => stderr, exited };
-}

@@ -4,10 +4,10 @@ import {
   afterEachCheck,
   connectAs,
   expectCompleteRun,
-  spawnServe,
   startTestStack,
   TestClient,
 } from '../../support/provider-harness';
+import { spawnServe } from '../../support/serve';
 import { sleep } from '../../support/util';
 
 afterEach(afterEachCheck);
@@ -67,7 +67,10 @@ describe('netra-contracts serve', () => {
   });
 
   test('SIGTERM drains: the running run finishes, sockets close 1001, the process exits 0; logs are JSON lines', async () => {
-    const serve = await spawnServe(['--think-ms', '60', '--tool-ms', '60', '--grace-s', '10']);
+    const serve = await spawnServe({
+      args: ['--think-ms', '60', '--tool-ms', '60', '--grace-s', '10'],
+      logLevel: null,
+    });
     child = serve.proc;
     const { proc, lines, exited } = serve;
     const first = serve.listening as unknown as Record<string, unknown>;
