@@ -3,12 +3,11 @@
 // It runs as a child process (/usr/bin/python3, Debian packages only) on an ephemeral loopback port; tokens are
 // minted here with jose from a random secret handed over in the environment. Every frame any client sees goes
 // through the project's one rules checker (tests/support), and every test ends with zero violations.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { SignJWT } from 'jose';
 import {
   connectUser,
@@ -17,15 +16,15 @@ import {
   MULTI_TOOL_WORKLOAD,
   sleep,
   type ConnectOptions,
+  spawnPython,
   type ConnectTarget,
+  type PythonProcess,
   type Msg,
   type RecordingClient,
   type TestSession,
 } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
-const PROVIDER = path.join(ROOT, 'interop/python-provider/provider.py');
-const PYTHON = process.env.NETRA_INTEROP_PYTHON ?? '/usr/bin/python3';
 const BIN = path.join(ROOT, 'bin/netra-contracts.js');
 const ISSUER = 'netra-auth-service';
 const AUDIENCE = 'netra-platform';
@@ -44,73 +43,31 @@ const FIVE_EVENT_TYPES = ['agent_completed', 'agent_started', 'agent_thinking', 
 
 // ---- the provider as a child process ---------------------------------------------------------------------
 
-interface PythonProvider {
-  proc: ChildProcess;
-  url: string;
-  port: number;
+interface PythonProvider extends PythonProcess {
   target: ConnectTarget;
-  stderr(): string;
-  exited: Promise<number | null>;
-  /** SIGTERM (drain) and the exit code. */
-  stop(): Promise<number | null>;
-  /** SIGKILL: a crash. */
-  kill(): Promise<void>;
 }
 
 const children = new Set<PythonProvider>();
 const mintedTokens: string[] = [];
 
 async function startPython(args: string[] = []): Promise<PythonProvider> {
-  const proc = spawn(PYTHON, [PROVIDER, '--host', '127.0.0.1', '--port', '0', '--self-check', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NETRA_JWT_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const lines: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const provider = { proc, stderr: () => stderr, exited } as PythonProvider;
-  provider.stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-    const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    const code = await exited;
-    clearTimeout(killer);
-    children.delete(provider);
-    return code;
-  };
-  provider.kill = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await exited;
-    children.delete(provider);
+  const py = await spawnPython(SECRET, ['--self-check', ...args], 15_000);
+  const provider: PythonProvider = {
+    ...py,
+    // No auth service: every connectUser call below passes its own token (or via: 'none').
+    target: { wsUrl: py.url, authUrl: 'http://127.0.0.1:9/no-auth-service' },
+    stop: async () => {
+      const code = await py.stop();
+      children.delete(provider);
+      return code;
+    },
+    kill: async () => {
+      await py.kill();
+      children.delete(provider);
+    },
   };
   children.add(provider);
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the Python provider did not listen within 15 s: ${stderr}`)), 15_000);
-      createInterface({ input: proc.stdout! }).on('line', (line) => {
-        lines.push(line);
-        if (lines.length > 1) return;
-        try {
-          const first = JSON.parse(line) as { event?: string; url?: string };
-          if (first.event === 'listening' && typeof first.url === 'string') resolve(first.url);
-          else reject(new Error(`unexpected first stdout line: ${line}`));
-        } catch {
-          reject(new Error(`the first stdout line is not JSON: ${line}`));
-        }
-      });
-      void exited.then((code) => reject(new Error(`the Python provider exited (${code}) before listening: ${stderr}`)));
-    }).finally(() => clearTimeout(timer));
-    provider.url = url;
-    provider.port = Number(new URL(url).port);
-    // No auth service: every connectUser call below passes its own token (or via: 'none').
-    provider.target = { wsUrl: url, authUrl: 'http://127.0.0.1:9/no-auth-service' };
-    return provider;
-  } catch (err) {
-    await provider.kill();
-    throw err;
-  }
+  return provider;
 }
 
 // ---- tokens --------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // token killed the provider: a RangeError from Date#toISOString in the handshake's promise chain. The verifier must
 // refuse it with TOKEN_INVALID, and nothing in verification may throw a RangeError.
 import { createAccessVerifier, startAuthService, type AccessVerifier, type AuthService } from '../../src/auth';
-import { accessClaims, nowS, verdict } from './auth-support';
+import { nowS, verdict } from '../support/auth';
+import { accessClaims } from './auth-support';
 
 const BEYOND_DATE_RANGE = [8.64e12 + 1, Number.MAX_SAFE_INTEGER, 1e300];
 

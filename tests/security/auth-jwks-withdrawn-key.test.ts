@@ -3,7 +3,8 @@
 // refetched (with a cooldown), and with the auth service unreachable the cached keys are used for a stated grace and
 // then every token is refused AUTH_UNAVAILABLE (fail closed).
 import { createAccessVerifier, DEFAULT_JWKS_POLICY, startAuthService, type AuthService } from '../../src/auth';
-import { sleep, verdict } from './auth-support';
+import { verdict } from '../support/auth';
+import { sleep } from '../support/util';
 
 let auth: AuthService;
 beforeEach(async () => {

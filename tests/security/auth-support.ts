@@ -1,23 +1,9 @@
-// Shared by the auth attack tests (tests/security/auth-*.test.ts): a real auth service, a real verifier, and the
-// verdict a verifier gives a token.
+// Shared by the auth attack tests (tests/security/auth-*.test.ts): the claims the auth service signs, and requests
+// from another interface. (The verdict a verifier gives a token is tests/support/auth.ts.)
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { AuthError, type AccessVerifier, type AuthService } from '../../src/auth';
-
-/** 'ok', or the code the verifier refused with. Anything else it throws (a RangeError...) fails the test. */
-export async function verdict(verify: AccessVerifier, token: string): Promise<string> {
-  try {
-    await verify(token);
-    return 'ok';
-  } catch (err) {
-    if (err instanceof AuthError) return err.code;
-    throw err;
-  }
-}
-
-export function nowS(): number {
-  return Math.floor(Date.now() / 1000);
-}
+import type { AuthService } from '../../src/auth';
+import { nowS } from '../support/auth';
 
 /** Access claims the auth service would sign, with `overrides`. */
 export function accessClaims(
@@ -37,8 +23,6 @@ export function accessClaims(
     ...overrides,
   };
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** This machine's first non-loopback IPv4 address: a request from it is not from loopback. */
 export function externalAddress(): string {

@@ -12,7 +12,8 @@ import {
   type AccessVerifier,
   type AuthService,
 } from '../../src/auth';
-import { accessClaims, nowS, verdict } from './auth-support';
+import { nowS, verdict } from '../support/auth';
+import { accessClaims } from './auth-support';
 
 const TEN_YEARS_S = 10 * 365 * 86_400;
 

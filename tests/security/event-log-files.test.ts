@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EVENT_LOG_FORMAT, EVENT_LOG_VERSION, type Stack } from '../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, startTestStack } from '../integration/provider/helpers';
+import { afterEachCheck, connectAs, expectCompleteRun, startTestStack } from '../support/provider-harness';
 
 const BIN = resolve(__dirname, '../../bin/netra-contracts.js');
 let dir: string;

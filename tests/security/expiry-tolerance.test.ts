@@ -3,8 +3,10 @@
 // once, only when the tolerance is over.
 import { CLOCK_TOLERANCE_S } from '../../src/auth';
 import type { Stack } from '../../src/provider';
-import { afterEachCheck, sleep, startTestStack, TestClient } from '../integration/provider/helpers';
-import { accessClaims, nowS } from './auth-support';
+import { afterEachCheck, startTestStack, TestClient } from '../support/provider-harness';
+import { sleep } from '../support/util';
+import { nowS } from '../support/auth';
+import { accessClaims } from './auth-support';
 
 let stack: Stack;
 

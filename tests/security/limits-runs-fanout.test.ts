@@ -17,8 +17,8 @@ const RUN_LIMIT = loadProtocol().limits.max_concurrent_runs_per_user;
 describe('concurrent runs per user', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    // Slow runs (about 3 s) so that the limit is reached while all are going.
-    stack = await startTestStack({ provider: { thinkMs: 250, toolMs: 250, jitter: 0 } });
+    // Runs slow enough (about 2 s) that the limit is reached while all are going.
+    stack = await startTestStack({ provider: { thinkMs: 150, toolMs: 150, jitter: 0 } });
   });
   afterAll(() => stack.close());
 
@@ -44,7 +44,9 @@ describe('concurrent runs per user', () => {
 });
 
 describe('fan-out bytes per user', () => {
-  const RATE = 16 * 1024; // bytes per second; the contract's default is 2 MiB/s
+  // Bytes per second; the contract's default is 2 MiB/s. Small enough that 8 runs to 5 tabs are several seconds over
+  // it, large enough that they pass in about ten.
+  const RATE = 48 * 1024;
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({

@@ -3,7 +3,8 @@
 // must be one the spec documents (x-netra-close-codes, read through src/protocol).
 import type { Stack } from '../../src/provider';
 import { loadProtocol } from '../../src/protocol';
-import { afterEachCheck, connectAs, sleep, startTestStack } from '../integration/provider/helpers';
+import { afterEachCheck, connectAs, startTestStack } from '../support/provider-harness';
+import { sleep } from '../support/util';
 import { frame, OP, rawConnect, type RawClient } from './raw-ws';
 
 let stack: Stack;

@@ -19,7 +19,10 @@ export {
 export type { SessionMember, TestSessionOptions } from './session';
 export { QUICK, startTestStack } from './stack';
 export type { ProxyOptions, TestProviderOptions, TestStack, TestStackOptions } from './stack';
-export { seededRandom, sleep, waitUntil } from './util';
+export { freePort, seededRandom, sleep, waitUntil } from './util';
+export { nowS, verdict } from './auth';
+export { PYTHON, spawnPython } from './python';
+export type { PythonProcess } from './python';
 export { spawnChaos } from './chaos-process';
 export type { ChaosCounters, ChaosProcess, ChaosProcessOptions } from './chaos-process';
 export { recordingWebSocket } from './sdk';

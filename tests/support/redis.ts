@@ -6,6 +6,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { silentLogger } from '../../src/provider/logger';
 import { RedisLink } from '../../src/provider/cluster/redis-link';
+import { freePort } from './util';
 
 export const SHARED_REDIS_URL = process.env.NETRA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,18 +35,6 @@ export async function openLink(prefix: string, url = SHARED_REDIS_URL): Promise<
   const link = new RedisLink({ url, keyPrefix: prefix, logger: silentLogger, backoffBaseMs: 20, backoffMaxMs: 200 });
   await link.connect();
   return link;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A private redis-server child (nothing on disk) that a test may stop and start again on the same port. */

@@ -21,6 +21,10 @@ export interface ServeOptions {
   graceS?: number;
   /** Extra CLI flags. */
   args?: string[];
+  /** `--log-level` (default warn); null passes none, so serve logs at its own default (tests that read its logs). */
+  logLevel?: string | null;
+  /** A command that runs node, e.g. `['prlimit', '--fsize=65536', '--']` for a size-limited process. */
+  prefix?: string[];
 }
 
 /** A running `serve` process. */
@@ -28,6 +32,8 @@ export interface ServeProcess extends ConnectTarget {
   proc: ChildProcess;
   wsPort: number;
   authPort: number;
+  /** The `listening` line as printed (its URLs and ports). */
+  listening: { ws_url: string; auth_url: string; ws_port: number; auth_port: number };
   /** Every stdout line (JSON logs). */
   lines: string[];
   stderr(): string;
@@ -48,22 +54,17 @@ export interface ServeProcess extends ConnectTarget {
  * await serve.stop();
  */
 export async function spawnServe(opts: ServeOptions = {}): Promise<ServeProcess> {
-  const args = [
-    'serve',
-    '--port',
-    String(opts.port ?? 0),
-    '--auth-port',
-    String(opts.authPort ?? 0),
-    '--log-level',
-    'warn',
-  ];
+  const args = ['serve', '--port', String(opts.port ?? 0), '--auth-port', String(opts.authPort ?? 0)];
+  const logLevel = opts.logLevel === undefined ? 'warn' : opts.logLevel;
+  if (logLevel !== null) args.push('--log-level', logLevel);
   if (opts.thinkMs !== undefined) args.push('--think-ms', String(opts.thinkMs));
   if (opts.toolMs !== undefined) args.push('--tool-ms', String(opts.toolMs));
   if (opts.jitter !== undefined) args.push('--jitter', String(opts.jitter));
   if (opts.eventLog !== undefined) args.push('--event-log', opts.eventLog);
   if (opts.graceS !== undefined) args.push('--grace-s', String(opts.graceS));
   args.push(...(opts.args ?? []));
-  const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [...(opts.prefix ?? []), process.execPath, BIN, ...args];
+  const proc = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -94,6 +95,7 @@ export async function spawnServe(opts: ServeOptions = {}): Promise<ServeProcess>
     authUrl: listening.auth_url,
     wsPort: listening.ws_port,
     authPort: listening.auth_port,
+    listening,
     lines,
     stderr: () => stderr,
     exited,

@@ -1,4 +1,5 @@
-// Small waiting helpers for socket tests (bounded; no busy loops).
+// Small helpers for socket tests (bounded waits, no busy loops): the one copy of each.
+import { createServer } from 'node:net';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,4 +29,23 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A loopback port with nothing listening on it (bound, then released), for a test that needs a port before the
+ * server that will take it (or one that must refuse connections).
+ *
+ * @example
+ * const port = await freePort();
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no address');
+  return address.port;
 }

@@ -13,6 +13,7 @@ import { createDevSource } from '../../../src/verify/auth';
 import type { ScenarioTokenKind } from '../../../src/verify/scenarios';
 import { actorOf } from '../../../src/verify/replay';
 import { buildScript, type ReplayServer } from '../../../src/verify/replay-server';
+import { sleep } from '../../support/util';
 import { decodeRaw } from '../../../src/verify/client';
 import type { CloseRecord, FrameRecord, Session } from '../../../src/sessions';
 
@@ -54,10 +55,6 @@ interface Chain {
 
 function label(msg: Record<string, unknown>): string {
   return typeof msg.seq === 'number' ? `${String(msg.type)}:${msg.seq}` : String(msg.type);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

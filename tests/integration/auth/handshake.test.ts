@@ -12,7 +12,8 @@ import {
   type AuthService,
   type HandshakeOutcome,
 } from '../../../src/auth';
-import { nowS, payloadOf } from './http';
+import { nowS } from '../../support/auth';
+import { payloadOf } from './http';
 
 // A real HTTP server upgrading real `ws` connections through the shared handshake layer, as the provider and the
 // replay server do: authenticated sockets get {user, until}; refused ones get one error_message and close 1008.

@@ -39,10 +39,6 @@ export function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export function nowS(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 /** A util/logger Logger that keeps every line as `{ level, msg, ...fields }`, for asserting on what was (not) logged. */
 export function collectingLogger(): Logger & { entries: Record<string, unknown>[] } {
   const entries: Record<string, unknown>[] = [];

@@ -1,7 +1,8 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createJsonLogger } from '../../../src/util/logger';
 import { AuthError, MAX_BODY_BYTES, startAuthService, type AuthService } from '../../../src/auth';
-import { collectingLogger, nowS, payloadOf, post, request } from './http';
+import { nowS } from '../../support/auth';
+import { collectingLogger, payloadOf, post, request } from './http';
 
 /** exp is rounded up to the next whole second: a token asked for N seconds carries exp - iat of N or N + 1. */
 function expectLifetime(claims: Record<string, number>, seconds: number): void {

@@ -7,7 +7,8 @@ import {
   type AccessVerifier,
   type AuthService,
 } from '../../../src/auth';
-import { b64url, collectingLogger, headerOf, nowS, request } from './http';
+import { nowS } from '../../support/auth';
+import { b64url, collectingLogger, headerOf, request } from './http';
 
 /** Runs `verify` and returns the AuthError it rejected with (fails the test if it resolved or threw anything else). */
 async function refusal(verify: AccessVerifier, token: string | undefined): Promise<AuthError> {

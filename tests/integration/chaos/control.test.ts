@@ -1,5 +1,6 @@
 import { startFaultProxy, ChaosError, type ChaosEvent, type FaultProxy } from '../../../src/chaos';
-import { connectClient, sleep, startEchoServer, type Client, type TestServer } from './helpers';
+import { sleep } from '../../support/util';
+import { connectClient, startEchoServer, type Client, type TestServer } from './helpers';
 
 describe('chaos proxy control: runtime toxics, enable, cut/restore, close', () => {
   let echo: TestServer;

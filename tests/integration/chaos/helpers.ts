@@ -111,20 +111,6 @@ export class Client {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A port with nothing listening on it (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no address');
-  return address.port;
-}
-
 /** Bytes 0..n-1 as big-endian uint32 sequence numbers: any loss, duplication or reordering shows. */
 export function numberedStream(records: number): Buffer {
   const buffer = Buffer.alloc(records * 4);

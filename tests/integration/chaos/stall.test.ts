@@ -1,5 +1,6 @@
 import { startFaultProxy, type ChaosEvent, type FaultProxy } from '../../../src/chaos';
-import { connectClient, numberedStream, sleep, startEchoServer, type Client, type TestServer } from './helpers';
+import { sleep } from '../../support/util';
+import { connectClient, numberedStream, startEchoServer, type Client, type TestServer } from './helpers';
 
 describe('chaos stall toxic', () => {
   let echo: TestServer;

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { startFaultProxy, type ChaosEvent, type FaultProxy } from '../../../src/chaos';
-import { connectClient, freePort, sleep, startServer, type Client, type TestServer } from './helpers';
+import { freePort, sleep } from '../../support/util';
+import { connectClient, startServer, type Client, type TestServer } from './helpers';
 
 describe('chaos proxy transport: half-close, errors, backpressure', () => {
   const proxies: FaultProxy[] = [];

@@ -2,7 +2,8 @@
 // connection gets one error_message TOO_MANY_CONNECTIONS and close 1008, the open ones are untouched, and a closed
 // one frees its place. (The default limit and its flag are the spec's, x-netra-limits; here a small one.)
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, judgeBy, sleep, startTestStack, TestClient } from './helpers';
+import { afterEachCheck, connectAs, judgeBy, startTestStack, TestClient } from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 

@@ -1,6 +1,14 @@
 import { base64url, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, sleep, startTestStack, TestClient, tokenFor, type Msg } from './helpers';
+import {
+  afterEachCheck,
+  connectAs,
+  startTestStack,
+  TestClient,
+  tokenFor,
+  type Msg,
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 

@@ -1,5 +1,12 @@
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, sleep, startTestStack, type TestClient } from './helpers';
+import {
+  afterEachCheck,
+  connectAs,
+  expectCompleteRun,
+  startTestStack,
+  type TestClient,
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 let client: TestClient;

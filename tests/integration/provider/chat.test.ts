@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { validateServerMessage } from '../../../generated/validators';
 import type { Stack } from '../../../src/provider';
-import { startTestStack } from './helpers';
+import { startTestStack } from '../../support/provider-harness';
 
 let stack: Stack;
 

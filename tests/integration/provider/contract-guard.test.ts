@@ -1,5 +1,5 @@
 import type { Logger, Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, startTestStack } from './helpers';
+import { afterEachCheck, connectAs, expectCompleteRun, startTestStack } from '../../support/provider-harness';
 
 type Event = Record<string, unknown>;
 

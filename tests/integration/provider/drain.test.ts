@@ -1,6 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { fetchDevToken } from '../../../src/verify/auth';
-import { afterEachCheck, connectAs, expectCompleteRun, sleep, spawnServe, startTestStack, TestClient } from './helpers';
+import {
+  afterEachCheck,
+  connectAs,
+  expectCompleteRun,
+  startTestStack,
+  TestClient,
+} from '../../support/provider-harness';
+import { spawnServe } from '../../support/serve';
+import { sleep } from '../../support/util';
 
 afterEach(afterEachCheck);
 
@@ -59,7 +67,10 @@ describe('netra-contracts serve', () => {
   });
 
   test('SIGTERM drains: the running run finishes, sockets close 1001, the process exits 0; logs are JSON lines', async () => {
-    const serve = await spawnServe(['--think-ms', '60', '--tool-ms', '60', '--grace-s', '10']);
+    const serve = await spawnServe({
+      args: ['--think-ms', '60', '--tool-ms', '60', '--grace-s', '10'],
+      logLevel: null,
+    });
     child = serve.proc;
     const { proc, lines, exited } = serve;
     const first = serve.listening as unknown as Record<string, unknown>;

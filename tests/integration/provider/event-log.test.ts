@@ -6,11 +6,10 @@ import {
   afterEachCheck,
   connectAs,
   expectCompleteRun,
-  spawnServe,
   startTestStack,
   TestClient,
-  type ServeProcess,
-} from './helpers';
+} from '../../support/provider-harness';
+import { spawnServe, type ServeProcess } from '../../support/serve';
 
 let dir: string;
 const children: ServeProcess[] = [];
@@ -56,7 +55,10 @@ test('runs survive a graceful restart: the same events, event ids included, are 
 
 test('a run in flight when the process is killed ends with agent_error PROVIDER_RESTARTED after the restart', async () => {
   const file = join(dir, 'crash.jsonl');
-  const serve = await spawnServe(['--event-log', file, '--think-ms', '150', '--tool-ms', '150']);
+  const serve = await spawnServe({
+    args: ['--event-log', file, '--think-ms', '150', '--tool-ms', '150'],
+    logLevel: null,
+  });
   children.push(serve);
   const token = (await fetchDevToken(serve.listening.auth_url, 'bob')).access_token;
   const client = await TestClient.connect(serve.listening.ws_url, { token });
@@ -70,7 +72,7 @@ test('a run in flight when the process is killed ends with agent_error PROVIDER_
   // A torn last line (a crash in the middle of a write) must not stop the restart.
   appendFileSync(file, '{"type":"agent_thinking","run_id":"run_torn');
 
-  const restarted = await spawnServe(['--event-log', file]);
+  const restarted = await spawnServe({ args: ['--event-log', file], logLevel: null });
   children.push(restarted);
   const token2 = (await fetchDevToken(restarted.listening.auth_url, 'bob')).access_token;
   const back = await TestClient.connect(restarted.listening.ws_url, { token: token2 });

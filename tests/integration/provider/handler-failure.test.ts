@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDevToken } from '../../../src/verify/auth';
-import { afterEachCheck, expectCompleteRun, spawnServe, TestClient, type ServeProcess } from './helpers';
+import { afterEachCheck, expectCompleteRun, TestClient } from '../../support/provider-harness';
+import { spawnServe, type ServeProcess } from '../../support/serve';
 
 const LIMIT_BYTES = 48 * 1024;
 let dir: string;
@@ -36,10 +37,11 @@ test('an event log that cannot be written: start_agent answered INTERNAL_ERROR, 
   // prlimit is util-linux, present wherever this project's CI runs (Linux); say so plainly if it is not.
   expect(hasPrlimit()).toBe(true);
   const file = join(dir, 'events.jsonl');
-  serve = await spawnServe(
-    ['--event-log', file, '--think-ms', '1', '--tool-ms', '1', '--log-level', 'info'],
-    ['prlimit', `--fsize=${LIMIT_BYTES}`, '--'],
-  );
+  serve = await spawnServe({
+    args: ['--event-log', file, '--think-ms', '1', '--tool-ms', '1', '--log-level', 'info'],
+    logLevel: null,
+    prefix: ['prlimit', `--fsize=${LIMIT_BYTES}`, '--'],
+  });
   const url = serve.listening.ws_url;
   const bobToken = (await fetchDevToken(serve.listening.auth_url, 'bob')).access_token;
   const aliceToken = (await fetchDevToken(serve.listening.auth_url, 'alice')).access_token;

@@ -1,5 +1,12 @@
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, mergeExactlyOnce, sleep, startTestStack } from './helpers';
+import {
+  afterEachCheck,
+  connectAs,
+  expectCompleteRun,
+  mergeExactlyOnce,
+  startTestStack,
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 

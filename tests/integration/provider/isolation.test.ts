@@ -1,5 +1,6 @@
 import type { Stack } from '../../../src/provider';
-import { afterEachCheck, connectAs, expectCompleteRun, sleep, startTestStack, type Msg } from './helpers';
+import { afterEachCheck, connectAs, expectCompleteRun, startTestStack, type Msg } from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 

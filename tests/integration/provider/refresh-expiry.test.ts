@@ -4,11 +4,11 @@ import {
   connectAs,
   expectCompleteRun,
   mergeExactlyOnce,
-  sleep,
   startTestStack,
   TestClient,
   tokenFor,
-} from './helpers';
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 

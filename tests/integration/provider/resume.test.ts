@@ -4,10 +4,10 @@ import {
   connectAs,
   expectCompleteRun,
   mergeExactlyOnce,
-  sleep,
   startTestStack,
   type Msg,
-} from './helpers';
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 let stack: Stack;
 

@@ -5,10 +5,10 @@ import {
   connectAs,
   expectCompleteRun,
   mergeExactlyOnce,
-  sleep,
   startTestStack,
   type Msg,
-} from './helpers';
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

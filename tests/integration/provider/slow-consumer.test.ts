@@ -6,9 +6,9 @@ import {
   expectCompleteRun,
   mergeExactlyOnce,
   judgeBy,
-  sleep,
   startTestStack,
-} from './helpers';
+} from '../../support/provider-harness';
+import { sleep } from '../../support/util';
 
 const prices = require('../../../src/agents/pricing/prices.json') as { models: Record<string, unknown> };
 

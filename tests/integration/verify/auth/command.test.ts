@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { createAccessVerifier, startAuthService, type AccessVerifier, type AuthService } from '../../../../src/auth';
 import { createCommandSource, TOKEN_KINDS, type CommandAuthConfig } from '../../../../src/verify/auth';
-import { verdict } from './support';
+import { verdict } from '../../../support/auth';
 
 const SCRIPT = path.join(__dirname, 'token-command.js');
 

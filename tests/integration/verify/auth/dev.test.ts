@@ -1,6 +1,6 @@
 import { createAccessVerifier, startAuthService, type AccessVerifier, type AuthService } from '../../../../src/auth';
 import { createDevSource, TOKEN_KINDS, TokenSourceError, type TokenKind } from '../../../../src/verify/auth';
-import { verdict } from './support';
+import { verdict } from '../../../support/auth';
 
 // What the reference verifier says about each kind (the provider sends this code, then closes 1008).
 const EXPECTED: Record<TokenKind, string> = {

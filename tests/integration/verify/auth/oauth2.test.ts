@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { createAccessVerifier, type AccessVerifier } from '../../../../src/auth';
 import { startProvider, type Provider } from '../../../../src/provider';
 import { createOAuth2Source, TOKEN_KINDS, type OAuth2AuthConfig } from '../../../../src/verify/auth';
-import { startOidcServer, verdict, type OidcServer } from './support';
+import { verdict } from '../../../support/auth';
+import { startOidcServer, type OidcServer } from './support';
 
 const CLIENT_SECRET = `client-${randomBytes(12).toString('hex')}`;
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createAccessVerifier, startAuthService, type AccessVerifier, type AuthService } from '../../../../src/auth';
 import { createStaticSource, TOKEN_KINDS } from '../../../../src/verify/auth';
-import { verdict } from './support';
+import { verdict } from '../../../support/auth';
 
 describe('static strategy: tokens a real auth service issued, handed over in a file', () => {
   let auth: AuthService;

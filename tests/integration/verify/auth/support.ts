@@ -1,19 +1,7 @@
-// Shared by the token-strategy tests: starting the real authorization server, and judging tokens with real verifiers.
+// Shared by the token-strategy tests: starting the real authorization server. (Judging tokens: tests/support/auth.ts.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { AuthError, type AccessVerifier } from '../../../../src/auth';
-
-/** What a verifier said about a token: `ok`, or the code it refused it with. */
-export async function verdict(verify: AccessVerifier, token: string): Promise<string> {
-  try {
-    await verify(token);
-    return 'ok';
-  } catch (err) {
-    if (err instanceof AuthError) return err.code;
-    throw err;
-  }
-}
 
 /** A running oidc-provider authorization server (tests/integration/verify/auth/oidc-server.js). */
 export interface OidcServer {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assertLoopbackUrl, loadMix, renderHtmlReport, runLoad, sourceAddressPool } from '../../../../src/verify/load';
-import { sampleReport } from './helpers';
+import { sampleReport } from '../../../support/load-report';
 
 const repo = path.resolve(__dirname, '../../../..');
 let dir: string;

@@ -9,7 +9,7 @@ import {
   metricValue,
   parseThreshold,
 } from '../../../../src/verify/load';
-import { sampleReport } from './helpers';
+import { sampleReport } from '../../../support/load-report';
 
 let dir: string;
 beforeAll(() => {

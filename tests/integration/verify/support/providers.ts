@@ -1,18 +1,16 @@
 // Real providers for the verify tests: the reference provider (in process, on free ports) and the Python provider
 // (interop/python-provider, a child process on a free port, HS256 tokens minted here with jose), each as a Target.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../../../src/pipeline/embedded';
 import type { StackOptions } from '../../../../src/provider';
 import { createJwtSource, type TokenSource } from '../../../../src/verify/auth';
 import type { Target } from '../../../../src/verify/targets/types';
+import { spawnPython } from '../../../support/python';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
 export const CLI = path.join(ROOT, 'bin', 'netra-contracts.js');
-const PYTHON = process.env.NETRA_INTEROP_PYTHON ?? '/usr/bin/python3';
-const PROVIDER = path.join(ROOT, 'interop/python-provider/provider.py');
 
 /** Short latencies: runs of a few hundred ms. */
 export const FAST: NonNullable<StackOptions['provider']> = { thinkMs: 20, toolMs: 30, jitter: 0, sweepMs: 50 };
@@ -49,33 +47,11 @@ export interface PythonProvider {
 /** Starts interop/python-provider on a free loopback port (with `args`), and its target (HS256 tokens). */
 export async function startPython(args: string[] = [], leewayS = 5): Promise<PythonProvider> {
   const secret = randomBytes(32).toString('base64url');
-  const proc = spawn(PYTHON, [PROVIDER, '--host', '127.0.0.1', '--port', '0', '--leeway-s', String(leewayS), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NETRA_JWT_SECRET: secret, PYTHONDONTWRITEBYTECODE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`python provider did not listen in 20 s: ${stderr}`)), 20_000);
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      try {
-        const event = JSON.parse(line) as { event?: string; url?: string };
-        if (event.event === 'listening' && typeof event.url === 'string') {
-          clearTimeout(timer);
-          resolve(event.url);
-        }
-      } catch {
-        // not the listening line
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`python provider exited (${code}): ${stderr}`)));
-  });
+  const py = await spawnPython(secret, ['--leeway-s', String(leewayS), ...args]);
   const target: Target = {
     name: 'python',
-    url,
-    urls: [url],
+    url: py.url,
+    urls: [py.url],
     remote: false,
     headers: {},
     limits: {},
@@ -84,14 +60,9 @@ export async function startPython(args: string[] = [], leewayS = 5): Promise<Pyt
   };
   return {
     target,
-    url,
-    proc,
-    stderr: () => stderr,
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      const killer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    },
+    url: py.url,
+    proc: py.proc,
+    stderr: py.stderr,
+    stop: async () => void (await py.stop(10_000)),
   };
 }

@@ -9,7 +9,7 @@ import {
   readShardReport,
   type LoadReport,
 } from '../../../../src/verify/load';
-import { sampleReport } from '../../../integration/verify/load/helpers';
+import { sampleReport } from '../../../support/load-report';
 
 /** A shard report whose latencies are exactly these samples. */
 function shard(index: number, count: number, firstEvent: number[], over: Partial<LoadReport> = {}): LoadReport {

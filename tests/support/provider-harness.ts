@@ -1,10 +1,12 @@
-// Shared by the provider integration tests: a real stack (auth service + provider on 127.0.0.1, port 0), real ws
-// clients that record and validate every frame they receive, and checks of the run invariants.
+// The provider tests' harness (tests/integration/provider, tests/integration/protocol, tests/security): a real stack
+// (auth service + provider on 127.0.0.1, port 0), real ws clients that record and validate every frame they receive
+// and feed one rules session per test (judged by the limits the test's provider runs with), and checks of the run
+// invariants. (The tier tests' harness is ./client.ts and ./session.ts.)
 import { isUtf8 } from 'node:buffer';
 import WebSocket from 'ws';
-import { validateServerMessage } from '../../../generated/validators';
-import { startStack, type Stack, type StackOptions } from '../../../src/provider';
-import { loadProtocol, type ChannelLimits } from '../../../src/protocol';
+import { validateServerMessage } from '../../generated/validators';
+import { startStack, type Stack, type StackOptions } from '../../src/provider';
+import { loadProtocol, type ChannelLimits } from '../../src/protocol';
 import {
   createChecker,
   loadProfiles,
@@ -13,7 +15,7 @@ import {
   type Profile,
   type RuleSet,
   type Violation,
-} from '../../../src/rules';
+} from '../../src/rules';
 
 export type Msg = Record<string, unknown> & { type: string };
 
@@ -93,10 +95,6 @@ export function takeInvalidFrames(): { raw: string; errors: unknown }[] {
 /** Closes every client still open (afterEach/afterAll). */
 export async function closeAllClients(): Promise<void> {
   await Promise.all([...openClients].map((c) => c.close()));
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export interface ConnectOptions {
@@ -390,38 +388,4 @@ function subOf(token: string | undefined): string | null {
   } catch {
     return null;
   }
-}
-
-/** A `netra-contracts serve` child process and its first JSON log line (with the real ports). */
-export interface ServeProcess {
-  proc: import('node:child_process').ChildProcess;
-  listening: { ws_url: string; auth_url: string; ws_port: number; auth_port: number };
-  lines: string[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Spawns `node bin/netra-contracts.js serve --port 0 --auth-port 0 ...args` and waits for its `listening` line. */
-/** `prefix`: a command that runs node (e.g. `['prlimit', '--fsize=65536', '--']` for a size-limited process). */
-export async function spawnServe(args: string[], prefix: string[] = []): Promise<ServeProcess> {
-  const { spawn } = await import('node:child_process');
-  const { join } = await import('node:path');
-  const { createInterface } = await import('node:readline');
-  const bin = join(__dirname, '../../../bin/netra-contracts.js');
-  const command = [...prefix, process.execPath, bin, 'serve', '--port', '0', '--auth-port', '0', ...args];
-  const proc = spawn(command[0], command.slice(1), {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const listening = await new Promise<ServeProcess['listening']>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length === 1) resolve(JSON.parse(line) as ServeProcess['listening']);
-    });
-    void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
-  });
-  return { proc, listening, lines, stderr: () => stderr, exited };
 }
