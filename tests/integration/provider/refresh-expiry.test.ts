@@ -23,13 +23,17 @@ afterAll(async () => {
 });
 
 test('auth_refresh mid-run with a token of the same user extends the connection; the run completes on it', async () => {
-  const client = await TestClient.connect(stack.wsUrl, { token: await tokenFor(stack, 'alice', 2) });
-  const expiresAt = Date.parse(String(client.frames[0].token_expires_at));
+  // A first token 3 s past its exp: with the 5 s clock tolerance the connection has at most 2 s left, less than the
+  // run, so only the refresh can keep it open to the end.
+  const exp = Math.floor(Date.now() / 1000) - 3;
+  const claims = { sub: 'alice', iss: stack.auth.issuer, aud: stack.auth.audience, iat: exp - 60, exp };
+  const first = await stack.auth.signForTesting({ ...claims, token_type: 'access', permissions: ['chat'] });
+  const client = await TestClient.connect(stack.wsUrl, { token: first });
   const run = await client.start('refresh-1');
   await sleep(300);
   client.send({ type: 'auth_refresh', token: await tokenFor(stack, 'alice', 900), request_id: 'refresh-ok' });
   const terminal = await client.waitForTerminal(String(run.run_id), 15_000);
-  expect(Date.now()).toBeGreaterThan(expiresAt + 100); // outlived the first token
+  expect(Date.now()).toBeGreaterThan((exp + 5) * 1000 + 100); // outlived the first token and its clock tolerance
   expect(terminal.type).toBe('agent_completed');
   expectCompleteRun(client.runEvents(String(run.run_id)));
   expect(client.frames.filter((m) => m.type === 'error_message')).toEqual([]);
