@@ -3,8 +3,8 @@
 // are followed at most MAX_REF_HOPS hops, so a cycle of references (`A -> B -> A`, used or not) ends as an
 // unresolved reference instead of a loop.
 import { parsePointer, resolvePointer } from '../../../util/json-pointer';
-import { isRecord } from '../../../util/records';
-import { canonicalText, canonicalTextCache, setOwn } from '../canonical';
+import { isRecord, setOwn } from '../../../util/records';
+import { canonicalText, canonicalTextCache } from '../canonical';
 import { canMergeAllOf } from './merge-scope';
 import { intersectTypes, isAnnotationKey, isUnresolved, typeList, UnresolvedRef, type SchemaObject } from './model';
 
