@@ -1,29 +1,38 @@
 'use strict';
-// What dist/ was built from: the number of files under src/ and the newest modification time among them. The bin
-// compares it with src/ as it is now before using dist/ (about 5 ms for ~400 files), so an edited, added or removed
-// source file sends the CLI back to the TypeScript sources (through tsx) until the next `npm run build`.
+// What dist/ was built from: a hash of each source file's path, size and modification time under src/, and of the
+// build's own inputs beside it (package.json, tsconfig.build.json). The bin compares it with src/ as it is now
+// before using dist/ (a few ms for ~400 files), so an edited, added, removed or renamed source file (even one given
+// an older time, as `cp -p` or an archive does), or a changed build configuration, sends the CLI back to the
+// TypeScript sources (through tsx) until the next `npm run build`.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const STAMP_FILE = '.src-stamp';
+/** Files beside src/ that change what the build produces. */
+const BUILD_INPUTS = ['package.json', 'tsconfig.build.json'];
 
-function walk(dir, acc) {
+function walk(dir, base, lines) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(file, acc);
-    else {
-      acc.count++;
-      const mtime = fs.statSync(file).mtimeMs;
-      if (mtime > acc.newest) acc.newest = mtime;
-    }
+    if (entry.isDirectory()) walk(file, base, lines);
+    else lines.push(describe(file, path.relative(base, file)));
   }
-  return acc;
+  return lines;
 }
 
-/** `files:newest-mtime` of every file under `dir`. */
+/** One line per file: its path (forward slashes, so a stamp means the same on every OS), size and mtime. */
+function describe(file, name) {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  const shown = name.split(path.sep).join('/');
+  return stat === undefined ? `${shown}\0missing` : `${shown}\0${stat.size}\0${stat.mtimeMs}`;
+}
+
+/** A hash of every file under `dir` (path, size, mtime) and of the build inputs in `dir`'s parent. */
 function srcStamp(dir) {
-  const { count, newest } = walk(dir, { count: 0, newest: 0 });
-  return `${count}:${newest}`;
+  const lines = walk(dir, dir, []).sort();
+  for (const name of BUILD_INPUTS) lines.push(describe(path.join(path.dirname(dir), name), `../${name}`));
+  return `sha256:${crypto.createHash('sha256').update(lines.join('\n')).digest('hex')}`;
 }
 
 /** True when `distDir` holds a complete build of `srcDir` as it is now. */

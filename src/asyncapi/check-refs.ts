@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecError, type SpecDiagnostic } from './errors';
+import { isInsideFolder } from './inside-folder';
 import type { SpecLimits } from './limits';
 import { readDocumentText } from './read-text';
 import { followRef, isRef, type RefDocuments } from './refs';
@@ -67,11 +68,6 @@ function realpathOr(file: string): string {
   }
 }
 
-function isInside(dir: string, file: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
-}
-
 /** The file a `$ref`'s file part names, or undefined for a remote or non-file reference. */
 function fileOfRef(fromFile: string, filePart: string): string | undefined {
   const scheme = SCHEME.exec(filePart)?.[1]?.toLowerCase();
@@ -127,7 +123,7 @@ class ReferenceCheck implements RefDocuments {
 
   /** Loads the file a site names (refusing one outside the root folder); null when the parser should report it. */
   private reach(site: RefSite, file: string): void {
-    if (!this.options.allowRefOutside && !isInside(this.rootReal, realpathOr(file))) {
+    if (!this.options.allowRefOutside && !isInsideFolder(this.rootReal, realpathOr(file))) {
       throw SpecError.of('SPEC_REF_OUTSIDE', [
         this.diagnostic(
           site,

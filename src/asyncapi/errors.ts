@@ -31,6 +31,7 @@ export function formatDiagnostic(d: SpecDiagnostic): string {
  * - `SPEC_REF_OUTSIDE`: a relative `$ref` to a file outside the root document's folder.
  * - `SPEC_TIMEOUT`: the parse took longer than the time limit.
  * - `SPEC_INVALID`: not a valid AsyncAPI document (every problem the parser found).
+ * - `SPEC_LOADER_CLOSED`: the loader was closed (`closeSpecLoader`) while the parse was running or queued.
  */
 export type SpecErrorCode =
   | 'SPEC_UNREADABLE'
@@ -40,7 +41,8 @@ export type SpecErrorCode =
   | 'SPEC_REF_CYCLE'
   | 'SPEC_REF_OUTSIDE'
   | 'SPEC_TIMEOUT'
-  | 'SPEC_INVALID';
+  | 'SPEC_INVALID'
+  | 'SPEC_LOADER_CLOSED';
 
 export interface SpecErrorOptions extends NetraErrorOptions {
   /** The problems as data, one per `file:line:col  code  message` line of the message. */

@@ -1,7 +1,7 @@
 // Turns the parser's output (shared and circular JS objects, `x-parser-*` bookkeeping keys) into plain finite JSON.
 
 import { escapePointerToken } from '../util/json-pointer';
-import { isRecord } from '../util/records';
+import { isRecord, setOwn } from '../util/records';
 import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from './schema-keywords';
 
 const X_PARSER = 'x-parser-';
@@ -36,7 +36,7 @@ export function toFiniteJson(value: unknown): unknown {
       for (const [key, item] of Object.entries(node)) {
         if (key.startsWith(X_PARSER)) continue;
         const copied = copy(item, `${pointer}/${escapePointerToken(key)}`);
-        if (copied !== undefined) out[key] = copied;
+        if (copied !== undefined) setOwn(out, key, copied);
       }
       return out;
     } finally {
@@ -122,8 +122,8 @@ export function toFiniteSchema(root: unknown): unknown {
       for (let i = 2; usedNames.has(name); i++) name = `${base}_${i}`;
       usedNames.add(name);
       names.set(node, name);
-      defs[name] = {}; // reserve the key now so $defs lists schemas in the order they are first met
-      defs[name] = copySchema(node);
+      setOwn(defs, name, {}); // reserve the key now so $defs lists schemas in the order they are first met
+      setOwn(defs, name, copySchema(node));
     }
     return { $ref: `#/$defs/${name}` };
   };
@@ -136,18 +136,19 @@ export function toFiniteSchema(root: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       if (key.startsWith(X_PARSER) || DROPPED_KEYWORDS.has(key)) continue;
-      if (SUBSCHEMA_KEYWORDS.has(key)) out[key] = copySubschema(value);
-      else if (key === 'items') out[key] = Array.isArray(value) ? value.map(copySubschema) : copySubschema(value);
-      else if (SUBSCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) out[key] = value.map(copySubschema);
+      if (SUBSCHEMA_KEYWORDS.has(key)) setOwn(out, key, copySubschema(value));
+      else if (key === 'items')
+        setOwn(out, key, Array.isArray(value) ? value.map(copySubschema) : copySubschema(value));
+      else if (SUBSCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) setOwn(out, key, value.map(copySubschema));
       else if ((SUBSCHEMA_MAP_KEYWORDS.has(key) || key === 'dependencies') && isRecord(value)) {
         const map: Record<string, unknown> = {};
         for (const [name, item] of Object.entries(value)) {
-          map[name] = Array.isArray(item) ? toFiniteJson(item) : copySubschema(item);
+          setOwn(map, name, Array.isArray(item) ? toFiniteJson(item) : copySubschema(item));
         }
-        out[key] = map;
+        setOwn(out, key, map);
       } else {
         const copied = toFiniteJson(value);
-        if (copied !== undefined) out[key] = copied;
+        if (copied !== undefined) setOwn(out, key, copied);
       }
     }
     return out;

@@ -3,6 +3,7 @@ import type { Parser } from '@asyncapi/parser';
 import { isRecord } from '../util/records';
 import { checkReferences } from './check-refs';
 import { SpecError, type SpecDiagnostic } from './errors';
+import { isInsideFolder } from './inside-folder';
 import type { SpecLimits } from './limits';
 import type { Spec } from './model';
 import { readDocumentText } from './read-text';
@@ -93,8 +94,7 @@ function resolvers(request: ParseRequest, rootAbsolute: string, blocked: Blocked
   const readFile = (uri: { href(): string }): string => {
     const file = path.resolve(uri.href());
     const shownAs = displayPath(file, rootAbsolute, request.sourceName);
-    const relative = path.relative(rootDir, file);
-    if (!request.allowRefOutside && (relative.startsWith('..') || path.isAbsolute(relative))) {
+    if (!request.allowRefOutside && !isInsideFolder(rootDir, file)) {
       const message = `a $ref leads outside ${rootDir} (the folder $refs may use) to ${shownAs}; pass --allow-ref-outside to allow it`;
       blocked.errors.push(
         SpecError.of('SPEC_REF_OUTSIDE', [{ file: request.sourceName, line: 1, col: 1, code: 'ref-outside', message }]),

@@ -30,7 +30,12 @@ function workerSource(): string {
   return `require(${JSON.stringify(require.resolve('tsx/cjs'))});${load}`;
 }
 
-function failure(job: Job, code: 'SPEC_TIMEOUT' | 'SPEC_TOO_COMPLEX', what: string, message: string): SpecError {
+function failure(
+  job: Job,
+  code: 'SPEC_TIMEOUT' | 'SPEC_TOO_COMPLEX' | 'SPEC_LOADER_CLOSED',
+  what: string,
+  message: string,
+): SpecError {
   return SpecError.of(code, [{ file: job.request.sourceName, line: 1, col: 1, code: what, message }]);
 }
 
@@ -68,10 +73,22 @@ class ParseThread {
     this.idleTimer.unref();
   }
 
-  /** Stops the worker (the next parse starts a new one). */
+  /**
+   * Stops the worker (the next parse starts a new one). The parse in flight and those queued are refused at once
+   * (`SPEC_LOADER_CLOSED`): their worker is gone, and they would otherwise wait for their time limit.
+   */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
+    clearTimeout(this.idleTimer);
+    const jobs = [...(this.current === undefined ? [] : [this.current]), ...this.waiting.splice(0)];
+    this.current = undefined;
+    for (const job of jobs) {
+      clearTimeout(job.timer);
+      job.reject(
+        failure(job, 'SPEC_LOADER_CLOSED', 'loader-closed', 'the spec loader was closed before the parse ended'),
+      );
+    }
     if (worker !== undefined) await worker.terminate();
   }
 

@@ -33,12 +33,9 @@ function splitRef(ref: string): { filePart: string; fragment: string } {
   return hash < 0 ? { filePart: ref, fragment: '' } : { filePart: ref.slice(0, hash), fragment: ref.slice(hash + 1) };
 }
 
+/** The pointer's tokens; undefined for a malformed fragment (parsePointer never throws, a bad %-escape included). */
 function tokensOf(fragment: string): string[] | undefined {
-  try {
-    return parsePointer(`#${fragment}`);
-  } catch {
-    return undefined; // a malformed %-escape
-  }
+  return parsePointer(`#${fragment}`);
 }
 
 function step(node: unknown, token: string): unknown {

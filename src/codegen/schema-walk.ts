@@ -9,7 +9,7 @@ import {
   SUBSCHEMA_KEYWORDS as ONE,
   SUBSCHEMA_MAP_KEYWORDS as MAP,
 } from '../asyncapi';
-import { isRecord } from '../util/records';
+import { isRecord, setOwn } from '../util/records';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -26,14 +26,21 @@ export function mapSchema(
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (!keep(key)) continue;
-    if (ONE.has(key)) out[key] = visit(value, key);
-    else if (key === 'items') out[key] = Array.isArray(value) ? value.map((v) => visit(v, key)) : visit(value, key);
-    else if (MANY.has(key) && Array.isArray(value)) out[key] = value.map((v) => visit(v, key));
+    if (ONE.has(key)) setOwn(out, key, visit(value, key));
+    else if (key === 'items')
+      setOwn(out, key, Array.isArray(value) ? value.map((v) => visit(v, key)) : visit(value, key));
+    else if (MANY.has(key) && Array.isArray(value))
+      setOwn(
+        out,
+        key,
+        value.map((v) => visit(v, key)),
+      );
     else if ((MAP.has(key) || key === 'dependencies') && isRecord(value)) {
       const map: JsonObject = {};
-      for (const [name, item] of Object.entries(value)) map[name] = Array.isArray(item) ? item : visit(item, key);
-      out[key] = map;
-    } else out[key] = value;
+      for (const [name, item] of Object.entries(value))
+        setOwn(map, name, Array.isArray(item) ? item : visit(item, key));
+      setOwn(out, key, map);
+    } else setOwn(out, key, value);
   }
   return out;
 }

@@ -19,3 +19,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return isRecord(value) ? value : undefined;
 }
+
+/**
+ * Sets an own, enumerable property, even one named `__proto__` (plain assignment would set the prototype instead
+ * and lose the key).
+ *
+ * @example
+ * setOwn(out, '__proto__', 1); // Object.keys(out) includes '__proto__'
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

@@ -8,7 +8,7 @@
 // with a typed error instead of overflowing the stack, never ending or exhausting memory.
 import { createHash } from 'node:crypto';
 import { SUBSCHEMA_ARRAY_KEYWORDS, SUBSCHEMA_KEYWORDS, SUBSCHEMA_MAP_KEYWORDS } from '../../asyncapi';
-import { isRecord } from '../../util/records';
+import { isRecord, setOwn } from '../../util/records';
 import { RegistryError } from '../errors';
 
 /** How deep a schema (or a value inside one) may nest before the registry refuses it. */
@@ -20,19 +20,6 @@ export const MAX_CANONICAL_NODES = 2_000_000;
 const SUBSCHEMA = new Set([...SUBSCHEMA_KEYWORDS, 'items']);
 const SUBSCHEMA_ARRAY = new Set([...SUBSCHEMA_ARRAY_KEYWORDS, 'items']);
 const SUBSCHEMA_MAP = new Set([...SUBSCHEMA_MAP_KEYWORDS, 'dependencies']);
-
-/**
- * Sets an own, enumerable property, even one named `__proto__` (plain assignment would set the prototype instead
- * and lose the key).
- *
- * @example
- * setOwn(out, '__proto__', 1); // Object.keys(out) includes '__proto__'
- */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
 
 /** The objects on the path from the root to the value being walked, and its depth: the walks' guard. */
 class WalkGuard {

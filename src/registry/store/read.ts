@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import type { MessageDirection } from '../../asyncapi';
-import { isRecord } from '../../util/records';
-import { setOwn } from '../diff/canonical';
+import { isRecord, setOwn } from '../../util/records';
 import { compatibilityModes, DEFAULT_DOCUMENT_MODE, type CompatibilityMode } from '../diff/modes';
 import { RegistryError } from '../errors';
 import {

@@ -172,6 +172,13 @@ describe('relative $refs that leave the document folder', () => {
     const root = write('inside/asyncapi.yaml', doc('', "{ $ref: './common/schemas.yaml#/Name' }"));
     await expect(loadSpec(root)).resolves.toMatchObject({ messages: [{ payload: { type: 'string' } }] });
   });
+
+  it('resolves a file inside the folder whose name starts with two dots (the guard and the resolver agree)', async () => {
+    write('dots/..shared.yaml', 'Name:\n  type: string\n  description: DOTTED\n');
+    const root = write('dots/asyncapi.yaml', doc('', "{ $ref: './..shared.yaml#/Name' }"));
+    const spec = await loadSpec(root);
+    expect(spec.messages[0].payload).toMatchObject({ type: 'string', description: 'DOTTED' });
+  });
 });
 
 describe('size, bytes and nesting', () => {

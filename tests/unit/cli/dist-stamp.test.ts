@@ -50,6 +50,34 @@ describe('dist/ freshness', () => {
     expect(distIsFresh(src, dist)).toBe(false);
   });
 
+  it('is stale when a file is renamed, or replaced by other content with an older time', () => {
+    const main = path.join(src, 'cli', 'main.ts');
+    writeFileSync(main, 'export const changed = true;\n');
+    at(main, 10); // an older time than the build's (cp -p, an archive)
+    expect(distIsFresh(src, dist)).toBe(false);
+    writeFileSync(main, 'export {};\n');
+    at(main, 1_000_000);
+    expect(distIsFresh(src, dist)).toBe(true);
+    rmSync(path.join(src, 'index.ts'));
+    writeFileSync(path.join(src, 'other.ts'), 'export {};\n');
+    at(path.join(src, 'other.ts'), 1_000_000);
+    expect(distIsFresh(src, dist)).toBe(false);
+  });
+
+  it('is stale when package.json or tsconfig.build.json beside src/ changes, appears or goes', () => {
+    for (const name of ['package.json', 'tsconfig.build.json']) {
+      const file = path.join(root, name);
+      writeFileSync(file, '{}\n');
+      expect(distIsFresh(src, dist)).toBe(false);
+      writeFileSync(path.join(dist, STAMP_FILE), srcStamp(src));
+      expect(distIsFresh(src, dist)).toBe(true);
+      writeFileSync(file, '{ "changed": true }\n');
+      expect(distIsFresh(src, dist)).toBe(false);
+      rmSync(file);
+      writeFileSync(path.join(dist, STAMP_FILE), srcStamp(src));
+    }
+  });
+
   it('is never fresh without a stamp (no build, or a build that did not finish)', () => {
     rmSync(path.join(dist, STAMP_FILE));
     expect(distIsFresh(src, dist)).toBe(false);

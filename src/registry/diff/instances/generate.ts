@@ -5,8 +5,7 @@
 // so cyclic `$ref`s and huge schemas end.
 import { resolvePointer } from '../../../util/json-pointer';
 import { mulberry32, type Random } from '../../../util/prng';
-import { isRecord } from '../../../util/records';
-import { setOwn } from '../canonical';
+import { isRecord, setOwn } from '../../../util/records';
 import { typeList } from '../schema/model';
 
 /** How deep generated values nest. */

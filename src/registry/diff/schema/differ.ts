@@ -2,9 +2,8 @@
 // It compares meaning, not text: `$ref`s are followed, key order is ignored, mergeable `allOf`s are flattened,
 // union branches are matched to each other, and every difference gets a kind from the catalogue (kinds.ts). This
 // file holds the walk; each keyword group compares its keywords in its own file.
-import { isRecord } from '../../../util/records';
+import { isRecord, setOwn } from '../../../util/records';
 import { RegistryError } from '../../errors';
-import { setOwn } from '../canonical';
 import type { ChangeKind } from '../kinds';
 import { compareAnnotations } from './annotations';
 import { compareArray } from './arrays';

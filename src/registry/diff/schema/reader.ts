@@ -2,9 +2,9 @@
 // mergeable `allOf`s flattened, with stable object identity (the diff's cycle guard relies on it). Reference chains
 // are followed at most MAX_REF_HOPS hops, so a cycle of references (`A -> B -> A`, used or not) ends as an
 // unresolved reference instead of a loop.
-import { parsePointer, resolvePointer } from '../../../util/json-pointer';
-import { isRecord } from '../../../util/records';
-import { canonicalText, canonicalTextCache, setOwn } from '../canonical';
+import { resolvePointer } from '../../../util/json-pointer';
+import { isRecord, setOwn } from '../../../util/records';
+import { canonicalText, canonicalTextCache } from '../canonical';
 import { canMergeAllOf } from './merge-scope';
 import { intersectTypes, isAnnotationKey, isUnresolved, typeList, UnresolvedRef, type SchemaObject } from './model';
 
@@ -39,12 +39,7 @@ export class SchemaReader {
 
   private lookup(ref: string): unknown {
     if (ref !== '#' && !ref.startsWith('#/')) return undefined;
-    try {
-      if (parsePointer(ref) === undefined) return undefined;
-      return resolvePointer(this.root, ref);
-    } catch {
-      return undefined; // a malformed %-escape in the fragment
-    }
+    return resolvePointer(this.root, ref); // undefined for a malformed %-escape too: it never throws
   }
 
   private resolve(node: unknown, hops: number): unknown {
