@@ -150,6 +150,8 @@ export interface FrameInfo {
   readonly line: number | undefined;
   /** `msg.type` when it is a string. */
   readonly type: string | undefined;
+  /** The small id the checker gave that type (0 for a type no check or protocol list names): tables index by it. */
+  typeId: number;
   valid: boolean;
   errors: readonly SchemaError[];
   /** The credential a client frame presented (`token_kind` of an `auth_refresh` record; `valid` when absent). */
@@ -196,6 +198,7 @@ export function newFrame(
     t,
     line,
     type: typeof type === 'string' ? type : undefined,
+    typeId: 0,
     detached: false,
     valid: false,
     errors: NO_ERRORS,
