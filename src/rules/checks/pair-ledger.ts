@@ -51,8 +51,8 @@ export function pairLedger(ctx: CheckContext, p: PairParams, fields: readonly st
   const key = `pair:${p.open_type}:${p.close_type}:${p.key_field}`;
   const state = ctx.sharedRunState<Ledger>(key);
   // Filled by every rule at load time, read per open: all rules are created before the first frame.
-  const kept = ctx.shared(key, () => new Set<string>());
-  for (const field of fields) kept.add(field);
+  const kept = ctx.shared(key, (): string[] => []);
+  for (const field of fields) if (!kept.includes(field)) kept.push(field);
   const init = (): Ledger => ({
     list: [],
     index: undefined,
@@ -107,10 +107,11 @@ function entryOf(ledger: Ledger, key: string): PairEntry {
 }
 
 /** The named top-level fields of a message whose values are strings, numbers or booleans. */
-function plainFields(msg: Record<string, unknown> | undefined, names: ReadonlySet<string>): Record<string, unknown> {
+function plainFields(msg: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (msg === undefined) return out;
-  for (const name of names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
     const value = msg[name];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = value;
   }
