@@ -17,12 +17,18 @@ export class StateSlots {
   conn = 0;
   run = 0;
   user = 0;
-  private readonly shared = new Map<string, number>();
+  private readonly sharedSlots = new Map<string, number>();
+  private readonly sharedObjects = new Map<string, unknown>();
 
   sharedRun(key: string): number {
-    let slot = this.shared.get(key);
-    if (slot === undefined) this.shared.set(key, (slot = this.run++));
+    let slot = this.sharedSlots.get(key);
+    if (slot === undefined) this.sharedSlots.set(key, (slot = this.run++));
     return slot;
+  }
+
+  shared<T>(key: string, init: () => T): T {
+    if (!this.sharedObjects.has(key)) this.sharedObjects.set(key, init());
+    return this.sharedObjects.get(key) as T;
   }
 }
 
@@ -31,11 +37,18 @@ export class StateSlots {
  * state accessors. Throws `RulesError` for an unknown check kind or a profile key the profile lacks.
  *
  * @example
- * hooks.add(createRuleHooks(rule, { profile, protocol, engine, findings, slots }));
+ * hooks.add(createRuleHooks(rule, { profile, protocol, engine, findings, slots, typeId: (t) => hooks.idOf(t) }));
  */
 export function createRuleHooks(
   rule: RuleDef,
-  env: { profile: Profile; protocol: Protocol; engine: EngineView; findings: Findings; slots: StateSlots },
+  env: {
+    profile: Profile;
+    protocol: Protocol;
+    engine: EngineView;
+    findings: Findings;
+    slots: StateSlots;
+    typeId: (type: string) => number;
+  },
 ): CheckHooks {
   const kind = findCheckKind(rule.check);
   if (!kind)
@@ -67,6 +80,8 @@ export function createRuleHooks(
       const slot = slots.sharedRun(key);
       return (run: RunState, init: () => T): T => (run.slots[slot] ??= init()) as T;
     },
+    shared: (key, init) => slots.shared(key, init),
+    typeId: env.typeId,
   };
   return kind.create(context);
 }

@@ -50,6 +50,13 @@ export interface CheckContext {
    * for the three pair rules): returns the accessor, to call per event.
    */
   sharedRunState<T>(key: string): (run: RunState, init: () => T) => T;
+  /**
+   * One object of this checker shared by every check that asks with the same key, made by `init` on first ask: for
+   * what checks sharing run state settle between them at load time (which fields a shared ledger keeps).
+   */
+  shared<T>(key: string, init: () => T): T;
+  /** The small integer id of a message type, as frames carry it (`FrameInfo.typeId`): for tables indexed by type. */
+  typeId(type: string): number;
 }
 
 /** Hooks the engine can call for only some message types (`CheckHooks.types`). */

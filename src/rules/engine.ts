@@ -86,6 +86,7 @@ export class Engine implements Checker, EngineView {
       engine: this,
       findings: this.findings,
       slots: this.slots,
+      typeId: (type: string) => this.hooks.idOf(type),
     };
     for (const rule of parts.rules) this.hooks.add(createRuleHooks(rule, env));
     const protocol = parts.protocol;
@@ -134,6 +135,7 @@ export class Engine implements Checker, EngineView {
     this.frames++;
     const conn = this.who.openConns.get(connId) ?? this.who.openConn(connId, null, t, line, 'valid');
     const f = newFrame(conn, dir, msg, raw, t, line);
+    f.typeId = this.hooks.typeId(f.type);
     if (raw !== undefined) {
       f.errors = NOT_JSON;
     } else {
@@ -224,7 +226,7 @@ export class Engine implements Checker, EngineView {
   }
 
   private serverFrame(f: FrameInfo): void {
-    const id = this.hooks.typeId(f.type);
+    const id = f.typeId;
     for (const hook of this.hooks.serverFrame.of(id)) hook(f);
     const conn = f.conn;
     conn.lastS2cT = f.t;
@@ -258,7 +260,7 @@ export class Engine implements Checker, EngineView {
   }
 
   private clientFrame(f: FrameInfo): void {
-    for (const hook of this.hooks.clientFrame.of(this.hooks.typeId(f.type))) hook(f);
+    for (const hook of this.hooks.clientFrame.of(f.typeId)) hook(f);
     const msg = f.msg;
     const user = f.conn.user;
     if (!msg || user === null) return;

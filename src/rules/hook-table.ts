@@ -73,6 +73,13 @@ export class HookTable {
     for (const name of FRAME_HOOKS) (this[name] as TypedHooks<unknown>).build(this.ids);
   }
 
+  /** The id of a message type, given now if it has none (for checks that index by type when they are created). */
+  idOf(type: string): number {
+    let id = this.ids.get(type);
+    if (id === undefined) this.ids.set(type, (id = this.ids.size + 1));
+    return id;
+  }
+
   /** The id of a message type (0 for a type nothing names, or none). */
   typeId(type: string | undefined): number {
     return (type !== undefined && this.ids.get(type)) || 0;

@@ -128,55 +128,231 @@ export type SeqStatus =
   | 'early' // before the point where this connection joined: harmless history
   | 'none'; // no usable seq
 
+// FrameInfo's flags, packed in one small integer: a run keeps its first sightings until it is finalised, so the
+// size of a frame is most of what the checker holds (and what the young-generation GC copies).
+const C2S = 1;
+const VALID = 2;
+const FIRST = 4;
+const RUN_FIRST = 8;
+const RESUMED = 16;
+const DETACHED = 32;
+const STATUS_SHIFT = 6;
+const STATUS_MASK = 15 << STATUS_SHIFT;
+const SEQ_STATUSES: readonly SeqStatus[] = [
+  'none',
+  'next',
+  'first',
+  'gap',
+  'deferred',
+  'repeat',
+  'claimed',
+  'fill',
+  'early',
+];
+const STATUS_CODE = new Map<SeqStatus, number>(SEQ_STATUSES.map((status, i) => [status, i]));
+
+/** What few frames have (an invalid frame, raw text, a seq anomaly, a bad credential), made on first need. */
+interface FrameRare {
+  /** The parsed value when it is not a JSON object (an array, a number...). */
+  value: unknown;
+  raw: string | undefined;
+  errors: readonly SchemaError[];
+  tokenKind: TokenKind;
+  answered: PendingStart | undefined;
+  seqExpected: number | undefined;
+  seqFirstLine: number | undefined;
+  seqResumeFrom: number | undefined;
+}
+
 /**
  * A frame with what the engine worked out about it. Hooks see the state *before* this frame was applied. One is made
- * per frame (the only allocation per frame); those a run keeps (first sightings) are what reports point at.
+ * per frame (the only allocation per frame); those a run keeps (first sightings) are what reports point at. Flags
+ * are bits of one field and the rarely set fields live in a side object, so a frame is half the size it would be
+ * as a plain object of every field.
  */
-export interface FrameInfo {
-  readonly conn: ConnState;
-  readonly dir: Direction;
+export class FrameInfo {
   /**
    * The message when it is a JSON object. A run event's message is let go once the frame is processed when the checker
    * does not keep frames (`CheckerOptions.keepFrames: false`): then `detached` is true and only what the engine
    * worked out (type, seq, line, t, `stampMs`) stays.
    */
   msg: Record<string, any> | undefined;
-  /** The parsed JSON value, whatever it is (undefined for raw text, or once detached). */
-  value: unknown;
-  /** The message was let go (see `msg`): a report about this frame points at its line instead. */
-  detached: boolean;
-  readonly raw: string | undefined;
-  readonly t: number;
-  readonly line: number | undefined;
   /** `msg.type` when it is a string. */
   readonly type: string | undefined;
-  valid: boolean;
-  errors: readonly SchemaError[];
-  /** The credential a client frame presented (`token_kind` of an `auth_refresh` record; `valid` when absent). */
-  tokenKind: TokenKind;
-  /** The pending `start_agent` this `error_message` answered (refused), if any. */
-  answered: PendingStart | undefined;
+  /** The small id the checker gave that type (0 for a type no check or protocol list names): tables index by it. */
+  typeId = 0;
   // Set for run events on a connection of the run's owner:
-  seq: number | undefined;
-  /** First time the owner's connections see this event of the run (dedup across tabs and replays). */
-  first: boolean;
-  /** First event of the run any connection of its owner saw. */
-  runFirst: boolean;
-  /** This connection resumed the run (`resume` sent) before this event. */
-  resumed: boolean;
-  seqStatus: SeqStatus;
-  seqExpected: number | undefined;
-  /** Line where this connection first had this seq (repeat). */
-  seqFirstLine: number | undefined;
-  /** `last_seq` of the resume the status refers to. */
-  seqResumeFrom: number | undefined;
+  seq: number | undefined = undefined;
   /** `msg.timestamp` in ms since the epoch once `serverMs` parsed it. */
-  stampMs: number | undefined;
+  stampMs: number | undefined = undefined;
   /** `msg.timestamp` as sent, kept when the message is let go (parsed only if a check asks: most never are). */
-  stamp: string | undefined;
+  stamp: string | undefined = undefined;
+  private bits: number;
+  private rare: FrameRare | undefined = undefined;
+
+  constructor(
+    readonly conn: ConnState,
+    dir: Direction,
+    value: unknown,
+    raw: string | undefined,
+    readonly t: number,
+    readonly line: number | undefined,
+  ) {
+    this.bits = dir === 'c2s' ? C2S : 0;
+    const msg = raw === undefined && isRecord(value) ? (value as Record<string, any>) : undefined;
+    this.msg = msg;
+    const type = msg?.type;
+    this.type = typeof type === 'string' ? type : undefined;
+    if (raw !== undefined) this.more().raw = raw;
+    else if (msg === undefined) this.more().value = value;
+  }
+
+  get dir(): Direction {
+    return (this.bits & C2S) !== 0 ? 'c2s' : 's2c';
+  }
+
+  /** The parsed JSON value, whatever it is (undefined for raw text, or once detached). */
+  get value(): unknown {
+    return this.msg ?? this.rare?.value;
+  }
+
+  get raw(): string | undefined {
+    return this.rare?.raw;
+  }
+
+  /** The message was let go (see `msg`): a report about this frame points at its line instead. */
+  get detached(): boolean {
+    return (this.bits & DETACHED) !== 0;
+  }
+
+  get valid(): boolean {
+    return (this.bits & VALID) !== 0;
+  }
+
+  set valid(on: boolean) {
+    this.flag(VALID, on);
+  }
+
+  /** First time the owner's connections see this event of the run (dedup across tabs and replays). */
+  get first(): boolean {
+    return (this.bits & FIRST) !== 0;
+  }
+
+  set first(on: boolean) {
+    this.flag(FIRST, on);
+  }
+
+  /** First event of the run any connection of its owner saw. */
+  get runFirst(): boolean {
+    return (this.bits & RUN_FIRST) !== 0;
+  }
+
+  set runFirst(on: boolean) {
+    this.flag(RUN_FIRST, on);
+  }
+
+  /** This connection resumed the run (`resume` sent) before this event. */
+  get resumed(): boolean {
+    return (this.bits & RESUMED) !== 0;
+  }
+
+  set resumed(on: boolean) {
+    this.flag(RESUMED, on);
+  }
+
+  get seqStatus(): SeqStatus {
+    return SEQ_STATUSES[(this.bits & STATUS_MASK) >> STATUS_SHIFT];
+  }
+
+  set seqStatus(status: SeqStatus) {
+    this.bits = (this.bits & ~STATUS_MASK) | ((STATUS_CODE.get(status) as number) << STATUS_SHIFT);
+  }
+
+  get errors(): readonly SchemaError[] {
+    return this.rare?.errors ?? NO_ERRORS;
+  }
+
+  set errors(errors: readonly SchemaError[]) {
+    this.more().errors = errors;
+  }
+
+  /** The credential a client frame presented (`token_kind` of an `auth_refresh` record; `valid` when absent). */
+  get tokenKind(): TokenKind {
+    return this.rare?.tokenKind ?? 'valid';
+  }
+
+  set tokenKind(kind: TokenKind) {
+    if (kind !== 'valid' || this.rare !== undefined) this.more().tokenKind = kind;
+  }
+
+  /** The pending `start_agent` this `error_message` answered (refused), if any. */
+  get answered(): PendingStart | undefined {
+    return this.rare?.answered;
+  }
+
+  set answered(start: PendingStart | undefined) {
+    this.more().answered = start;
+  }
+
+  /** The seq this connection expected (for `next`, the frame's own seq: it is not stored). */
+  get seqExpected(): number | undefined {
+    const expected = this.rare?.seqExpected;
+    return expected === undefined && this.seqStatus === 'next' ? this.seq : expected;
+  }
+
+  set seqExpected(seq: number | undefined) {
+    if (seq !== undefined || this.rare !== undefined) this.more().seqExpected = seq;
+  }
+
+  /** Line where this connection first had this seq (repeat). */
+  get seqFirstLine(): number | undefined {
+    return this.rare?.seqFirstLine;
+  }
+
+  set seqFirstLine(line: number | undefined) {
+    this.more().seqFirstLine = line;
+  }
+
+  /** `last_seq` of the resume the status refers to. */
+  get seqResumeFrom(): number | undefined {
+    return this.rare?.seqResumeFrom;
+  }
+
+  set seqResumeFrom(seq: number | undefined) {
+    this.more().seqResumeFrom = seq;
+  }
+
+  /** Lets the message go (see `detach`). */
+  letGo(): void {
+    this.msg = undefined;
+    if (this.rare !== undefined) this.rare.value = undefined;
+    this.bits |= DETACHED;
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit;
+  }
+
+  private more(): FrameRare {
+    return (this.rare ??= {
+      value: undefined,
+      raw: undefined,
+      errors: NO_ERRORS,
+      tokenKind: 'valid',
+      answered: undefined,
+      seqExpected: undefined,
+      seqFirstLine: undefined,
+      seqResumeFrom: undefined,
+    });
+  }
 }
 
-/** A frame's info before the engine worked anything out (one object literal: every frame has the same shape). */
+/**
+ * A frame's info before the engine worked anything out.
+ *
+ * @example
+ * const f = newFrame(conn, 's2c', msg, undefined, 1200, 7);
+ */
 export function newFrame(
   conn: ConnState,
   dir: Direction,
@@ -185,33 +361,7 @@ export function newFrame(
   t: number,
   line: number | undefined,
 ): FrameInfo {
-  const msg = raw === undefined && isRecord(value) ? (value as Record<string, any>) : undefined;
-  const type = msg?.type;
-  return {
-    conn,
-    dir,
-    msg,
-    value: raw === undefined ? value : undefined,
-    raw,
-    t,
-    line,
-    type: typeof type === 'string' ? type : undefined,
-    detached: false,
-    valid: false,
-    errors: NO_ERRORS,
-    tokenKind: 'valid',
-    answered: undefined,
-    seq: undefined,
-    first: false,
-    runFirst: false,
-    resumed: false,
-    seqStatus: 'none',
-    seqExpected: undefined,
-    seqFirstLine: undefined,
-    seqResumeFrom: undefined,
-    stampMs: undefined,
-    stamp: undefined,
-  };
+  return new FrameInfo(conn, dir, value, raw, t, line);
 }
 
 /** `msg.timestamp` of a frame on the server's clock (ms since the epoch), parsed once; NaN when absent or invalid. */
@@ -227,9 +377,7 @@ export function serverMs(f: FrameInfo): number {
 export function detach(f: FrameInfo): void {
   const stamp = f.msg?.timestamp;
   if (typeof stamp === 'string') f.stamp = stamp;
-  f.msg = undefined;
-  f.value = undefined;
-  f.detached = true;
+  f.letGo();
 }
 
 const DIGIT_0 = 48;

@@ -106,11 +106,14 @@ export function trackSeq(f: FrameInfo, rc: RunConnState, seq: number | undefined
     rc.expected = seq + 1;
     return;
   }
-  f.seqExpected = expected;
   if (seq === expected) {
+    // seqExpected of a `next` is its own seq: not stored (most frames are `next`; see FrameInfo).
     f.seqStatus = 'next';
     rc.expected = seq + 1;
-  } else if (seq > expected) {
+    return;
+  }
+  f.seqExpected = expected;
+  if (seq > expected) {
     rc.expected = seq + 1;
     f.seqStatus = resumeFrom === undefined ? 'gap' : openHole(f, rc, expected, seq, resumeFrom);
   } else {

@@ -59,8 +59,8 @@ export const correlationChecks: CheckKind[] = [
     family: 'correlation',
     vars: ['field', 'tool_call_id'],
     create(ctx) {
-      const ledger = pairLedger(ctx, ctx.params as PairParams);
       const fields: string[] = ctx.params.fields;
+      const ledger = pairLedger(ctx, ctx.params as PairParams, fields);
       return {
         types: ledger.types,
         runEventFirst(f, run) {

@@ -1,5 +1,6 @@
 import { at, describeEvent } from '../check-helpers';
 import type { CheckKind } from '../check-kind';
+import type { FrameInfo } from '../model';
 
 /** order.*: the run lifecycle, read in seq order over the first sighting of each event. */
 export const orderChecks: CheckKind[] = [
@@ -78,28 +79,29 @@ export const orderChecks: CheckKind[] = [
       }
       return undefined;
     },
-    create({ params, report }) {
+    create({ params, report, typeId }) {
       const start: string = params.start;
       const terminals = new Set<string>(params.terminals);
       const transitions = params.transitions as Record<string, string[]>;
       const allowed = new Map<string, Set<string>>(
         Object.entries(transitions).map(([from, to]) => [from, new Set(to)]),
       );
-      // What may not follow each state, worked out once. Entering the start state is order.first-event-is-started's,
-      // leaving a terminal order.nothing-after-terminal's; types outside the lifecycle are not judged.
-      const forbidden = new Map<string, Set<string>>();
+      // What may not follow each state, worked out once, by type id (a frame carries its type's id: no lookup by
+      // name per event). Entering the start state is order.first-event-is-started's, leaving a terminal
+      // order.nothing-after-terminal's; types outside the lifecycle are not judged.
+      const forbidden: boolean[][] = [];
       for (const [from, to] of allowed) {
         if (terminals.has(from)) continue;
-        forbidden.set(from, new Set([...allowed.keys()].filter((type) => type !== start && !to.has(type))));
+        const row: boolean[] = (forbidden[typeId(from)] = []);
+        for (const type of allowed.keys()) if (type !== start && !to.has(type)) row[typeId(type)] = true;
       }
-      const breaks = (from: string, to: string): boolean => forbidden.get(from)?.has(to) === true;
+      const breaks = (from: FrameInfo, to: FrameInfo): boolean => forbidden[from.typeId]?.[to.typeId] === true;
       return {
         types: { runEventFirst: [...allowed.keys()] },
         runEventFirst(f, run) {
           if (f.seq === undefined) return;
-          const type = f.type as string;
           const prev = run.bySeq.get(f.seq - 1);
-          if (prev && breaks(prev.type as string, type)) {
+          if (prev && breaks(prev, f)) {
             report(at(f, run), {
               previous: describeEvent(prev),
               expected: [...allowed.get(prev.type as string)!],
@@ -107,10 +109,10 @@ export const orderChecks: CheckKind[] = [
             });
           }
           const next = run.bySeq.get(f.seq + 1);
-          if (next && breaks(type, next.type as string)) {
+          if (next && breaks(f, next)) {
             report(at(next, run), {
               previous: describeEvent(f),
-              expected: [...allowed.get(type)!],
+              expected: [...allowed.get(f.type as string)!],
               actual: describeEvent(next),
             });
           }

@@ -12,7 +12,7 @@ export interface PairParams {
 export interface PairEntry {
   key: string;
   open: FrameInfo | undefined;
-  /** The open's top-level fields with plain values (tool_name, ...), kept when the frame's message is let go. */
+  /** The open's fields the pair rules read (tool_name, ...) with plain values, kept when the message is let go. */
   openFields: Record<string, unknown> | undefined;
   close: FrameInfo | undefined;
 }
@@ -28,23 +28,34 @@ export interface PairSighting {
 }
 
 interface Ledger extends PairSighting {
-  entries: Map<string, PairEntry>;
+  /** In order of first sighting; a run has a handful of tool calls, so a scan beats a Map until INDEX_FROM. */
+  list: PairEntry[];
+  /** By key, once the run has INDEX_FROM pairs. */
+  index: Map<string, PairEntry> | undefined;
   /** The frame the sighting fields describe. */
   frame: FrameInfo | undefined;
 }
 
+const INDEX_FROM = 8;
+
 /**
  * The pairs (open, close by key) of each run, kept once for every rule with the same pair parameters: the first rule
- * to see a first sighting records it, the others read what it was before.
+ * to see a first sighting records it, the others read what it was before. `fields` names the open's fields the
+ * calling rule reads from `openFields` (the ledger keeps the union over its rules, not a copy of every field).
  *
  * @example
- * const ledger = pairLedger(ctx, params);
+ * const ledger = pairLedger(ctx, params, ['tool_name']);
  * const s = ledger.observe(f, run); // s.openBefore: an earlier open of the same key, if any
  */
-export function pairLedger(ctx: CheckContext, p: PairParams) {
-  const state = ctx.sharedRunState<Ledger>(`pair:${p.open_type}:${p.close_type}:${p.key_field}`);
+export function pairLedger(ctx: CheckContext, p: PairParams, fields: readonly string[]) {
+  const key = `pair:${p.open_type}:${p.close_type}:${p.key_field}`;
+  const state = ctx.sharedRunState<Ledger>(key);
+  // Filled by every rule at load time, read per open: all rules are created before the first frame.
+  const kept = ctx.shared(key, (): string[] => []);
+  for (const field of fields) if (!kept.includes(field)) kept.push(field);
   const init = (): Ledger => ({
-    entries: new Map(),
+    list: [],
+    index: undefined,
     frame: undefined,
     key: '',
     isOpen: false,
@@ -62,11 +73,7 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
       const key = f.msg?.[p.key_field];
       if (typeof key !== 'string') return undefined;
       ledger.frame = f;
-      let entry = ledger.entries.get(key);
-      if (entry === undefined) {
-        entry = { key, open: undefined, openFields: undefined, close: undefined };
-        ledger.entries.set(key, entry);
-      }
+      const entry = entryOf(ledger, key);
       ledger.key = key;
       ledger.isOpen = f.type === p.open_type;
       ledger.openBefore = entry.open;
@@ -75,23 +82,38 @@ export function pairLedger(ctx: CheckContext, p: PairParams) {
       if (!ledger.isOpen) entry.close ??= f;
       else if (entry.open === undefined) {
         entry.open = f;
-        entry.openFields = plainFields(f.msg);
+        entry.openFields = plainFields(f.msg, kept);
       }
       return ledger;
     },
-    /** The run's pairs (at its end). */
-    entries(run: RunState): IterableIterator<PairEntry> {
-      return state(run, init).entries.values();
+    /** The run's pairs (at its end), in order of first sighting. */
+    entries(run: RunState): readonly PairEntry[] {
+      return state(run, init).list;
     },
   };
 }
 
-/** The top-level fields of a message whose values are strings, numbers or booleans. */
-function plainFields(msg: Record<string, unknown> | undefined): Record<string, unknown> {
+function entryOf(ledger: Ledger, key: string): PairEntry {
+  const list = ledger.list;
+  let entry: PairEntry | undefined;
+  if (ledger.index !== undefined) entry = ledger.index.get(key);
+  else for (let i = 0; i < list.length && entry === undefined; i++) if (list[i].key === key) entry = list[i];
+  if (entry !== undefined) return entry;
+  entry = { key, open: undefined, openFields: undefined, close: undefined };
+  list.push(entry);
+  if (ledger.index !== undefined) ledger.index.set(key, entry);
+  else if (list.length >= INDEX_FROM) ledger.index = new Map(list.map((e) => [e.key, e]));
+  return entry;
+}
+
+/** The named top-level fields of a message whose values are strings, numbers or booleans. */
+function plainFields(msg: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key in msg) {
-    const value = msg[key];
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  if (msg === undefined) return out;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const value = msg[name];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = value;
   }
   return out;
 }

@@ -21,7 +21,7 @@ export const pairChecks: CheckKind[] = [
     vars: ['tool_call_id'],
     create(ctx) {
       const p = ctx.params as PairParams;
-      const ledger = pairLedger(ctx, p);
+      const ledger = pairLedger(ctx, p, ['tool_name']);
       return {
         types: ledger.types,
         runEventFirst: ledger.observe,
@@ -49,7 +49,7 @@ export const pairChecks: CheckKind[] = [
     vars: ['tool_call_id'],
     create(ctx) {
       const p = ctx.params as PairParams;
-      const ledger = pairLedger(ctx, p);
+      const ledger = pairLedger(ctx, p, []);
       const orphan = (close: FrameInfo, run: RunState, key: string, why: string): void =>
         ctx.report(at(close, run), {
           tool_call_id: key,
@@ -83,7 +83,7 @@ export const pairChecks: CheckKind[] = [
     family: 'pair',
     vars: ['tool_call_id', 'first_line'],
     create(ctx) {
-      const ledger = pairLedger(ctx, ctx.params as PairParams);
+      const ledger = pairLedger(ctx, ctx.params as PairParams, []);
       return {
         types: ledger.types,
         runEventFirst(f, run) {
