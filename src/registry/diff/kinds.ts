@@ -515,6 +515,12 @@ const CATALOGUE = {
     'new shapes are accepted (an old reader refuses them), and a value that matched one old branch may now match two, which `oneOf` refuses',
     'make the new branch exclusive (e.g. a distinct `type` const), or use `anyOf`',
   ),
+  ONE_OF_BRANCH_CHANGED_OVERLAPPING: both(
+    'combinator',
+    'A `oneOf` branch that may overlap another branch changed (the change is also reported on its own).',
+    'a wider branch may now match a value another branch matches too, which `oneOf` refuses; a narrower one may stop matching a value that matched two branches, which `oneOf` refused and now accepts',
+    'make the branches exclusive (e.g. a distinct `type` const), or use `anyOf`',
+  ),
   ONE_OF_BRANCH_REMOVED: narrow('combinator', 'A branch was removed from `oneOf`; it was exclusive of the others.'),
   ONE_OF_BRANCH_REMOVED_OVERLAPPING: both(
     'combinator',
