@@ -483,6 +483,12 @@ const CATALOGUE = {
   UNIQUE_ITEMS_REMOVED: widen('array', '`uniqueItems: true` was removed.'),
   CONTAINS_NARROWED: narrow('array', '`contains` accepts less (e.g. absent/true -> a schema -> false).'),
   CONTAINS_EXTENDED: widen('array', '`contains` accepts more (e.g. false -> a schema -> absent/true).'),
+  CONTAINS_CHANGED_UNDER_MAX_CONTAINS: both(
+    'array',
+    '`contains` changed next to a `maxContains` (the change is also reported on its own).',
+    'a wider `contains` matches more items of old data, past the maximum; a narrower one matches fewer items of new data, which the old schema refused for matching too many',
+    'leave `contains` as it is while `maxContains` bounds it, or publish the new shape as a new message',
+  ),
   MAX_CONTAINS_ADDED: narrow('array', 'A `maxContains` was added.'),
   MAX_CONTAINS_REMOVED: widen('array', 'The `maxContains` was removed.'),
   MAX_CONTAINS_DECREASED: narrow('array', 'The `maxContains` was lowered.'),

@@ -1,5 +1,6 @@
 // Array keywords: `items` (one schema or a tuple), `maxItems`/`minItems`, `uniqueItems`, `contains` with its counts,
 // and `unevaluatedItems`.
+import { breaksBackward, breaksForward } from '../kinds';
 import type { CountKinds, DiffContext, SlotKinds } from './context';
 import { compareCount } from './counts';
 import { below, type SchemaObject } from './model';
@@ -52,6 +53,18 @@ function compareItems(ctx: DiffContext, o: SchemaObject, n: SchemaObject, path: 
  * @example
  * compareArray(ctx, { maxItems: 5 }, { maxItems: 3 }, '', 0); // MAX_ITEMS_DECREASED at /maxItems
  */
+/**
+ * Under a `maxContains` the count of matching items is bounded above, so a change to `contains` breaks both ways
+ * whatever its own direction: a wider `contains` matches more items of an old array (past the maximum: refused), a
+ * narrower one fewer items of a new array (under the maximum again: accepted where the old schema refused).
+ */
+function compareContainsUnderMax(ctx: DiffContext, o: SchemaObject, n: SchemaObject, at: string, depth: number): void {
+  if (o.maxContains === undefined && n.maxContains === undefined) return;
+  const inner = ctx.trial(o.contains, n.contains, depth + 1);
+  if (!inner.some((c) => breaksBackward(c.kind) || breaksForward(c.kind))) return;
+  ctx.emit('CONTAINS_CHANGED_UNDER_MAX_CONTAINS', at, 'contains changed; maxContains bounds how many items match it');
+}
+
 export function compareArray(ctx: DiffContext, o: SchemaObject, n: SchemaObject, path: string, depth: number): void {
   const unevaluatedDone = compareItems(ctx, o, n, path, depth);
   compareCount(ctx, MAX_ITEMS, 'maxItems', o, n, path);
@@ -68,7 +81,10 @@ export function compareArray(ctx: DiffContext, o: SchemaObject, n: SchemaObject,
   const at = below(path, 'contains');
   if (o.contains === undefined && n.contains !== undefined) ctx.emit('CONTAINS_NARROWED', at, 'contains added');
   else if (o.contains !== undefined && n.contains === undefined) ctx.emit('CONTAINS_EXTENDED', at, 'contains removed');
-  else if (o.contains !== undefined) compareSlot(ctx, CONTAINS, o.contains, n.contains, at, depth, 'contains');
+  else if (o.contains !== undefined) {
+    compareSlot(ctx, CONTAINS, o.contains, n.contains, at, depth, 'contains');
+    compareContainsUnderMax(ctx, o, n, at, depth);
+  }
   compareCount(ctx, MAX_CONTAINS, 'maxContains', o, n, path);
   compareCount(ctx, MIN_CONTAINS, 'minContains', o, n, path);
   if (!unevaluatedDone) {
