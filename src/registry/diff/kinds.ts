@@ -489,6 +489,12 @@ const CATALOGUE = {
     'a wider `contains` matches more items of old data, past the maximum; a narrower one matches fewer items of new data, which the old schema refused for matching too many',
     'leave `contains` as it is while `maxContains` bounds it, or publish the new shape as a new message',
   ),
+  CONTAINS_CHANGED_BESIDE_UNEVALUATED_ITEMS: both(
+    'array',
+    '`contains` was added, removed or changed next to a limiting `unevaluatedItems` (2020-12: `contains` evaluates the items it matches).',
+    'items that match `contains` escape `unevaluatedItems` (the new schema may accept an item the old refused), and items that no longer match fall under it (refused now)',
+    'leave `contains` as it is while `unevaluatedItems` limits the array, or publish the new shape as a new message',
+  ),
   MAX_CONTAINS_ADDED: narrow('array', 'A `maxContains` was added.'),
   MAX_CONTAINS_REMOVED: widen('array', 'The `maxContains` was removed.'),
   MAX_CONTAINS_DECREASED: narrow('array', 'The `maxContains` was lowered.'),

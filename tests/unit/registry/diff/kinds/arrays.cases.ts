@@ -297,6 +297,18 @@ export const arrayCases: KindCase[] = [
     note: 'a narrower contains (found by the fuzz: a forward break the diff let through)',
   },
   {
+    kind: 'CONTAINS_CHANGED_BESIDE_UNEVALUATED_ITEMS',
+    breaks: 'both',
+    old: arr({ prefixItems: [{ type: 'integer' }], unevaluatedItems: false }),
+    new: arr({ prefixItems: [{ type: 'integer' }], unevaluatedItems: false, contains: S }),
+    path: '/contains',
+    extra: ['CONTAINS_NARROWED'],
+    mirror: 'CONTAINS_CHANGED_BESIDE_UNEVALUATED_ITEMS',
+    // [1, 'a']: 'a' was unevaluated (refused); now contains evaluates it. [1]: no item matches contains now.
+    witnesses: { backward: [[1]], forward: [[1, 'a']] },
+    note: 'found by the fuzz: a forward break the diff let through',
+  },
+  {
     kind: 'MAX_CONTAINS_ADDED',
     breaks: 'backward',
     old: arr({ contains: S }),
