@@ -51,7 +51,7 @@ const explaining: Dialects = {};
 const compiled = new WeakMap<object, ValidateFunction | null>();
 
 const DRAFT_2020_KEYWORDS =
-  /"(prefixItems|unevaluatedItems|unevaluatedProperties|dependentSchemas|dependentRequired|\$dynamicRef)"/;
+  /"(prefixItems|unevaluatedItems|unevaluatedProperties|dependentSchemas|dependentRequired|minContains|maxContains|\$dynamicRef)"/;
 
 /** The schema without `$schema`/`$id` (the dialect is chosen here; an unknown meta-schema must not stop the check). */
 function compilable(schema: Record<string, unknown>): Record<string, unknown> {
