@@ -12,6 +12,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { breaksBackward, breaksForward, diffSchemas, generateInstances } from '../src/registry';
+import { aroundAjvContainsBug } from '../src/registry/diff/instances/ajv-workarounds';
 
 type Json = Record<string, unknown>;
 type Rand = () => number;
@@ -223,27 +224,6 @@ function biasedInstances(a: unknown, b: unknown, seed: number, count: number): u
 
 const ajv07 = addFormats(new Ajv({ strict: false, allowUnionTypes: true, logger: false }));
 const ajv2020 = addFormats(new Ajv2020({ strict: false, allowUnionTypes: true, logger: false }));
-
-/**
- * The same schema with each `contains` (and its counts) moved into an `allOf` of its own. ajv 8.20 accepts `[]` under
- * `contains` when a tuple (`prefixItems`, array-form `items`) sits beside it (`{ contains: {}, prefixItems: [{}] }`
- * passes `[]`; the spec says it fails); apart, it is judged right. Same meaning: `contains` in an `allOf` still
- * evaluates its items for `unevaluatedItems`.
- */
-function aroundAjvContainsBug(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(aroundAjvContainsBug);
-  if (!isSchemaObject(node)) return node;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === 'enum' || k === 'const' ? v : aroundAjvContainsBug(v);
-  if (out.contains === undefined || (out.prefixItems === undefined && !Array.isArray(out.items))) return out;
-  const moved: Json = {};
-  for (const k of ['contains', 'minContains', 'maxContains']) {
-    if (out[k] !== undefined) moved[k] = out[k];
-    delete out[k];
-  }
-  out.allOf = [...(Array.isArray(out.allOf) ? (out.allOf as unknown[]) : []), moved];
-  return out;
-}
 
 function compile(s: unknown, modern: boolean): ValidateFunction | undefined {
   try {

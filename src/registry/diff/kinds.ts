@@ -643,7 +643,10 @@ const CATALOGUE = {
       '"unevaluatedItems":false}`, new the same with two `prefixItems`): the diff reports a tuple position added to ' +
       'an open tuple (BACKWARD); the instance `["",""]` shows the FORWARD break. The generator proves breaks, it ' +
       'cannot prove their absence, and ajv 8 itself misjudges `items` after `prefixItems` inside a conditional beside ' +
-      '`unevaluatedItems`, so a change there is not double-checked.',
+      '`unevaluatedItems`, so a change there is not double-checked. ajv 8.20 also passes `[]` under `contains` beside ' +
+      'a tuple (`{"prefixItems":[{"type":"number"}],"contains":{"type":"string"}}` accepts `[]`; no item matches, so ' +
+      'the spec refuses it): the check moves such a `contains` into an `allOf` of its own first (same meaning), or ' +
+      'dropping the tuple position would be reported as a BACKWARD break with the instance `[]`.',
   ),
 
   // ---- messages -----------------------------------------------------------------------------------------------
