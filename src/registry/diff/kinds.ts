@@ -483,6 +483,18 @@ const CATALOGUE = {
   UNIQUE_ITEMS_REMOVED: widen('array', '`uniqueItems: true` was removed.'),
   CONTAINS_NARROWED: narrow('array', '`contains` accepts less (e.g. absent/true -> a schema -> false).'),
   CONTAINS_EXTENDED: widen('array', '`contains` accepts more (e.g. false -> a schema -> absent/true).'),
+  CONTAINS_CHANGED_UNDER_MAX_CONTAINS: both(
+    'array',
+    '`contains` changed next to a `maxContains` (the change is also reported on its own).',
+    'a wider `contains` matches more items of old data, past the maximum; a narrower one matches fewer items of new data, which the old schema refused for matching too many',
+    'leave `contains` as it is while `maxContains` bounds it, or publish the new shape as a new message',
+  ),
+  CONTAINS_CHANGED_BESIDE_UNEVALUATED_ITEMS: both(
+    'array',
+    '`contains` was added, removed or changed next to a limiting `unevaluatedItems` (2020-12: `contains` evaluates the items it matches).',
+    'items that match `contains` escape `unevaluatedItems` (the new schema may accept an item the old refused), and items that no longer match fall under it (refused now)',
+    'leave `contains` as it is while `unevaluatedItems` limits the array, or publish the new shape as a new message',
+  ),
   MAX_CONTAINS_ADDED: narrow('array', 'A `maxContains` was added.'),
   MAX_CONTAINS_REMOVED: widen('array', 'The `maxContains` was removed.'),
   MAX_CONTAINS_DECREASED: narrow('array', 'The `maxContains` was lowered.'),
@@ -514,6 +526,12 @@ const CATALOGUE = {
     'A branch was added to `oneOf` that may overlap another branch.',
     'new shapes are accepted (an old reader refuses them), and a value that matched one old branch may now match two, which `oneOf` refuses',
     'make the new branch exclusive (e.g. a distinct `type` const), or use `anyOf`',
+  ),
+  ONE_OF_BRANCH_CHANGED_OVERLAPPING: both(
+    'combinator',
+    'A `oneOf` branch that may overlap another branch changed (the change is also reported on its own).',
+    'a wider branch may now match a value another branch matches too, which `oneOf` refuses; a narrower one may stop matching a value that matched two branches, which `oneOf` refused and now accepts',
+    'make the branches exclusive (e.g. a distinct `type` const), or use `anyOf`',
   ),
   ONE_OF_BRANCH_REMOVED: narrow('combinator', 'A branch was removed from `oneOf`; it was exclusive of the others.'),
   ONE_OF_BRANCH_REMOVED_OVERLAPPING: both(
@@ -625,7 +643,10 @@ const CATALOGUE = {
       '"unevaluatedItems":false}`, new the same with two `prefixItems`): the diff reports a tuple position added to ' +
       'an open tuple (BACKWARD); the instance `["",""]` shows the FORWARD break. The generator proves breaks, it ' +
       'cannot prove their absence, and ajv 8 itself misjudges `items` after `prefixItems` inside a conditional beside ' +
-      '`unevaluatedItems`, so a change there is not double-checked.',
+      '`unevaluatedItems`, so a change there is not double-checked. ajv 8.20 also passes `[]` under `contains` beside ' +
+      'a tuple (`{"prefixItems":[{"type":"number"}],"contains":{"type":"string"}}` accepts `[]`; no item matches, so ' +
+      'the spec refuses it): the check moves such a `contains` into an `allOf` of its own first (same meaning), or ' +
+      'dropping the tuple position would be reported as a BACKWARD break with the instance `[]`.',
   ),
 
   // ---- messages -----------------------------------------------------------------------------------------------

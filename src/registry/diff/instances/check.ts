@@ -7,6 +7,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { isRecord } from '../../../util/records';
 import { show } from '../schema/model';
+import { aroundAjvContainsBug } from './ajv-workarounds';
 import { generateInstances } from './generate';
 
 /** An instance that proves a break the diff did not report. */
@@ -51,7 +52,7 @@ const explaining: Dialects = {};
 const compiled = new WeakMap<object, ValidateFunction | null>();
 
 const DRAFT_2020_KEYWORDS =
-  /"(prefixItems|unevaluatedItems|unevaluatedProperties|dependentSchemas|dependentRequired|\$dynamicRef)"/;
+  /"(prefixItems|unevaluatedItems|unevaluatedProperties|dependentSchemas|dependentRequired|minContains|maxContains|\$dynamicRef)"/;
 
 /** The schema without `$schema`/`$id` (the dialect is chosen here; an unknown meta-schema must not stop the check). */
 function compilable(schema: Record<string, unknown>): Record<string, unknown> {
@@ -77,7 +78,7 @@ function compileIn(
   const d2020 = (): Ajv => (dialects.draft2020 ??= addFormats(new Ajv2020(options)));
   for (const ajv of modern ? [d2020, d07] : [d07, d2020]) {
     try {
-      return ajv().compile(compilable(schema));
+      return ajv().compile(aroundAjvContainsBug(compilable(schema)) as Record<string, unknown>);
     } catch {
       // not valid in this dialect (e.g. array-form items under 2020-12): try the other one
     }

@@ -2,6 +2,7 @@
 // to each other (branches.ts); a branch added to or removed from a union widens or narrows, and for `oneOf` it
 // matters whether the branch is provably exclusive of the others.
 import { isRecord } from '../../../util/records';
+import { breaksBackward, breaksForward } from '../kinds';
 import { matchBranches, provablyDisjoint } from './branches';
 import type { DiffContext } from './context';
 import { below, isAnnotationKey, show, type SchemaObject } from './model';
@@ -166,7 +167,11 @@ function compareUnion(ctx: DiffContext, olds: UnionSide, news: UnionSide, path: 
   const newPath = (j: number): string => news.plain ?? below(path, news.keyword, j);
   compareKeywords(ctx, olds, news, path);
   const m = matchBranches(ctx, olds.branches, news.branches, depth);
-  for (const [i, j] of m.pairs) ctx.compare(olds.branches[i], news.branches[j], newPath(j), depth + 1);
+  for (const [i, j] of m.pairs) {
+    ctx.compare(olds.branches[i], news.branches[j], newPath(j), depth + 1);
+    if (olds.keyword === 'oneOf' && news.keyword === 'oneOf')
+      comparePairedOneOf(ctx, olds, news, [i, j], newPath(j), depth);
+  }
   const becameUnion = olds.plain !== undefined ? ` (the schema became a ${news.keyword})` : '';
   for (const j of m.addedNew) {
     const label = describeBranch(ctx.newReader.read(news.branches[j]));
@@ -194,6 +199,31 @@ function compareUnion(ctx: DiffContext, olds: UnionSide, news: UnionSide, path: 
         `branch ${label} removed; it may have overlapped another branch${stoppedUnion}`,
       );
   }
+}
+
+/**
+ * A changed `oneOf` branch that may overlap another one breaks both ways whatever the change's own direction: a wider
+ * branch may now match a value another branch matches too (which `oneOf` refuses), and a narrower one may stop
+ * matching a value that matched two branches before (which `oneOf` refused and now accepts). Provably exclusive
+ * branches on both sides keep the inner change's own direction.
+ */
+function comparePairedOneOf(
+  ctx: DiffContext,
+  olds: UnionSide,
+  news: UnionSide,
+  [i, j]: [number, number],
+  path: string,
+  depth: number,
+): void {
+  if (exclusive(ctx.oldReader, olds.branches, i) && exclusive(ctx.newReader, news.branches, j)) return;
+  const inner = ctx.trial(olds.branches[i], news.branches[j], depth + 1);
+  // Kinds that break neither way (annotations, a change that admits nothing new) leave what each branch matches.
+  if (!inner.some((c) => breaksBackward(c.kind) || breaksForward(c.kind))) return;
+  ctx.emit(
+    'ONE_OF_BRANCH_CHANGED_OVERLAPPING',
+    path,
+    `branch ${describeBranch(ctx.newReader.read(news.branches[j]))} changed; it may overlap another branch`,
+  );
 }
 
 /** A short label for a union branch: its discriminator, title or type. */

@@ -70,6 +70,11 @@ function compareProperties(ctx: DiffContext, o: SchemaObject, n: SchemaObject, p
   }
 }
 
+/** What judges an undeclared name: `additionalProperties`, else `unevaluatedProperties` (undefined: anything). */
+function undeclaredJudge(s: SchemaObject): unknown {
+  return s.additionalProperties !== undefined ? s.additionalProperties : s.unevaluatedProperties;
+}
+
 /**
  * Compares the object keywords of two schemas that both allow objects.
  *
@@ -82,6 +87,22 @@ export function compareObject(ctx: DiffContext, o: SchemaObject, n: SchemaObject
   const slot = (kinds: SlotKinds, key: string): void =>
     compareSlot(ctx, kinds, o[key], n[key], below(path, key), depth, key);
   slot(ADDITIONAL_PROPERTIES, 'additionalProperties');
+  // `additionalProperties` evaluates every undeclared name, so its arrival or departure next to an
+  // `unevaluatedProperties` also moves those names from one judge to the other (e.g. `additionalProperties: true`
+  // added beside `unevaluatedProperties: { type: string }` accepts any value there now).
+  if ((o.additionalProperties === undefined) !== (n.additionalProperties === undefined)) {
+    const [oj, nj] = [undeclaredJudge(o), undeclaredJudge(n)];
+    if (oj !== o.additionalProperties || nj !== n.additionalProperties)
+      compareSlot(
+        ctx,
+        ADDITIONAL_PROPERTIES,
+        oj,
+        nj,
+        below(path, 'additionalProperties'),
+        depth,
+        'additionalProperties',
+      );
+  }
   slot(UNEVALUATED_PROPERTIES, 'unevaluatedProperties');
   compareEvaluated(ctx, o, n, path);
   slot(PROPERTY_NAMES, 'propertyNames');

@@ -1,7 +1,7 @@
 // What is NOT a change (reordering, refactoring into $refs and allOfs, moving constraints into union branches),
 // termination on cycles, and robustness on arbitrary JSON.
 import fc from 'fast-check';
-import { canonicalJson, diffSchemas, fingerprint } from '../../../../src/registry';
+import { canonicalJson, checkInstances, diffSchemas, fingerprint } from '../../../../src/registry';
 
 const status = { type: 'string', enum: ['ok', 'failed'] };
 
@@ -215,5 +215,33 @@ describe('canonical form', () => {
     const b = { dependencies: { p: [{ a: 2, b: 1 }] }, 'x-a': { type: [{ $ref: false, type: false }] } };
     expect(canonicalJson(a)).toBe(canonicalJson(b));
     expect(diffSchemas(a, b)).toEqual([]);
+  });
+});
+
+describe('diffSchemas: a zero lower bound is no constraint (found by fuzz-registry: reported as a break before)', () => {
+  it.each([
+    [{ type: 'string' }, { type: 'string', minLength: 0 }],
+    [{ type: 'array' }, { type: 'array', minItems: 0 }],
+    [{ type: 'object' }, { type: 'object', minProperties: 0 }],
+  ])('%j -> %j changes nothing, and no instance tells them apart', (before, after) => {
+    expect(diffSchemas(before, after)).toEqual([]);
+    expect(diffSchemas(after, before)).toEqual([]);
+    expect(checkInstances(before, after, { backward: true, forward: true, seed: 3 })).toEqual([]);
+  });
+
+  it('minContains: 0 added lowers the implied 1 (an array with no matching item passes now), 1 added changes nothing', () => {
+    const kinds = diffSchemas(
+      { type: 'array', contains: { type: 'string' } },
+      {
+        type: 'array',
+        contains: { type: 'string' },
+        minContains: 0,
+      },
+    ).map((c) => c.kind);
+    expect(kinds).toEqual(['MIN_CONTAINS_DECREASED']);
+    const old = { type: 'array', contains: { type: 'string' } };
+    expect(diffSchemas(old, { ...old, minContains: 1 })).toEqual([]);
+    const found = checkInstances(old, { ...old, minContains: 0 }, { backward: false, forward: true, seed: 3 });
+    expect(found.map((d) => d.direction)).toEqual(['forward']);
   });
 });

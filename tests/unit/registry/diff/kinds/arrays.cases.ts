@@ -273,6 +273,42 @@ export const arrayCases: KindCase[] = [
     witnesses: { forward: [[1]] },
   },
   {
+    kind: 'CONTAINS_CHANGED_UNDER_MAX_CONTAINS',
+    breaks: 'both',
+    old: arr({ contains: { type: 'string', maxLength: 1 }, maxContains: 1 }),
+    new: arr({ contains: { type: 'string', maxLength: 2 }, maxContains: 1 }),
+    path: '/contains',
+    extra: ['MAX_LENGTH_INCREASED'],
+    mirror: 'CONTAINS_CHANGED_UNDER_MAX_CONTAINS',
+    // ['a', 'bb']: one old match, two new ones (past maxContains); ['bb']: no old match, one new.
+    witnesses: { backward: [['a', 'bb']], forward: [['bb']] },
+    note: 'a wider contains (found by the fuzz: a backward break the diff let through)',
+  },
+  {
+    kind: 'CONTAINS_CHANGED_UNDER_MAX_CONTAINS',
+    breaks: 'both',
+    old: arr({ contains: { type: 'string', maxLength: 2 }, maxContains: 1 }),
+    new: arr({ contains: { type: 'string', maxLength: 1 }, maxContains: 1 }),
+    path: '/contains',
+    extra: ['MAX_LENGTH_DECREASED'],
+    mirror: 'CONTAINS_CHANGED_UNDER_MAX_CONTAINS',
+    // ['a', 'bb']: two old matches (refused), one new match (accepted); ['bb']: one old match, none new.
+    witnesses: { backward: [['bb']], forward: [['a', 'bb']] },
+    note: 'a narrower contains (found by the fuzz: a forward break the diff let through)',
+  },
+  {
+    kind: 'CONTAINS_CHANGED_BESIDE_UNEVALUATED_ITEMS',
+    breaks: 'both',
+    old: arr({ prefixItems: [{ type: 'integer' }], unevaluatedItems: false }),
+    new: arr({ prefixItems: [{ type: 'integer' }], unevaluatedItems: false, contains: S }),
+    path: '/contains',
+    extra: ['CONTAINS_NARROWED'],
+    mirror: 'CONTAINS_CHANGED_BESIDE_UNEVALUATED_ITEMS',
+    // [1, 'a']: 'a' was unevaluated (refused); now contains evaluates it. [1]: no item matches contains now.
+    witnesses: { backward: [[1]], forward: [[1, 'a']] },
+    note: 'found by the fuzz: a forward break the diff let through',
+  },
+  {
     kind: 'MAX_CONTAINS_ADDED',
     breaks: 'backward',
     old: arr({ contains: S }),

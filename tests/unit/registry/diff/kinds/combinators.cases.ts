@@ -91,6 +91,50 @@ export const combinatorCases: KindCase[] = [
     witnesses: { backward: ['a'], forward: ['aaaaaaaa'] },
   },
   {
+    kind: 'ONE_OF_BRANCH_CHANGED_OVERLAPPING',
+    breaks: 'both',
+    old: {
+      oneOf: [
+        { type: 'string', maxLength: 5 },
+        { type: 'string', pattern: '^a' },
+      ],
+    },
+    new: {
+      oneOf: [
+        { type: 'string', maxLength: 3 },
+        { type: 'string', pattern: '^a' },
+      ],
+    },
+    path: '/oneOf/0',
+    extra: ['MAX_LENGTH_DECREASED'],
+    mirror: 'ONE_OF_BRANCH_CHANGED_OVERLAPPING',
+    // 'abcd' matched both old branches (refused) and matches only the second new one: a narrower branch accepts more.
+    witnesses: { backward: ['bbbb'], forward: ['abcd'] },
+    note: 'a narrower branch (found by the fuzz: a forward break the diff let through)',
+  },
+  {
+    kind: 'ONE_OF_BRANCH_CHANGED_OVERLAPPING',
+    breaks: 'both',
+    old: {
+      oneOf: [
+        { type: 'string', maxLength: 3 },
+        { type: 'string', pattern: '^a' },
+      ],
+    },
+    new: {
+      oneOf: [
+        { type: 'string', maxLength: 5 },
+        { type: 'string', pattern: '^a' },
+      ],
+    },
+    path: '/oneOf/0',
+    extra: ['MAX_LENGTH_INCREASED'],
+    mirror: 'ONE_OF_BRANCH_CHANGED_OVERLAPPING',
+    // 'abcd' matched only the second old branch and matches both new ones: a wider branch accepts less.
+    witnesses: { backward: ['abcd'], forward: ['bbbb'] },
+    note: 'a wider branch (found by the fuzz: a backward break the diff let through)',
+  },
+  {
     kind: 'ONE_OF_BRANCH_REMOVED',
     breaks: 'backward',
     old: { oneOf: [tagged('a'), tagged('b')] },

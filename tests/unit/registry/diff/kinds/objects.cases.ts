@@ -256,6 +256,22 @@ export const objectCases: KindCase[] = [
     witnesses: { forward: [{ z: 'x' }] },
   },
   {
+    kind: 'ADDITIONAL_PROPERTIES_EXTENDED',
+    breaks: 'forward',
+    old: { type: 'object', properties: { a: {} }, unevaluatedProperties: { type: 'string' } },
+    new: {
+      type: 'object',
+      properties: { a: {} },
+      unevaluatedProperties: { type: 'string' },
+      additionalProperties: true,
+    },
+    path: '/additionalProperties',
+    mirror: 'ADDITIONAL_PROPERTIES_NARROWED',
+    // additionalProperties evaluates every undeclared name, so unevaluatedProperties judges none of them any more.
+    witnesses: { forward: [{ z: 1 }] },
+    note: 'true added beside unevaluatedProperties (found by the fuzz: a forward break the diff let through)',
+  },
+  {
     kind: 'MAX_LENGTH_ADDED',
     breaks: 'backward',
     old: obj('partial', {}),
