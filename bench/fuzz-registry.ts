@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { breaksBackward, breaksForward, diffSchemas, generateInstances } from '../src/registry';
 import { aroundAjvContainsBug } from '../src/registry/diff/instances/ajv-workarounds';
+import { mulberry32 } from '../src/util/prng';
 
 type Json = Record<string, unknown>;
 type Rand = () => number;
@@ -24,17 +25,6 @@ const NUMBERS = [0, 1, 2, 3, -1, 1.5, 10];
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-function mulberry32(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;

@@ -9,20 +9,15 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createChecker, loadProfiles, loadRules, type MessageValidators } from '../src/rules';
 import { loadGeneratedValidators } from '../src/protocol';
+import { mulberry32 } from '../src/util/prng';
 import { verifySessions, verifySessionText } from '../src/verify/offline';
 
 const USERS = 1000;
 const RUNS_PER_USER = 9;
 const ROUNDS = 3;
 
-// Deterministic PRNG (mulberry32): every run measures the same session.
-let seed = 0x5e551;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// The project's seeded PRNG: every run measures the same session.
+const random = mulberry32(0x5e551);
 const between = (min: number, max: number): number => min + Math.floor(random() * (max - min));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const EPOCH = Date.parse('2026-11-24T10:00:00.000Z');

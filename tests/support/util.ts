@@ -1,5 +1,6 @@
 // Small helpers for socket tests (bounded waits, no busy loops): the one copy of each.
 import { createServer } from 'node:net';
+import { mulberry32 } from '../../src/util/prng';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,17 +20,8 @@ export async function waitUntil(
   }
 }
 
-/** A deterministic PRNG (mulberry32) so random choices in a test can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG (the project's one mulberry32) so random choices in a test can be replayed from its seed. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /**
  * A loopback port with nothing listening on it (bound, then released), for a test that needs a port before the

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../util/prng';
 import { toCents } from './money';
 import { priceTable, type ModelPrice, type PriceTable } from './price-table';
 import { modelCost } from './pricing';
@@ -11,18 +12,6 @@ function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash >>> 0;
-}
-
-/** mulberry32: tiny deterministic PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function between(random: () => number, min: number, max: number): number {

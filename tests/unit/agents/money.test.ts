@@ -1,19 +1,9 @@
 import { formatCount, formatUsd, toCents } from '../../../src/agents/pricing/money';
+import { seededRandom as seeded } from '../../support/util';
 
 // The rules as they were first written (string based), kept here as the reference the fast paths must match.
 const referenceCents = (usd: number): number => Math.round(Number((usd * 100).toPrecision(15)));
 const referenceGroup = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
-/** A small seeded PRNG (mulberry32), so a failure names a value that can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('toCents fast path', () => {
   it('rounds exactly as toPrecision(15) then Math.round, on half cents and their float neighbours', () => {
