@@ -82,6 +82,8 @@ it("ends a dead node's unfinished run with paired tool calls and agent_error, on
     ]);
     expect(closing[1]).toMatchObject({ code: 'PROVIDER_RESTARTED', retryable: true });
   }
+  // The reaper's reply and the closing events' pub/sub messages travel on different connections: wait for the count.
+  await waitUntil(() => b.reapedRuns + c.reapedRuns > 0, 'the reaper to count the run');
   expect(b.reapedRuns + c.reapedRuns).toBe(1);
   expect(await b.liveness.ownerOf('uma', ref.runId)).toBeUndefined();
   const log = await b.runLog.readAfter('uma', ref.runId, 0);

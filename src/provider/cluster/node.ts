@@ -136,7 +136,11 @@ export class ClusterNode {
       for (const dead of await this.liveness.deadNodes()) {
         const refs = await this.liveness.claimReap(dead, 30_000);
         if (refs === undefined) continue;
-        for (const ref of refs) if (await this.endOrphan(ref, dead)) ended++;
+        for (const ref of refs) {
+          if (!(await this.endOrphan(ref, dead))) continue;
+          ended++;
+          this.reapedRuns++; // counted as each run ends, not when the whole pass is done
+        }
         const users = await this.counters.releaseNode(dead);
         await this.liveness.forgetNode(dead);
         this.opts.logger.warn('dead node reaped', { node: dead, runs_ended: ended, users });
@@ -146,7 +150,6 @@ export class ClusterNode {
     } finally {
       this.reaping = false;
     }
-    this.reapedRuns += ended;
     return ended;
   }
 
