@@ -4,15 +4,14 @@
 // machine in the same run: the practical ceiling. Each server runs in its own process; the clients run here. Each
 // server's CPU time (process.cpuUsage, user + system, all threads) is read over exactly the measured window.
 // Run: npm run bench:provider [-- --clients 200 --seconds 8]
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { fetchDevToken } from '../src/verify/auth';
 import { startStack } from '../src/provider';
+import { startRoleProcess, type RoleChild, type RoleProcess } from './support/role-process';
 
 const args = process.argv.slice(3);
 const flag = (name: string, fallback: number): number => {
@@ -38,8 +37,6 @@ const PROVIDER = {
   jitter: 0,
   limits: { client_frames_per_second: 100_000, client_frames_burst: 100_000 },
 };
-
-type Server = ChildProcessByStdio<Writable, Readable, null>;
 
 // ---- server processes ------------------------------------------------------------------------------------------
 
@@ -96,50 +93,9 @@ function serveCommands(ready: Record<string, unknown>, close: () => Promise<void
   });
 }
 
-function startServer(
-  kind: string,
-  extra: string[] = [],
-): Promise<{ child: Server; ready: Record<string, string>; ask(cmd: string): Promise<Record<string, number>> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
-      path.join(__dirname, 'run.js'),
-      'provider',
-      '--role',
-      kind,
-      ...extra,
-    ],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout });
-  const waiting: ((value: Record<string, any>) => void)[] = [];
-  lines.on('line', (line) => {
-    try {
-      waiting.shift()?.(JSON.parse(line));
-    } catch {
-      // not a protocol line (a log line); ignore
-    }
-  });
-  const next = (): Promise<Record<string, any>> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${kind} server did not answer`)), 20_000);
-      waiting.push((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-  return next().then((ready) => ({
-    child,
-    ready,
-    ask(cmd: string) {
-      const answer = next();
-      child.stdin.write(`${cmd}\n`);
-      return answer;
-    },
-  }));
+function startServer(kind: string, extra: string[] = []): Promise<RoleProcess> {
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : [];
+  return startRoleProcess('provider', 20_000, { role: kind, args: extra, nodeArgs: prof });
 }
 
 // ---- clients ---------------------------------------------------------------------------------------------------
@@ -275,7 +231,7 @@ async function capture(wsUrl: string, token: string): Promise<{ established: str
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'netra-bench-provider-'));
-  const servers: Server[] = [];
+  const servers: RoleChild[] = [];
   try {
     say(
       `bench:provider  ${CLIENTS} clients, ${WARMUP_S} s warm-up + ${SECONDS} s measured per server; node ${process.version}, ${os.cpus().length} cpus, loadavg ${os

@@ -15,17 +15,35 @@ export interface RoleProcess {
   ask(cmd: string): Promise<Record<string, number>>;
 }
 
+/** Which role of the bench to start, with what arguments and Node.js flags. */
+export interface RoleOptions {
+  /** Default `provider`. */
+  role?: string;
+  /** Arguments after `--role <role>`. */
+  args?: string[];
+  /** Node.js flags; default `--expose-gc` (the provider roles read memory after a full GC). */
+  nodeArgs?: string[];
+}
+
 /**
- * Starts `bench/run.js <bench> --role provider` with `--expose-gc` (the role reads memory after a full GC).
+ * Starts `bench/run.js <bench> --role <role>` in its own process.
  *
  * @example
  * const provider = await startRoleProcess('connections', 30_000);
  * const mem = await provider.ask('mem');
  */
-export function startRoleProcess(bench: string, answerTimeoutMs: number): Promise<RoleProcess> {
+export function startRoleProcess(bench: string, answerTimeoutMs: number, opts: RoleOptions = {}): Promise<RoleProcess> {
+  const role = opts.role ?? 'provider';
   const child = spawn(
     process.execPath,
-    ['--expose-gc', path.join(__dirname, '..', 'run.js'), bench, '--role', 'provider'],
+    [
+      ...(opts.nodeArgs ?? ['--expose-gc']),
+      path.join(__dirname, '..', 'run.js'),
+      bench,
+      '--role',
+      role,
+      ...(opts.args ?? []),
+    ],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -40,7 +58,7 @@ export function startRoleProcess(bench: string, answerTimeoutMs: number): Promis
   });
   const next = (): Promise<Record<string, any>> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('provider process did not answer')), answerTimeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${role} process did not answer`)), answerTimeoutMs);
       waiting.push((value) => {
         clearTimeout(timer);
         resolve(value);

@@ -64,3 +64,27 @@ export function encodeError(code: string, message: string, extras: ErrorExtras, 
 export function clipMessage(text: string): string {
   return clip(text);
 }
+
+/**
+ * The `tool_completed` (status `error`, `code`) that pairs a tool call a run left open when it ended: written by the
+ * run's own node, or by a surviving node for a dead one's run, with the same fields.
+ *
+ * @example
+ * unfinishedToolCompleted('call_1', { toolName: 'cost_analyzer', startedAt: 10 }, 'CANCELLED', 250);
+ */
+export function unfinishedToolCompleted(
+  callId: string,
+  call: { toolName: string; startedAt: number },
+  code: string,
+  now: number,
+): { type: 'tool_completed' } & Record<string, unknown> {
+  return {
+    type: 'tool_completed',
+    tool_call_id: callId,
+    tool_name: call.toolName,
+    status: 'error',
+    results: {},
+    error: { code, message: 'The run ended before this tool call finished.' },
+    execution_time_ms: Math.max(0, Math.round(now - call.startedAt)),
+  };
+}

@@ -1,6 +1,6 @@
 import { loadProtocol } from '../../protocol';
 import { newId, nowIso } from '../ids';
-import { checkServerMessage } from '../outgoing';
+import { checkServerMessage, unfinishedToolCompleted } from '../outgoing';
 import { ClusterError } from './errors';
 
 /** What a node records about a run it owns, so that a survivor can end it without the owner's memory. */
@@ -54,15 +54,7 @@ export function closingEvents(
   });
   if (head === 0) out.push({ ...base('agent_started'), request_id: ref.requestId });
   for (const [callId, call] of open) {
-    out.push({
-      ...base('tool_completed'),
-      tool_call_id: callId,
-      tool_name: call.toolName,
-      status: 'error',
-      results: {},
-      error: { code, message: 'The run ended before this tool call finished.' },
-      execution_time_ms: Math.max(0, Math.round(now - call.startedAt)),
-    });
+    out.push({ ...base('tool_completed'), ...unfinishedToolCompleted(callId, call, code, now) });
   }
   out.push({ ...base('agent_error'), code, message, retryable: true });
   for (const event of out) {

@@ -1,6 +1,7 @@
 import type { Protocol } from '../../protocol';
 import type { DurableEventLog } from '../event-log-file';
 import type { Logger } from '../logger';
+import { unfinishedToolCompleted } from '../outgoing';
 import { RunStopped, type Run, type RunEventBody, type RunStopKind } from '../run';
 import { isRecord } from '../../util/records';
 import { buildEvent, problemsOf, trackEvent } from './event-checks';
@@ -116,15 +117,7 @@ export class EventPipeline {
   closeOpenToolCalls(run: Run, code: string): void {
     const now = performance.now();
     for (const [callId, call] of [...run.openToolCalls]) {
-      this.commitTrusted(run, {
-        type: 'tool_completed',
-        tool_call_id: callId,
-        tool_name: call.toolName,
-        status: 'error',
-        results: {},
-        error: { code, message: 'The run ended before this tool call finished.' },
-        execution_time_ms: Math.max(0, Math.round(now - call.startedAt)),
-      });
+      this.commitTrusted(run, unfinishedToolCompleted(callId, call, code, now));
     }
   }
 
