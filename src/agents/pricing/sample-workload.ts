@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../util/deep-freeze';
 import { mulberry32 } from '../../util/prng';
 import { toCents } from './money';
 import { priceTable, type ModelPrice, type PriceTable } from './price-table';
@@ -90,4 +91,25 @@ export function sampleWorkloadFrom(userId: string, table: PriceTable): Workload 
  */
 export function sampleWorkload(userId: string): Workload {
   return sampleWorkloadFrom(userId, priceTable);
+}
+
+/** Users whose shared sample workload is kept (a user's runs reuse it instead of deriving it again each run). */
+const SHARED_SAMPLES = 1024;
+const sharedSamples = new Map<string, Workload>();
+
+/**
+ * {@link sampleWorkload}, deep-frozen and shared by every run of the user (the least recently used of more than
+ * {@link SHARED_SAMPLES} users are derived again): what a run computes from when its request has no workload. Frozen,
+ * so that no run can change another's, and so that its check can be cached (checkedWorkload).
+ */
+export function sharedSampleWorkload(userId: string): Workload {
+  let workload = sharedSamples.get(userId);
+  if (workload !== undefined) {
+    sharedSamples.delete(userId);
+  } else {
+    workload = deepFreeze(sampleWorkload(userId));
+    if (sharedSamples.size >= SHARED_SAMPLES) sharedSamples.delete(sharedSamples.keys().next().value as string);
+  }
+  sharedSamples.set(userId, workload);
+  return workload;
 }

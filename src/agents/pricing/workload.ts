@@ -1,8 +1,9 @@
 import { centsToUsd, formatUsd } from './money';
 import type { ModelPrice, PriceTable } from './price-table';
 import { modelCost } from './pricing';
-import { sampleWorkload } from './sample-workload';
+import { sharedSampleWorkload } from './sample-workload';
 import { latencyLevels, type AgentRequest, type LatencySensitivity, type Workload } from '../types';
+import { deepFreeze } from '../../util/deep-freeze';
 import { isRecord } from '../../util/records';
 
 /** A workload model with every optional field filled with its documented default (asyncapi.yaml WorkloadModel). */
@@ -160,9 +161,38 @@ export function checkWorkload(
 }
 
 /**
- * The workload a run computes from: the request's own (`start_agent.context`) or, when absent, the user's sample.
- * The provider calls this too, so that the tools it runs see the same workload as the agent.
+ * The workload a run computes from: the request's own (`start_agent.context`) or, when absent, the user's sample
+ * (shared between the user's runs and deep-frozen: read it, never change it). The provider calls this too, so that
+ * the tools it runs see the same workload as the agent.
  */
 export function resolveWorkload(req: AgentRequest): Workload {
-  return req.workload ?? sampleWorkload(req.userId);
+  return req.workload ?? sharedSampleWorkload(req.userId);
+}
+
+type CheckOutcome = ReturnType<typeof checkWorkload>;
+/** Checks of frozen workloads, by workload and price table (a run's tools check the same workload once each). */
+const frozenChecks = new WeakMap<object, WeakMap<PriceTable, CheckOutcome>>();
+
+/**
+ * {@link checkWorkload}, remembered for a frozen workload (one that cannot change, see deepFreeze): a run's five or
+ * so tool calls check its workload once, and a user's runs on the shared sample workload once in all. A workload
+ * that is not frozen is checked every time, as it may have changed since.
+ */
+export function checkedWorkload(workload: unknown, table: PriceTable): CheckOutcome {
+  if (typeof workload !== 'object' || workload === null || !Object.isFrozen(workload))
+    return checkWorkload(workload, table);
+  let byTable = frozenChecks.get(workload);
+  if (byTable === undefined) frozenChecks.set(workload, (byTable = new WeakMap()));
+  let checked = byTable.get(table);
+  if (checked === undefined) {
+    checked = checkWorkload(workload, table);
+    // Shared by every later check of this workload: its own arrays cannot change either (the prices are the table's).
+    if (checked.ok) {
+      Object.freeze(checked.value);
+      deepFreeze(checked.value.models);
+      Object.freeze(checked.value.prices);
+    }
+    byTable.set(table, checked);
+  }
+  return checked;
 }

@@ -1,6 +1,6 @@
 import type { PriceTable } from '../pricing/price-table';
 import type { ToolOutcome, Workload } from '../types';
-import { checkWorkload, type CheckedWorkload } from '../pricing/workload';
+import { checkedWorkload, type CheckedWorkload } from '../pricing/workload';
 import { checkParameterKeys, ToolInputError, type Parameters } from './parameters';
 
 /** What every tool computes from: the checked workload (defaults filled, prices looked up) and the table. */
@@ -24,7 +24,7 @@ export interface ToolDefinition {
 export function runTool(tool: ToolDefinition, parameters: unknown, workload: Workload, table: PriceTable): ToolOutcome {
   try {
     const params = checkParameterKeys(tool.name, parameters, tool.parameterKeys);
-    const checked = checkWorkload(workload, table);
+    const checked = checkedWorkload(workload, table);
     if (!checked.ok) throw new ToolInputError(checked.problem.code, checked.problem.message, checked.problem.details);
     return { status: 'success', results: tool.run(params, { ...checked.value, table }) };
   } catch (err) {

@@ -2,6 +2,7 @@ import { chooseAgent, type AgentRequest, type Workload } from '../../agents';
 import type { Connection } from '../connection';
 import { sendError, type ProviderContext } from '../context';
 import { executeRun } from '../run-loop';
+import { deepFreeze } from '../../util/deep-freeze';
 
 const DRAINING = 'The server is shutting down; reconnect and send the request again.';
 
@@ -14,10 +15,11 @@ export async function handleStartAgent(
   const requestId = msg.request_id as string;
   const threadId = msg.thread_id as string | undefined;
   if (ctx.draining()) return sendError(ctx, conn, 'SERVER_DRAINING', DRAINING, { requestId });
-  // Each run gets its own copy of the workload: nothing mutable is shared between runs or users. Without one the
-  // agent works on the user's sample workload and says so (resolveWorkload in the run loop).
+  // Each run gets its own copy of the workload, frozen: nothing mutable is shared between runs or users, and its
+  // tools check it once (checkedWorkload). Without one the agent works on the user's sample workload and says so
+  // (resolveWorkload in the run loop).
   const request: AgentRequest = { userId: conn.userId, userRequest: msg.user_request as string };
-  if (msg.context !== undefined) request.workload = structuredClone(msg.context) as Workload;
+  if (msg.context !== undefined) request.workload = deepFreeze(structuredClone(msg.context) as Workload);
   if (typeof msg.agent_name === 'string') request.agentName = msg.agent_name;
   const agentName = request.agentName ?? chooseAgent(request);
   const outcome = await ctx.hub.start({ userId: conn.userId, requestId, threadId, connectionId: conn.id, agentName });
