@@ -12,18 +12,22 @@ export class Findings {
   modelNames: string[] = [];
   readonly notApplicable: string[] = [];
   private readonly drafts = new Map<string, DraftRecommendation>();
+  /** {@link selected} since the last {@link add} (the answer asks for it several times). */
+  private selection: readonly DraftRecommendation[] | undefined;
 
   add({ drafts, notApplicable }: Drafts): void {
     for (const d of drafts) this.drafts.set(d.id, d);
     this.notApplicable.push(...notApplicable);
+    this.selection = undefined;
   }
 
   /** The recommendations of the answer: largest saving first (ties by id, for determinism), at most the cap. */
   selected(): DraftRecommendation[] {
-    return [...this.drafts.values()]
+    this.selection ??= [...this.drafts.values()]
       .filter((d) => d.cents > 0)
       .sort((a, b) => b.cents - a.cents || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, MAX_RECOMMENDATIONS);
+    return [...this.selection];
   }
 
   /** Sum of the selected recommendations, in integer cents: exactly what the total in the result says. */

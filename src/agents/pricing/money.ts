@@ -63,8 +63,12 @@ export function formatDollars(usd: number): string {
 /** `1,250,000` for counts; non-integers keep up to one decimal. */
 export function formatCount(value: number): string {
   const rounded = Math.round(value * 10) / 10;
-  const [whole, fraction] = String(Math.abs(rounded)).split('.');
-  return `${rounded < 0 ? '-' : ''}${groupThousands(whole ?? '0')}${fraction ? `.${fraction}` : ''}`;
+  const digits = String(Math.abs(rounded));
+  // The same as splitting on '.', without the array (the agents format counts in every thought).
+  const dot = digits.indexOf('.');
+  const whole = dot === -1 ? digits : digits.slice(0, dot);
+  const fraction = dot === -1 ? '' : digits.slice(dot + 1);
+  return `${rounded < 0 ? '-' : ''}${groupThousands(whole)}${fraction ? `.${fraction}` : ''}`;
 }
 
 /** `35%` from 0.35; `digits` decimals when needed (`12.5%`). */

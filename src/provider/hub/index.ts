@@ -128,16 +128,19 @@ export class RunHub {
     if (sentTo === 0 || rate === undefined) return;
     const bytes = Buffer.byteLength(event.text) * sentTo;
     const counters = this.seams.counters;
-    const pause = (delayMs: number): void => {
-      if (delayMs > 0) this.pausedUntil.set(event.userId, performance.now() + delayMs);
-    };
     if (counters.chargeFanout === undefined) {
       this.localPacer ??= new FanoutPacer(rate);
-      return pause(this.localPacer.charge(event.userId, bytes, performance.now()));
+      return this.pause(event.userId, this.localPacer.charge(event.userId, bytes, performance.now()));
     }
     const delay = counters.chargeFanout(event.userId, bytes, rate);
-    if (isPromise(delay)) delay.then(pause, this.logFailure('charge fan-out'));
-    else pause(delay);
+    // A closure only for a shared store that answers later: the in-memory counters answer at once, for every event.
+    if (isPromise(delay)) delay.then((ms) => this.pause(event.userId, ms), this.logFailure('charge fan-out'));
+    else this.pause(event.userId, delay);
+  }
+
+  /** Pauses `userId`'s runs for `delayMs` from now (nothing for 0). */
+  private pause(userId: string, delayMs: number): void {
+    if (delayMs > 0) this.pausedUntil.set(userId, performance.now() + delayMs);
   }
 
   /**
