@@ -14,7 +14,6 @@ import { groupByRun, restoreRun } from './restore';
 import { RunRegistry } from './runs';
 import {
   isPromise,
-  settle,
   type CommittedEvent,
   type HubSeamFactories,
   type HubSeams,
@@ -171,7 +170,7 @@ export class RunHub {
    * event of the runs started later.
    */
   attach(conn: Connection): void {
-    if (this.connections.add(conn)) settle(this.seams.fanOut.watchUser(conn.userId), this.logFailure('watch user'));
+    if (this.connections.add(conn)) this.settleLogged(this.seams.fanOut.watchUser(conn.userId), 'watch user');
     const { fanOut } = this.seams;
     for (const run of this.runs.activeOf(conn.userId)) {
       conn.follow(run.ctx.runId, fanOut.deliveredHead?.(run.ctx.runId) ?? run.head);
@@ -181,10 +180,10 @@ export class RunHub {
   /** Forgets a connection (closed, expired, slow). Its user's runs go on and stay available to `resume`. */
   detach(conn: Connection): void {
     if (this.admitted.delete(conn)) {
-      settle(this.seams.counters.release(conn.userId, 'connections'), this.logFailure('release connection'));
+      this.settleLogged(this.seams.counters.release(conn.userId, 'connections'), 'release connection');
     }
     if (this.connections.remove(conn)) {
-      settle(this.seams.fanOut.unwatchUser(conn.userId), this.logFailure('unwatch user'));
+      this.settleLogged(this.seams.fanOut.unwatchUser(conn.userId), 'unwatch user');
     }
   }
 
@@ -243,7 +242,7 @@ export class RunHub {
     const run = this.runs.add({ ...input, runId, threadId });
     for (const conn of this.connections.of(userId)) conn.follow(runId, 0);
     if (requestMemory.rememberThread !== undefined) {
-      settle(requestMemory.rememberThread(userId, threadId, until), this.logFailure('remember thread'));
+      this.settleLogged(requestMemory.rememberThread(userId, threadId, until), 'remember thread');
     }
     return { ok: true, run };
   }
@@ -325,7 +324,7 @@ export class RunHub {
 
   /** Periodic upkeep: forgets expired request ids, evicts runs past retention. */
   sweep(now = Date.now()): void {
-    settle(this.seams.requestMemory.sweep(now), this.logFailure('request memory sweep'));
+    this.settleLogged(this.seams.requestMemory.sweep(now), 'request memory sweep');
     this.runs.enforceRetention(now);
   }
 
@@ -369,7 +368,7 @@ export class RunHub {
         { runId: r.runId, threadId: r.threadId },
         r.until,
       );
-      settle(claimed, this.logFailure('claim'));
+      this.settleLogged(claimed, 'claim');
     }
     const ended: Run[] = [];
     const interrupted: Run[] = [];
@@ -385,7 +384,7 @@ export class RunHub {
     for (const run of ended) this.runs.queueEnded(run);
     for (const run of interrupted) {
       this.runs.activate(run);
-      settle(this.seams.counters.acquire(run.ctx.userId, 'runs', Number.POSITIVE_INFINITY), this.logFailure('acquire'));
+      this.settleLogged(this.seams.counters.acquire(run.ctx.userId, 'runs', Number.POSITIVE_INFINITY), 'acquire');
       this.pipeline.finish(run, RESTARTED);
     }
     this.runs.enforceRetention(now);
@@ -417,7 +416,7 @@ export class RunHub {
     const until = (Number.isFinite(at) ? at : Date.now()) + this.opts.retentionMs;
     if (until <= Date.now()) return;
     const { userId, requestId, runId, threadId } = run.ctx;
-    settle(this.seams.requestMemory.claim(userId, requestId, { runId, threadId }, until), this.logFailure('claim'));
+    this.settleLogged(this.seams.requestMemory.claim(userId, requestId, { runId, threadId }, until), 'claim');
   }
 
   private localRun(runId: string): { userId: string; events: readonly string[] } | undefined {
@@ -427,12 +426,17 @@ export class RunHub {
 
   private onEnded(run: Run): void {
     this.runs.markEnded(run);
-    settle(this.seams.counters.release(run.ctx.userId, 'runs'), this.logFailure('release run'));
+    this.settleLogged(this.seams.counters.release(run.ctx.userId, 'runs'), 'release run');
   }
 
   private onEvict(run: Run): void {
     for (const conn of this.connections.of(run.ctx.userId)) conn.unfollow(run.ctx.runId);
-    settle(this.seams.runLog.evict(run.ctx.runId), this.logFailure('run log evict'));
+    this.settleLogged(this.seams.runLog.evict(run.ctx.runId), 'run log evict');
+  }
+
+  /** {@link settle} with the failure logged as `what`; the logging closure only for a seam that answers later. */
+  private settleLogged(value: MaybePromise<unknown>, what: string): void {
+    if (isPromise(value)) value.then(undefined, this.logFailure(what));
   }
 
   private logFailure(what: string): (err: unknown) => void {
