@@ -1,7 +1,11 @@
+import * as path from 'node:path';
+import { precompiledSpecValidator } from './precompiled-spec-validators';
+
 // Spectral (inside @asyncapi/parser) validates every document against the AsyncAPI specification's JSON Schema with
 // fresh ajv instances per document, so each parse compiles that large schema again: about 0.5-0.8 s of a parse of
 // even a tiny document (measured: the second parse of a small document in one process 857 ms -> 41 ms with this).
 // Here the specification's own schemas (their `$id` under http://asyncapi.com/, identical for every document) are
+// taken from the build (precompiled-spec-validators.ts: no compile at all, which is what a cold CLI needs) or else
 // compiled once per thread and shared; every other schema (a document's own payloads, examples) keeps Spectral's
 // per-document instances, so two documents that reuse an `$id` never see each other's schema.
 
@@ -9,6 +13,10 @@ type Validate = (schema: { $id?: unknown }, dialect: string, allErrors: boolean)
 type AjvModule = { createAjvInstances?: () => Validate };
 
 const SPEC_SCHEMA_ID = 'http://asyncapi.com/';
+const AJV_MODULE = '@stoplight/spectral-functions/dist/schema/ajv';
+/** The dialects Spectral gives their own ajv class; every other one is validated by its default (draft-07) class,
+ * the one the build compiles with. */
+const OWN_CLASS_DIALECTS = new Set(['draft4', 'draft2019-09', 'draft2020-12']);
 let installed = false;
 
 /** Makes Spectral share the compiled AsyncAPI specification schemas between documents (once per thread; a no-op if
@@ -17,19 +25,28 @@ export function shareSpecSchemas(): void {
   if (installed) return;
   installed = true;
   let mod: AjvModule;
+  let spectralDir: string;
   try {
-    mod = require('@stoplight/spectral-functions/dist/schema/ajv') as AjvModule;
+    mod = require(AJV_MODULE) as AjvModule;
+    spectralDir = path.dirname(require.resolve(AJV_MODULE));
   } catch {
     return;
   }
   const perDocument = mod.createAjvInstances;
   if (typeof perDocument !== 'function') return;
   let shared: Validate | undefined;
+  const built = new WeakMap<object, unknown>();
+  const fromBuild = (schema: { $id?: unknown }): unknown => {
+    if (!built.has(schema)) built.set(schema, precompiledSpecValidator(schema, spectralDir));
+    return built.get(schema);
+  };
   mod.createAjvInstances = () => {
     const own = perDocument();
     return (schema, dialect, allErrors) => {
       const id = schema.$id;
       if (typeof id !== 'string' || !id.startsWith(SPEC_SCHEMA_ID)) return own(schema, dialect, allErrors);
+      const compiled = allErrors && !OWN_CLASS_DIALECTS.has(dialect) ? fromBuild(schema) : undefined;
+      if (compiled !== undefined) return compiled;
       shared ??= perDocument();
       return shared(schema, dialect, allErrors);
     };

@@ -1,0 +1,133 @@
+'use strict';
+// Compiles, at build time, the AsyncAPI specification's JSON Schemas that the parser validates every document
+// against (the `asyncapi-document-resolved` and `-unresolved` rules of @asyncapi/parser) into ajv standalone
+// validators under dist/spec-validators/. Compiling them at run time is most of a cold `registry diff` (about 0.4 s
+// per schema on an idle machine, two schemas per document version); loading the compiled code takes a few ms.
+//
+// The validators are the code ajv would compile at run time: the same schema objects (taken from the parser's own
+// `getSchema`, with its edits), the same ajv, ajv-formats and ajv-errors that Spectral uses, and Spectral's options.
+// The manifest records a hash of each schema and those packages' versions; src/asyncapi/precompiled-spec-validators.ts
+// uses a validator only when both still match, and otherwise lets Spectral compile as before, so a stale build can
+// only cost time, never change a verdict. Nothing is rewritten when the manifest already matches its inputs.
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** The specification versions compiled ahead: this project's spec and the versions the corpus and tests use most.
+ * Documents of other versions are validated as before (Spectral compiles their schema at run time). */
+const VERSIONS = ['2.6.0', '3.0.0', '3.1.0'];
+const MANIFEST = 'manifest.json';
+/** The packages whose code the validators are or call: a different version means a different validator. */
+const PACKAGES = ['@stoplight/spectral-functions', 'ajv', 'ajv-formats', 'ajv-errors'];
+
+/** Spectral's schema function's folder: its ajv and plugins are resolved from there, as Spectral resolves them. */
+function spectralFunctionsDir(from) {
+  return path.dirname(require.resolve('@stoplight/spectral-functions/dist/schema/ajv', { paths: [from] }));
+}
+
+/** The versions of PACKAGES as Spectral's schema function resolves them. */
+function packageVersions(spectralDir) {
+  const versions = {};
+  for (const name of PACKAGES) {
+    const manifest = require.resolve(`${name}/package.json`, { paths: [spectralDir] });
+    versions[name] = JSON.parse(fs.readFileSync(manifest, 'utf8')).version;
+  }
+  return versions;
+}
+
+function sha256(text) {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** The schema objects the parser's rules validate documents against: `{ id, version, resolved, schema }`. */
+function specSchemas(from, versions) {
+  const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json', { paths: [from] }));
+  const { getSchema } = require(path.join(parserDir, 'cjs/ruleset/functions/documentStructure'));
+  const { AsyncAPIFormats } = require(path.join(parserDir, 'cjs/ruleset/formats'));
+  const out = [];
+  for (const [version, format] of AsyncAPIFormats) {
+    if (!versions.includes(version)) continue;
+    for (const resolved of [true, false]) {
+      const schema = getSchema(new Set([format]), resolved);
+      out.push({ id: schema.$id, version, resolved, schema });
+    }
+  }
+  return out;
+}
+
+/** An ajv instance as Spectral's `createAjvInstance(Ajv, true)` makes it (dist/schema/ajv.js), emitting source. */
+function spectralAjv(spectralDir) {
+  const load = (name) => require(require.resolve(name, { paths: [spectralDir] }));
+  const Ajv = load('ajv').default;
+  const ajv = new Ajv({
+    allErrors: true,
+    meta: true,
+    messages: true,
+    strict: false,
+    allowUnionTypes: true,
+    logger: false,
+    unicodeRegExp: false,
+    code: { source: true },
+  });
+  load('ajv-formats').default(ajv);
+  load('ajv-errors').default(ajv);
+  ajv.addSchema(require(path.join(spectralDir, 'draft4.json')));
+  ajv.addSchema(load('ajv/dist/refs/json-schema-draft-06.json'));
+  return { ajv, standaloneCode: load('ajv/dist/standalone').default };
+}
+
+/** The generated code's `require("ajv/dist/runtime/...")` calls, pointed at the files Spectral's copy resolves to. */
+function pinRequires(code, spectralDir, outDir) {
+  return code.replace(/require\("([^"]+)"\)/g, (_whole, name) => {
+    const target = require.resolve(name, { paths: [spectralDir] });
+    let relative = path.relative(outDir, target).split(path.sep).join('/');
+    if (!relative.startsWith('.')) relative = `./${relative}`;
+    return `require(${JSON.stringify(relative)})`;
+  });
+}
+
+function readManifest(outDir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(outDir, MANIFEST), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when every file the manifest names is there and the manifest describes exactly `expected`. */
+function upToDate(outDir, expected) {
+  const current = readManifest(outDir);
+  if (current === undefined || JSON.stringify(current) !== JSON.stringify(expected)) return false;
+  return Object.values(expected.validators).every((v) => fs.existsSync(path.join(outDir, v.file)));
+}
+
+/**
+ * Writes dist/spec-validators/ (one module per schema and the manifest, the manifest last) unless it already
+ * matches. `root` is the project root; `outDir` and `versions` are for tests. Returns what it did.
+ */
+function buildSpecValidators(root, { outDir = path.join(root, 'dist', 'spec-validators'), versions = VERSIONS } = {}) {
+  const spectralDir = spectralFunctionsDir(root);
+  const schemas = specSchemas(root, versions);
+  const manifest = { packages: packageVersions(spectralDir), validators: {} };
+  for (const s of schemas) {
+    const file = `${s.version}-${s.resolved ? 'resolved' : 'unresolved'}.js`;
+    manifest.validators[s.id] = { file, sha256: sha256(JSON.stringify(s.schema)) };
+  }
+  if (upToDate(outDir, manifest)) return 'up to date';
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.rmSync(path.join(outDir, MANIFEST), { force: true });
+  const { ajv, standaloneCode } = spectralAjv(spectralDir);
+  for (const s of schemas) {
+    const validate = ajv.compile(s.schema);
+    const code = pinRequires(standaloneCode(ajv, validate), spectralDir, outDir);
+    const target = path.join(outDir, manifest.validators[s.id].file);
+    fs.writeFileSync(`${target}.tmp`, code);
+    fs.renameSync(`${target}.tmp`, target);
+  }
+  fs.writeFileSync(path.join(outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return `${schemas.length} compiled`;
+}
+
+module.exports = { buildSpecValidators, VERSIONS };
+if (require.main === module)
+  process.stdout.write(`spec validators: ${buildSpecValidators(path.join(__dirname, '..'))}\n`);

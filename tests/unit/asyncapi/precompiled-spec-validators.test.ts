@@ -1,0 +1,129 @@
+// The AsyncAPI specification's schemas compiled at build time (bin/build-spec-validators.js, used through
+// src/asyncapi/precompiled-spec-validators.ts) must judge every document exactly as Spectral's run-time compile does:
+// the same verdict and the same errors, in the same order. And a validator is used only for the schema object it was
+// compiled from, with the packages it was compiled for: otherwise the parser compiles as before.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { precompiledSpecValidator, type SpecValidator } from '../../../src/asyncapi/precompiled-spec-validators';
+import { projectPath } from '../../../src/util/paths';
+
+jest.setTimeout(120_000);
+
+type Schema = { $id: string } & Record<string, unknown>;
+const { buildSpecValidators } = require('../../../bin/build-spec-validators') as {
+  buildSpecValidators: (root: string, options: { outDir: string; versions: string[] }) => string;
+};
+const AJV_MODULE = '@stoplight/spectral-functions/dist/schema/ajv';
+const { createAjvInstances } = require(AJV_MODULE) as {
+  createAjvInstances: () => (schema: Schema, dialect: string, allErrors: boolean) => SpecValidator;
+};
+const spectralDir = path.dirname(require.resolve(AJV_MODULE));
+const { getSchema } = require('@asyncapi/parser/cjs/ruleset/functions/documentStructure') as {
+  getSchema: (formats: Set<unknown>, resolved: boolean) => Schema;
+};
+const { AsyncAPIFormats } = require('@asyncapi/parser/cjs/ruleset/formats') as {
+  AsyncAPIFormats: Iterable<[string, unknown]>;
+};
+
+const VERSION = '3.0.0';
+const format = [...AsyncAPIFormats].find(([version]) => version === VERSION)?.[1];
+
+const base = (): Record<string, unknown> =>
+  parseYaml(`asyncapi: ${VERSION}
+info: { title: Small, version: 1.0.0, contact: { email: ops@example.com, url: 'https://example.com' } }
+servers:
+  prod: { host: 'example.com', protocol: wss }
+channels:
+  socket:
+    address: /ws
+    messages:
+      ping: { $ref: '#/components/messages/ping' }
+operations:
+  receivePing: { action: receive, channel: { $ref: '#/channels/socket' }, messages: [{ $ref: '#/channels/socket/messages/ping' }] }
+components:
+  messages:
+    ping:
+      payload: { type: object, additionalProperties: false, required: [type], properties: { type: { const: ping } } }
+`) as Record<string, unknown>;
+
+type Doc = Record<string, any>;
+/** `base` changed by `change`, which edits it in place. */
+const edit = (change: (doc: Doc) => void) => (): unknown => {
+  const doc = base();
+  change(doc);
+  return doc;
+};
+
+/** Documents the specification accepts and refuses in many ways. */
+const documents: Array<[string, () => unknown]> = [
+  ['valid', edit(() => undefined)],
+  ['action not send/receive', edit((d) => (d.operations.receivePing.action = 'listen'))],
+  ['unknown root field', edit((d) => (d.extra = true))],
+  ['info missing', edit((d) => delete d.info)],
+  ['channels not an object', edit((d) => (d.channels = ['socket']))],
+  ['contact email malformed', edit((d) => (d.info.contact.email = 'not an email'))],
+  ['contact url malformed', edit((d) => (d.info.contact.url = 'not a url at all'))],
+  ['server without host', edit((d) => delete d.servers.prod.host)],
+  ['payload schema with a wrong type', edit((d) => (d.components.messages.ping.payload.type = 42))],
+  ['operation channel inline', edit((d) => (d.operations.receivePing.channel = { address: '/x' }))],
+  ['messages not a list', edit((d) => (d.operations.receivePing.messages = { $ref: '#/x' }))],
+  ['server protocol not a string', edit((d) => (d.servers.prod.protocol = 42))],
+  ['the project spec', () => parseYaml(projectSpec().replace(/^asyncapi: .*/m, `asyncapi: ${VERSION}`))],
+  ['not an object', () => 'asyncapi'],
+];
+const projectSpec = (): string => readFileSync(projectPath('asyncapi.yaml'), 'utf8');
+
+let outDir: string;
+beforeAll(() => {
+  outDir = mkdtempSync(path.join(tmpdir(), 'netra-spec-validators-'));
+  buildSpecValidators(projectPath(), { outDir, versions: [VERSION] });
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe.each([true, false])('resolved %s: the build-time validator judges as the run-time compile', (resolved) => {
+  let built: SpecValidator | undefined;
+  let compiled: SpecValidator;
+  beforeAll(() => {
+    const schema = getSchema(new Set([format]), resolved);
+    built = precompiledSpecValidator(schema, spectralDir, outDir);
+    // Spectral's own instances, as its schema function makes them per document (draft-07, allErrors).
+    compiled = createAjvInstances()(schema, 'draft7', true);
+  });
+
+  it.each(documents)('%s', (name, document) => {
+    expect(built).toBeDefined();
+    const verdict = compiled(document());
+    expect(built?.(document())).toBe(verdict);
+    expect(built?.errors).toEqual(compiled.errors);
+    if (name !== 'valid' && name !== 'the project spec') expect(verdict).toBe(false);
+  });
+});
+
+it('is used only for the schema it was compiled from, and only with the packages it was compiled for', () => {
+  const schema = getSchema(new Set([format]), true);
+  const edited: Schema = { ...schema, title: 'edited' };
+  expect(precompiledSpecValidator(edited, spectralDir, outDir)).toBeUndefined();
+  expect(precompiledSpecValidator({ $id: 'http://asyncapi.com/definitions/9.9.9/x.json' }, spectralDir, outDir)).toBe(
+    undefined,
+  );
+  expect(precompiledSpecValidator(schema, spectralDir, path.join(outDir, 'missing'))).toBeUndefined();
+  // A manifest written for another ajv: the folder is not used at all.
+  const other = mkdtempSync(path.join(tmpdir(), 'netra-spec-validators-stale-'));
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as {
+      packages: Record<string, string>;
+    };
+    manifest.packages.ajv = '0.0.1';
+    writeFileSync(path.join(other, 'manifest.json'), JSON.stringify(manifest));
+    for (const file of ['resolved', 'unresolved'])
+      writeFileSync(
+        path.join(other, `${VERSION}-${file}.js`),
+        readFileSync(path.join(outDir, `${VERSION}-${file}.js`)),
+      );
+    expect(precompiledSpecValidator(schema, spectralDir, other)).toBeUndefined();
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
+});
