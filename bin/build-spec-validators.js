@@ -19,6 +19,16 @@ const VERSIONS = ['2.6.0', '3.0.0', '3.1.0'];
 const MANIFEST = 'manifest.json';
 /** The packages whose code the validators are or call: a different version means a different validator. */
 const PACKAGES = ['@stoplight/spectral-functions', 'ajv', 'ajv-formats', 'ajv-errors'];
+/** The manifest's name for the ruleset validator (see rulesetValidatorCode). */
+const RULESET_ID = 'spectral-core/ruleset/js';
+/** Under spectral-core's dist/ruleset/: the files that make its ruleset validator. */
+const RULESET_INPUTS = [
+  'meta/rule.schema.json',
+  'meta/shared.json',
+  'meta/ruleset.schema.json',
+  'meta/js-extensions.json',
+  'validation/ajv.js',
+];
 
 /** Spectral's schema function's folder: its ajv and plugins are resolved from there, as Spectral resolves them. */
 function spectralFunctionsDir(from) {
@@ -86,6 +96,60 @@ function pinRequires(code, spectralDir, outDir) {
   });
 }
 
+/** spectral-core's dist/ folder, as the parser resolves it (its package `exports` hide the files read here). */
+function spectralCoreDist(from) {
+  const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json', { paths: [from] }));
+  return path.dirname(require.resolve('@stoplight/spectral-core', { paths: [parserDir] }));
+}
+
+/** What the ruleset validator is compiled from: its schemas, the code of its keyword, and the ajv it runs on. Kept
+ * in step with `rulesetInputs` in src/asyncapi/prebuilt-ruleset-validator.ts (the test finds the validator through
+ * it, so a difference fails there). */
+function rulesetInputsHash(coreDist) {
+  const hash = crypto.createHash('sha256');
+  for (const file of RULESET_INPUTS) hash.update(fs.readFileSync(path.join(coreDist, 'ruleset', file)));
+  for (const name of ['ajv', 'ajv-formats', 'ajv-errors']) {
+    const manifest = require.resolve(`${name}/package.json`, { paths: [coreDist] });
+    hash.update(`${name}@${JSON.parse(fs.readFileSync(manifest, 'utf8')).version}`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The validator Spectral compiles for every ruleset it is given (spectral-core's `createValidator('js')`, about
+ * 0.2-0.4 s at each parser thread's start), as standalone code: spectral-core's own function runs, with its ajv
+ * class swapped for one that also emits source, and the function it compiles is captured.
+ */
+function rulesetValidatorCode(coreDist, outDir) {
+  const ajvModule = require(require.resolve('ajv/dist/2020', { paths: [coreDist] }));
+  const Original = ajvModule.default;
+  const captured = {};
+  class Capturing extends Original {
+    constructor(options) {
+      super({ ...options, code: { ...options.code, source: true } });
+      captured.ajv = this;
+    }
+    compile(schema, meta) {
+      captured.validate = super.compile(schema, meta);
+      return captured.validate;
+    }
+  }
+  ajvModule.default = Capturing;
+  try {
+    require(path.join(coreDist, 'ruleset', 'validation', 'ajv.js')).createValidator('js');
+  } finally {
+    ajvModule.default = Original;
+  }
+  if (captured.validate === undefined) throw new Error('spectral-core compiled no ruleset validator');
+  const standaloneCode = require(require.resolve('ajv/dist/standalone', { paths: [coreDist] })).default;
+  return pinRequires(standaloneCode(captured.ajv, captured.validate), coreDist, outDir);
+}
+
+function writeAtomically(file, text) {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
 function readManifest(outDir) {
   try {
     return JSON.parse(fs.readFileSync(path.join(outDir, MANIFEST), 'utf8'));
@@ -107,12 +171,14 @@ function upToDate(outDir, expected) {
  */
 function buildSpecValidators(root, { outDir = path.join(root, 'dist', 'spec-validators'), versions = VERSIONS } = {}) {
   const spectralDir = spectralFunctionsDir(root);
+  const coreDist = spectralCoreDist(root);
   const schemas = specSchemas(root, versions);
   const manifest = { packages: packageVersions(spectralDir), validators: {} };
   for (const s of schemas) {
     const file = `${s.version}-${s.resolved ? 'resolved' : 'unresolved'}.js`;
     manifest.validators[s.id] = { file, sha256: sha256(JSON.stringify(s.schema)) };
   }
+  manifest.validators[RULESET_ID] = { file: 'spectral-ruleset.js', sha256: rulesetInputsHash(coreDist) };
   if (upToDate(outDir, manifest)) return 'up to date';
   fs.mkdirSync(outDir, { recursive: true });
   fs.rmSync(path.join(outDir, MANIFEST), { force: true });
@@ -121,13 +187,13 @@ function buildSpecValidators(root, { outDir = path.join(root, 'dist', 'spec-vali
     const validate = ajv.compile(s.schema);
     const code = pinRequires(standaloneCode(ajv, validate), spectralDir, outDir);
     const target = path.join(outDir, manifest.validators[s.id].file);
-    fs.writeFileSync(`${target}.tmp`, code);
-    fs.renameSync(`${target}.tmp`, target);
+    writeAtomically(target, code);
   }
+  writeAtomically(path.join(outDir, manifest.validators[RULESET_ID].file), rulesetValidatorCode(coreDist, outDir));
   fs.writeFileSync(path.join(outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return `${schemas.length} compiled`;
+  return `${schemas.length + 1} compiled`;
 }
 
-module.exports = { buildSpecValidators, VERSIONS };
+module.exports = { buildSpecValidators, VERSIONS, RULESET_ID };
 if (require.main === module)
   process.stdout.write(`spec validators: ${buildSpecValidators(path.join(__dirname, '..'))}\n`);

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectPath } from '../util/paths';
 
-// The AsyncAPI specification's schemas compiled at build time (bin/build-spec-validators.js writes them under
-// dist/spec-validators/, with `npm run build` and `npm ci`'s prepare): loading one takes a few ms where compiling it
-// takes most of a second. A validator is used only for the very schema object it was compiled from (same hash) and
-// with the same ajv, ajv-formats, ajv-errors and Spectral it was compiled for; anything else (no build, a stale one,
+// The AsyncAPI specification's schemas, and the validator Spectral checks rulesets with, compiled at build time
+// (bin/build-spec-validators.js writes them under dist/spec-validators/, with `npm run build` and `npm ci`'s
+// prepare): loading one takes a few ms where compiling it takes a large part of a second. A validator is used only for exactly what it was compiled from (same hash of the schema
+// or files) and with the same ajv, ajv-formats, ajv-errors and Spectral it was compiled for; anything else (no build, a stale one,
 // another specification version) answers `undefined` and the caller compiles as before.
 
 /** A compiled validator as Spectral's schema function calls it (ajv's `ValidateFunction` shape). */
@@ -16,6 +16,9 @@ interface Manifest {
   packages: Record<string, string>;
   validators: Record<string, { file: string; sha256: string } | undefined>;
 }
+
+/** The manifest's name for spectral-core's ruleset validator. */
+const RULESET_ID = 'spectral-core/ruleset/js';
 
 /** Where the build writes them. */
 export const SPEC_VALIDATORS_DIR = projectPath('dist', 'spec-validators');
@@ -52,6 +55,25 @@ function currentManifest(dir: string, spectralDir: string): Manifest | null {
   return manifest;
 }
 
+/** The build's validator `id` when the build still matches: manifest for these packages, and `inputsHash()` as
+ * recorded; else `undefined`. */
+function builtValidator(
+  id: string,
+  inputsHash: () => string,
+  spectralDir: string,
+  dir: string,
+): SpecValidator | undefined {
+  const entry = currentManifest(dir, spectralDir)?.validators[id];
+  if (entry === undefined || inputsHash() !== entry.sha256) return undefined;
+  try {
+    return require(path.join(dir, entry.file)) as SpecValidator;
+  } catch {
+    return undefined; // removed under us: compile instead
+  }
+}
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
 /**
  * The build-time validator of `schema` (one of the specification's schemas, by `$id`), or `undefined` when there is
  * none for exactly this schema and these packages. `spectralDir` is where Spectral's schema function resolves ajv;
@@ -67,13 +89,38 @@ export function precompiledSpecValidator(
 ): SpecValidator | undefined {
   const id = schema.$id;
   if (typeof id !== 'string') return undefined;
-  const entry = currentManifest(dir, spectralDir)?.validators[id];
-  if (entry === undefined) return undefined;
-  const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex');
-  if (hash !== entry.sha256) return undefined;
-  try {
-    return require(path.join(dir, entry.file)) as SpecValidator;
-  } catch {
-    return undefined; // removed under us: compile instead
-  }
+  return builtValidator(id, () => sha256(JSON.stringify(schema)), spectralDir, dir);
+}
+
+/** Under spectral-core's dist/ruleset/: the files its ruleset validator is made of (as the build lists them). */
+const RULESET_INPUTS = [
+  'meta/rule.schema.json',
+  'meta/shared.json',
+  'meta/ruleset.schema.json',
+  'meta/js-extensions.json',
+  'validation/ajv.js',
+];
+
+/** What the ruleset validator was compiled from; the same hash as `rulesetInputsHash` in bin/build-spec-validators.js. */
+function rulesetInputs(coreDist: string): string {
+  const hash = createHash('sha256');
+  for (const file of RULESET_INPUTS) hash.update(readFileSync(path.join(coreDist, 'ruleset', file)));
+  for (const name of ['ajv', 'ajv-formats', 'ajv-errors']) hash.update(`${name}@${installedVersion(name, coreDist)}`);
+  return hash.digest('hex');
+}
+
+/**
+ * The build-time copy of the validator spectral-core compiles for the rulesets it is given (its `createValidator('js')`
+ * before the `this` it is called with), or `undefined` when the build does not match the installed spectral-core.
+ * `coreDist` is spectral-core's dist/ folder.
+ *
+ * @example
+ * const validate = precompiledRulesetValidator(coreDist, spectralDir) ?? createValidator('js');
+ */
+export function precompiledRulesetValidator(
+  coreDist: string,
+  spectralDir: string,
+  dir: string = SPEC_VALIDATORS_DIR,
+): SpecValidator | undefined {
+  return builtValidator(RULESET_ID, () => rulesetInputs(coreDist), spectralDir, dir);
 }

@@ -1,12 +1,14 @@
 // The AsyncAPI specification's schemas compiled at build time (bin/build-spec-validators.js, used through
 // src/asyncapi/precompiled-spec-validators.ts) must judge every document exactly as Spectral's run-time compile does:
 // the same verdict and the same errors, in the same order. And a validator is used only for the schema object it was
-// compiled from, with the packages it was compiled for: otherwise the parser compiles as before.
+// compiled from, with the packages it was compiled for: otherwise the parser compiles as before. The same for the
+// validator spectral-core checks rulesets with (src/asyncapi/prebuilt-ruleset-validator.ts).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { precompiledSpecValidator, type SpecValidator } from '../../../src/asyncapi/precompiled-spec-validators';
+import { prebuiltRulesetValidator } from '../../../src/asyncapi/prebuilt-ruleset-validator';
 import { projectPath } from '../../../src/util/paths';
 
 jest.setTimeout(120_000);
@@ -126,4 +128,45 @@ it('is used only for the schema it was compiled from, and only with the packages
   } finally {
     rmSync(other, { recursive: true, force: true });
   }
+});
+
+describe("spectral-core's ruleset validator, built ahead, judges rulesets as the one it compiles", () => {
+  const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json'));
+  const coreDist = path.dirname(require.resolve('@stoplight/spectral-core', { paths: [parserDir] }));
+  const { createValidator } = require(path.join(coreDist, 'ruleset', 'validation', 'ajv.js')) as {
+    createValidator: (format: string) => SpecValidator;
+  };
+  const { createRuleset } = require('@asyncapi/parser/cjs/ruleset') as {
+    createRuleset: (parser: unknown) => Record<string, unknown>;
+  };
+  const { Parser } = require('@asyncapi/parser') as { Parser: new () => unknown };
+  const { truthy, schema } = require('@stoplight/spectral-functions') as Record<string, unknown>;
+  const rule = (extra: Record<string, unknown>): Record<string, unknown> => ({
+    rules: { 'a-rule': { given: '$', then: { function: truthy }, ...extra } },
+  });
+  const rulesets: Array<[string, () => unknown]> = [
+    ["the AsyncAPI parser's own ruleset", () => ({ extends: [], ...createRuleset(new Parser()) })],
+    ['a rule without `then`', () => ({ rules: { 'a-rule': { given: '$' } } })],
+    ['a severity that does not exist', () => rule({ severity: 'fatal' })],
+    ['a function that is not one', () => ({ rules: { 'a-rule': { given: '$', then: { function: 'truthy' } } } })],
+    ['function options the function refuses', () => rule({ then: { function: schema, functionOptions: { x: 1 } } })],
+    ['an alias that is not defined', () => rule({ given: '#NoSuchAlias' })],
+    ['extends with an unknown mode', () => ({ extends: [[rule({}), 'sometimes']] })],
+    ['not a ruleset', () => ({ rules: 42 })],
+  ];
+
+  let built: SpecValidator | undefined;
+  let compiled: SpecValidator;
+  beforeAll(() => {
+    built = prebuiltRulesetValidator(outDir);
+    compiled = createValidator('js');
+  });
+
+  it.each(rulesets)('%s', (name, ruleset) => {
+    expect(built).toBeDefined();
+    const verdict = compiled(ruleset());
+    expect(built?.(ruleset())).toBe(verdict);
+    expect(built?.errors).toEqual(compiled.errors);
+    expect(verdict).toBe(name === "the AsyncAPI parser's own ruleset");
+  });
 });
