@@ -65,12 +65,42 @@ function specSchemas(from, versions) {
   return out;
 }
 
-/** An ajv instance as Spectral's `createAjvInstance(Ajv, true)` makes it (dist/schema/ajv.js), emitting source. */
-function spectralAjv(spectralDir) {
+/** The `schema` options of the parser's own rules (`{ schema, allErrors }`): the same objects for every document.
+ * Found as src/asyncapi/shared-spec-schemas.ts finds them (PARSER_RULESETS there). */
+function ruleSchemas(from) {
+  const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json', { paths: [from] }));
+  const rulesets = [
+    ['cjs/ruleset/ruleset', ['coreRuleset', 'recommendedRuleset']],
+    ['cjs/ruleset/v2/ruleset', ['v2CoreRuleset', 'v2RecommendedRuleset']],
+    ['cjs/ruleset/v3/ruleset', ['v3CoreRuleset']],
+  ];
+  const out = [];
+  for (const [module, names] of rulesets) {
+    const exported = require(path.join(parserDir, module));
+    for (const name of names) {
+      for (const rule of Object.values(exported[name].rules)) {
+        for (const step of Array.isArray(rule.then) ? rule.then : [rule.then]) {
+          const options = step?.functionOptions;
+          if (typeof options?.schema !== 'object' || options.schema === null || options.dialect !== undefined) continue;
+          out.push({ schema: options.schema, allErrors: options.allErrors === true });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The manifest's name for a rule's schema: by its content and the ajv instance Spectral gives it. */
+function ruleSchemaId(schema, allErrors) {
+  return `rule/${allErrors ? 'all-errors' : 'first-error'}/${sha256(JSON.stringify(schema))}`;
+}
+
+/** An ajv instance as Spectral's `createAjvInstance(Ajv, allErrors)` makes it (dist/schema/ajv.js), emitting source. */
+function spectralAjv(spectralDir, allErrors) {
   const load = (name) => require(require.resolve(name, { paths: [spectralDir] }));
   const Ajv = load('ajv').default;
   const ajv = new Ajv({
-    allErrors: true,
+    allErrors,
     meta: true,
     messages: true,
     strict: false,
@@ -80,7 +110,7 @@ function spectralAjv(spectralDir) {
     code: { source: true },
   });
   load('ajv-formats').default(ajv);
-  load('ajv-errors').default(ajv);
+  if (allErrors) load('ajv-errors').default(ajv);
   ajv.addSchema(require(path.join(spectralDir, 'draft4.json')));
   ajv.addSchema(load('ajv/dist/refs/json-schema-draft-06.json'));
   return { ajv, standaloneCode: load('ajv/dist/standalone').default };
@@ -172,18 +202,23 @@ function upToDate(outDir, expected) {
 function buildSpecValidators(root, { outDir = path.join(root, 'dist', 'spec-validators'), versions = VERSIONS } = {}) {
   const spectralDir = spectralFunctionsDir(root);
   const coreDist = spectralCoreDist(root);
-  const schemas = specSchemas(root, versions);
-  const manifest = { packages: packageVersions(spectralDir), validators: {} };
-  for (const s of schemas) {
-    const file = `${s.version}-${s.resolved ? 'resolved' : 'unresolved'}.js`;
-    manifest.validators[s.id] = { file, sha256: sha256(JSON.stringify(s.schema)) };
+  const schemas = specSchemas(root, versions).map((s) => ({
+    ...s,
+    allErrors: true,
+    file: `${s.version}-${s.resolved ? 'resolved' : 'unresolved'}.js`,
+  }));
+  for (const [i, rule] of ruleSchemas(root).entries()) {
+    schemas.push({ ...rule, id: ruleSchemaId(rule.schema, rule.allErrors), file: `rule-${i + 1}.js` });
   }
+  const manifest = { packages: packageVersions(spectralDir), validators: {} };
+  for (const s of schemas) manifest.validators[s.id] = { file: s.file, sha256: sha256(JSON.stringify(s.schema)) };
   manifest.validators[RULESET_ID] = { file: 'spectral-ruleset.js', sha256: rulesetInputsHash(coreDist) };
   if (upToDate(outDir, manifest)) return 'up to date';
   fs.mkdirSync(outDir, { recursive: true });
   fs.rmSync(path.join(outDir, MANIFEST), { force: true });
-  const { ajv, standaloneCode } = spectralAjv(spectralDir);
+  const instances = { true: spectralAjv(spectralDir, true), false: spectralAjv(spectralDir, false) };
   for (const s of schemas) {
+    const { ajv, standaloneCode } = instances[s.allErrors];
     const validate = ajv.compile(s.schema);
     const code = pinRequires(standaloneCode(ajv, validate), spectralDir, outDir);
     const target = path.join(outDir, manifest.validators[s.id].file);

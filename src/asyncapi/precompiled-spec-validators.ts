@@ -92,6 +92,24 @@ export function precompiledSpecValidator(
   return builtValidator(id, () => sha256(JSON.stringify(schema)), spectralDir, dir);
 }
 
+/**
+ * The build-time validator of one of the parser's own rule schemas (a `schema` option of its rules), for Spectral's
+ * instance with or without `allErrors`; `undefined` when the build has none for exactly this schema.
+ *
+ * @example
+ * const validate = precompiledRuleSchemaValidator(options.schema, false, spectralDir) ?? ajv.compile(options.schema);
+ */
+export function precompiledRuleSchemaValidator(
+  schema: object,
+  allErrors: boolean,
+  spectralDir: string,
+  dir: string = SPEC_VALIDATORS_DIR,
+): SpecValidator | undefined {
+  const hash = sha256(JSON.stringify(schema));
+  const id = `rule/${allErrors ? 'all-errors' : 'first-error'}/${hash}`;
+  return builtValidator(id, () => hash, spectralDir, dir);
+}
+
 /** Under spectral-core's dist/ruleset/: the files its ruleset validator is made of (as the build lists them). */
 const RULESET_INPUTS = [
   'meta/rule.schema.json',

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { precompiledSpecValidator } from './precompiled-spec-validators';
+import { precompiledRuleSchemaValidator, precompiledSpecValidator } from './precompiled-spec-validators';
 
 // Spectral (inside @asyncapi/parser) validates every document against the AsyncAPI specification's JSON Schema with
 // fresh ajv instances per document, so each parse compiles that large schema again: about 0.5-0.8 s of a parse of
@@ -71,10 +71,19 @@ export function shareSpecSchemas(): void {
   if (typeof perDocument !== 'function') return;
   let shared: Validate | undefined;
   const ruleSchemas = parserRuleSchemas();
-  const built = new WeakMap<object, unknown>();
-  const fromBuild = (schema: { $id?: unknown }): unknown => {
-    if (!built.has(schema)) built.set(schema, precompiledSpecValidator(schema, spectralDir));
-    return built.get(schema);
+  // Per schema object and instance kind (allErrors or not): the build's validator, or undefined.
+  const built = { true: new WeakMap<object, unknown>(), false: new WeakMap<object, unknown>() };
+  const fromBuild = (schema: { $id?: unknown }, allErrors: boolean): unknown => {
+    const cache = built[`${allErrors}`];
+    if (!cache.has(schema)) {
+      const compiled = ruleSchemas.has(schema)
+        ? precompiledRuleSchemaValidator(schema, allErrors, spectralDir)
+        : allErrors
+          ? precompiledSpecValidator(schema, spectralDir)
+          : undefined;
+      cache.set(schema, compiled);
+    }
+    return cache.get(schema);
   };
   mod.createAjvInstances = () => {
     const own = perDocument();
@@ -82,7 +91,7 @@ export function shareSpecSchemas(): void {
       const id = schema.$id;
       const fixed = ruleSchemas.has(schema) || (typeof id === 'string' && id.startsWith(SPEC_SCHEMA_ID));
       if (!fixed) return own(schema, dialect, allErrors);
-      const compiled = allErrors && !OWN_CLASS_DIALECTS.has(dialect) ? fromBuild(schema) : undefined;
+      const compiled = OWN_CLASS_DIALECTS.has(dialect) ? undefined : fromBuild(schema, allErrors);
       if (compiled !== undefined) return compiled;
       shared ??= perDocument();
       return shared(schema, dialect, allErrors);

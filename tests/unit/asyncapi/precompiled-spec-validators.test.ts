@@ -7,7 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { precompiledSpecValidator, type SpecValidator } from '../../../src/asyncapi/precompiled-spec-validators';
+import {
+  precompiledRuleSchemaValidator,
+  precompiledSpecValidator,
+  type SpecValidator,
+} from '../../../src/asyncapi/precompiled-spec-validators';
 import { prebuiltRulesetValidator } from '../../../src/asyncapi/prebuilt-ruleset-validator';
 import { projectPath } from '../../../src/util/paths';
 
@@ -168,5 +172,43 @@ describe("spectral-core's ruleset validator, built ahead, judges rulesets as the
     expect(built?.(ruleset())).toBe(verdict);
     expect(built?.errors).toEqual(compiled.errors);
     expect(verdict).toBe(name === "the AsyncAPI parser's own ruleset");
+  });
+});
+
+describe("the parser's own rule schemas, built ahead, judge values as Spectral's compile", () => {
+  type Then = { functionOptions?: { schema?: unknown; allErrors?: boolean } };
+  const rulesets: Array<[string, string[]]> = [
+    ['@asyncapi/parser/cjs/ruleset/ruleset', ['coreRuleset', 'recommendedRuleset']],
+    ['@asyncapi/parser/cjs/ruleset/v2/ruleset', ['v2CoreRuleset', 'v2RecommendedRuleset']],
+    ['@asyncapi/parser/cjs/ruleset/v3/ruleset', ['v3CoreRuleset']],
+  ];
+  const schemas: Array<[string, object, boolean]> = [];
+  for (const [module, names] of rulesets) {
+    const exported = require(module) as Record<string, { rules: Record<string, { then: Then | Then[] }> }>;
+    for (const name of names) {
+      for (const [ruleName, rule] of Object.entries(exported[name].rules)) {
+        for (const step of Array.isArray(rule.then) ? rule.then : [rule.then]) {
+          const schema = step.functionOptions?.schema;
+          if (typeof schema === 'object' && schema !== null)
+            schemas.push([ruleName, schema, step.functionOptions?.allErrors === true]);
+        }
+      }
+    }
+  }
+  const values: unknown[] = ['3.1.0', '3.0.0', 42, {}, { prod: {} }, [], null, true];
+
+  it('finds the rule schemas (asyncapi-latest-version among them)', () => {
+    expect(schemas.map(([name]) => name)).toContain('asyncapi-latest-version');
+  });
+
+  it.each(schemas)('%s', (_name, schema, allErrors) => {
+    const built = precompiledRuleSchemaValidator(schema, allErrors, spectralDir, outDir);
+    expect(built).toBeDefined();
+    const compiled = createAjvInstances()(schema as Schema, 'draft7', allErrors);
+    for (const value of values) {
+      expect(built?.(value)).toBe(compiled(value));
+      expect(built?.errors).toEqual(compiled.errors);
+    }
+    expect(precompiledRuleSchemaValidator(schema, !allErrors, spectralDir, outDir)).toBeUndefined();
   });
 });
