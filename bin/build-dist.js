@@ -9,6 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { srcStamp, STAMP_FILE } = require('./dist-stamp');
+const { buildSpecValidators } = require('./build-spec-validators');
 
 const ROOT = path.join(__dirname, '..');
 const SRC = path.join(ROOT, 'src');
@@ -56,6 +57,16 @@ function compileFile(esbuild, file, target) {
   fs.writeFileSync(`${out}.map`, map);
 }
 
+/** The AsyncAPI specification's schemas as standalone validators (see ./build-spec-validators.js). Optional: without
+ * them the parser compiles those schemas at run time, as it did before, so a failure here is reported, not fatal. */
+function specValidators() {
+  try {
+    buildSpecValidators(ROOT);
+  } catch (err) {
+    process.stderr.write(`build-dist: spec validators not built (${err.message}); the parser will compile them\n`);
+  }
+}
+
 /** Builds dist/ from src/; returns the exit code (0 also when esbuild is missing: the bin then uses tsx). */
 function build() {
   let esbuild;
@@ -78,6 +89,7 @@ function build() {
   fs.renameSync(nextDir, outDir);
   fs.rmSync(oldDir, { recursive: true, force: true });
   linkGenerated();
+  specValidators();
   fs.writeFileSync(path.join(DIST, STAMP_FILE), stamp);
   return 0;
 }

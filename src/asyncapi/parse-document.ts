@@ -10,6 +10,7 @@ import { readDocumentText } from './read-text';
 import { toSpec } from './to-spec';
 import { readYamlGuarded } from './yaml-guard';
 import { shareSpecSchemas } from './shared-spec-schemas';
+import { usePrebuiltRulesetValidator } from './prebuilt-ruleset-validator';
 
 // Parsing proper: the guards, then the AsyncAPI parser, then the `Spec`. Runs in the loader's worker thread (see
 // parse-worker.ts), where the time and memory limits can stop it.
@@ -39,6 +40,7 @@ let sharedParser: Parser | undefined;
 function parser(): Parser {
   if (sharedParser === undefined) {
     shareSpecSchemas();
+    usePrebuiltRulesetValidator();
     const { Parser: ParserClass } = require('@asyncapi/parser') as typeof import('@asyncapi/parser');
     sharedParser = new ParserClass();
   }
