@@ -14,24 +14,18 @@ import type { EngineView } from './check-kind';
 import { createRuleHooks, StateSlots } from './check-context';
 import { Findings } from './findings';
 import { HookTable } from './hook-table';
-import {
-  ERROR_TYPE,
-  ESTABLISHED_TYPE,
-  detach,
-  newFrame,
-  RESUME_TYPE,
-  START_AGENT_TYPE,
-  type ConnState,
-  type FrameInfo,
-  type PendingResume,
-  type RunConnState,
-  type RunState,
-  viewOf,
-} from './model';
-import { isFirstSighting, noteFirstSighting, RunBook } from './run-book';
-import { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } from './seq-tracker';
+import * as model from './model';
+import type { ConnState, FrameInfo, PendingResume, RunConnState, RunState } from './model';
+import * as runBook from './run-book';
+import * as seqTracker from './seq-tracker';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, SchemaError, Violation } from './types';
 import { REDACTED } from '../util/redact';
+
+// The per-frame path reads its helpers from local constants, bound once at load: compiled to CommonJS (esbuild, in
+// dist/ and under tsx), every use of an imported binding is a call of a shared getter, a few per frame.
+const { ERROR_TYPE, ESTABLISHED_TYPE, RESUME_TYPE, START_AGENT_TYPE, detach, newFrame, viewOf } = model;
+const { RunBook, isFirstSighting, noteFirstSighting } = runBook;
+const { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } = seqTracker;
 
 // A redacted auth_refresh token still stood for a token of valid shape; validate it as such.
 const TOKEN_STAND_IN = 'redacted.redacted.redacted';
@@ -55,7 +49,7 @@ export class Engine implements Checker, EngineView {
   finishT = 0;
   private readonly hooks = new HookTable();
   private readonly who: Attribution;
-  private readonly book: RunBook;
+  private readonly book: runBook.RunBook;
   private readonly validate: MessageValidators;
   private readonly protocol: Protocol;
   private readonly findings: Findings;
