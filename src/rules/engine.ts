@@ -159,7 +159,7 @@ export class Engine implements Checker, EngineView {
     const info = { code, reason, by, t, line };
     for (const hook of this.hooks.connClose) hook(conn, info);
     for (const rc of conn.views) this.flushHoles(rc);
-    conn.pendingResumes.clear();
+    conn.pendingResumes = undefined;
     if (conn.user === null) return;
     const user = this.who.users.get(conn.user);
     if (user && user.runs.size === 0) this.who.pruneConns(user);
@@ -269,7 +269,7 @@ export class Engine implements Checker, EngineView {
         requestId: typeof msg.request_id === 'string' ? msg.request_id : undefined,
         applied: false,
       };
-      f.conn.pendingResumes.set(resume.runId, resume);
+      (f.conn.pendingResumes ??= new Map()).set(resume.runId, resume);
       const run = this.book.get(resume.runId);
       if (run && run.owner === user) applyResume(runConnOf(run, f.conn), resume);
     }
@@ -298,8 +298,10 @@ export class Engine implements Checker, EngineView {
 
   private ownerSighting(f: FrameInfo, id: number, run: RunState, seq: number | undefined): void {
     const conn = f.conn;
-    const rc = runConnOf(run, conn);
-    if (conn.pendingResumes.size) conn.pendingResumes.delete(run.id);
+    const cachedView = conn.lastView;
+    const rc = cachedView !== undefined && cachedView.run === run ? cachedView : runConnOf(run, conn);
+    conn.lastView = rc;
+    if (conn.pendingResumes !== undefined) conn.pendingResumes.delete(run.id);
     const first = isFirstSighting(run, f, seq);
     f.first = first;
     f.resumed = rc.resumes > 0;
@@ -353,6 +355,7 @@ export class Engine implements Checker, EngineView {
     for (const rc of run.views) {
       const views = rc.conn.views;
       views.splice(views.indexOf(rc), 1);
+      if (rc.conn.lastView === rc) rc.conn.lastView = undefined;
     }
     this.book.retire(run);
     this.who.pruneConns(run.user);

@@ -32,7 +32,7 @@ export function runConnOf(run: RunState, conn: ConnState): RunConnState {
     };
     run.views.push(rc);
     conn.views.push(rc);
-    const pending = conn.pendingResumes.get(run.id);
+    const pending = conn.pendingResumes?.get(run.id);
     if (pending && !pending.applied) applyResume(rc, pending);
   }
   return rc;
@@ -59,10 +59,11 @@ export function refuseResumes(
   answersStart: boolean,
   runs: ReadonlyMap<string, RunState>,
 ): void {
-  if (conn.pendingResumes.size === 0) return;
-  for (const [id, resume] of conn.pendingResumes) {
+  const pending = conn.pendingResumes;
+  if (pending === undefined || pending.size === 0) return;
+  for (const [id, resume] of pending) {
     if ((requestId !== undefined && resume.requestId === requestId) || (!answersStart && runId === id)) {
-      conn.pendingResumes.delete(id);
+      pending.delete(id);
       const run = runs.get(id);
       const rc = run && viewOf(run, conn);
       if (rc) rc.resumeStands = false;
