@@ -7,16 +7,12 @@
 // - A run is linked to its start_agent by request_id; a run that shows up without a matching agent_started takes
 //   the user's oldest waiting start_agent (so one fault is not also reported as an unanswered start).
 import type { TokenKind } from '../sessions';
-import {
-  ERROR_TYPE,
-  ESTABLISHED_TYPE,
-  blankUser,
-  type ConnState,
-  type FrameInfo,
-  type PendingStart,
-  type RunState,
-  type UserState,
-} from './model';
+import * as model from './model';
+import type { ConnState, FrameInfo, PendingStart, RunState, UserState } from './model';
+
+// Bound once (followServerFrame runs on every server frame): compiled to CommonJS, each use of an imported binding is
+// a getter call.
+const { ERROR_TYPE, ESTABLISHED_TYPE, blankUser } = model;
 
 // Refused request_ids remembered per user (a refused start_agent must not start a run).
 const REFUSALS_KEPT = 256;
@@ -45,10 +41,11 @@ export class Attribution {
       establishedT: undefined,
       user,
       lastRun: undefined,
+      lastView: undefined,
       lastS2cT: undefined,
       firstS2c: undefined,
       views: [],
-      pendingResumes: new Map(),
+      pendingResumes: undefined,
       id,
       headerUser: user,
       tokenKind,

@@ -14,24 +14,18 @@ import type { EngineView } from './check-kind';
 import { createRuleHooks, StateSlots } from './check-context';
 import { Findings } from './findings';
 import { HookTable } from './hook-table';
-import {
-  ERROR_TYPE,
-  ESTABLISHED_TYPE,
-  detach,
-  newFrame,
-  RESUME_TYPE,
-  START_AGENT_TYPE,
-  type ConnState,
-  type FrameInfo,
-  type PendingResume,
-  type RunConnState,
-  type RunState,
-  viewOf,
-} from './model';
-import { isFirstSighting, noteFirstSighting, RunBook } from './run-book';
-import { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } from './seq-tracker';
+import * as model from './model';
+import type { ConnState, FrameInfo, PendingResume, RunConnState, RunState } from './model';
+import * as runBook from './run-book';
+import * as seqTracker from './seq-tracker';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, SchemaError, Violation } from './types';
 import { REDACTED } from '../util/redact';
+
+// The per-frame path reads its helpers from local constants, bound once at load: compiled to CommonJS (esbuild, in
+// dist/ and under tsx), every use of an imported binding is a call of a shared getter, a few per frame.
+const { ERROR_TYPE, ESTABLISHED_TYPE, RESUME_TYPE, START_AGENT_TYPE, detach, newFrame, viewOf } = model;
+const { RunBook, isFirstSighting, noteFirstSighting } = runBook;
+const { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } = seqTracker;
 
 // A redacted auth_refresh token still stood for a token of valid shape; validate it as such.
 const TOKEN_STAND_IN = 'redacted.redacted.redacted';
@@ -55,7 +49,7 @@ export class Engine implements Checker, EngineView {
   finishT = 0;
   private readonly hooks = new HookTable();
   private readonly who: Attribution;
-  private readonly book: RunBook;
+  private readonly book: runBook.RunBook;
   private readonly validate: MessageValidators;
   private readonly protocol: Protocol;
   private readonly findings: Findings;
@@ -165,7 +159,7 @@ export class Engine implements Checker, EngineView {
     const info = { code, reason, by, t, line };
     for (const hook of this.hooks.connClose) hook(conn, info);
     for (const rc of conn.views) this.flushHoles(rc);
-    conn.pendingResumes.clear();
+    conn.pendingResumes = undefined;
     if (conn.user === null) return;
     const user = this.who.users.get(conn.user);
     if (user && user.runs.size === 0) this.who.pruneConns(user);
@@ -275,7 +269,7 @@ export class Engine implements Checker, EngineView {
         requestId: typeof msg.request_id === 'string' ? msg.request_id : undefined,
         applied: false,
       };
-      f.conn.pendingResumes.set(resume.runId, resume);
+      (f.conn.pendingResumes ??= new Map()).set(resume.runId, resume);
       const run = this.book.get(resume.runId);
       if (run && run.owner === user) applyResume(runConnOf(run, f.conn), resume);
     }
@@ -304,8 +298,10 @@ export class Engine implements Checker, EngineView {
 
   private ownerSighting(f: FrameInfo, id: number, run: RunState, seq: number | undefined): void {
     const conn = f.conn;
-    const rc = runConnOf(run, conn);
-    if (conn.pendingResumes.size) conn.pendingResumes.delete(run.id);
+    const cachedView = conn.lastView;
+    const rc = cachedView !== undefined && cachedView.run === run ? cachedView : runConnOf(run, conn);
+    conn.lastView = rc;
+    if (conn.pendingResumes !== undefined) conn.pendingResumes.delete(run.id);
     const first = isFirstSighting(run, f, seq);
     f.first = first;
     f.resumed = rc.resumes > 0;
@@ -359,6 +355,7 @@ export class Engine implements Checker, EngineView {
     for (const rc of run.views) {
       const views = rc.conn.views;
       views.splice(views.indexOf(rc), 1);
+      if (rc.conn.lastView === rc) rc.conn.lastView = undefined;
     }
     this.book.retire(run);
     this.who.pruneConns(run.user);

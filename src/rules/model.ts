@@ -94,9 +94,12 @@ export interface ConnState {
   establishedFirst: boolean;
   /** The run of the connection's last run event: the next event is most likely of the same run. */
   lastRun?: RunState;
+  /** This connection's view of `lastRun` (when the owner's), read on every event instead of searching `views`. */
+  lastView?: RunConnState;
   /** This connection's views of the runs it carries (until each run is finalised). */
   views: RunConnState[];
-  pendingResumes: Map<string, PendingResume>;
+  /** Resumes waiting for their run, by run id; made by the first resume (most connections never send one). */
+  pendingResumes: Map<string, PendingResume> | undefined;
   /** Per-check state (index = the check's slot). */
   slots: unknown[];
 }

@@ -2,16 +2,11 @@
 // and what a `resume` changes about it. Seq is followed per (run, connection): the first event a connection gets sets
 // its base unless it sent resume {last_seq}, which means it holds 1..last_seq and expects last_seq + 1 next. Right
 // after a resume a live event may overtake the replay: that gap stays open (a SeqHole) until the replay fills it.
-import {
-  SeqMap,
-  type ConnState,
-  type FrameInfo,
-  type PendingResume,
-  type RunConnState,
-  type RunState,
-  type SeqHole,
-  viewOf,
-} from './model';
+import * as model from './model';
+import type { ConnState, FrameInfo, PendingResume, RunConnState, RunState, SeqHole } from './model';
+
+// Bound once (runConnOf runs on every run event): compiled to CommonJS, each use of an imported binding is a getter call.
+const { SeqMap, viewOf } = model;
 
 const NO_HOLES: readonly SeqHole[] = Object.freeze([]);
 
@@ -37,7 +32,7 @@ export function runConnOf(run: RunState, conn: ConnState): RunConnState {
     };
     run.views.push(rc);
     conn.views.push(rc);
-    const pending = conn.pendingResumes.get(run.id);
+    const pending = conn.pendingResumes?.get(run.id);
     if (pending && !pending.applied) applyResume(rc, pending);
   }
   return rc;
@@ -64,10 +59,11 @@ export function refuseResumes(
   answersStart: boolean,
   runs: ReadonlyMap<string, RunState>,
 ): void {
-  if (conn.pendingResumes.size === 0) return;
-  for (const [id, resume] of conn.pendingResumes) {
+  const pending = conn.pendingResumes;
+  if (pending === undefined || pending.size === 0) return;
+  for (const [id, resume] of pending) {
     if ((requestId !== undefined && resume.requestId === requestId) || (!answersStart && runId === id)) {
-      conn.pendingResumes.delete(id);
+      pending.delete(id);
       const run = runs.get(id);
       const rc = run && viewOf(run, conn);
       if (rc) rc.resumeStands = false;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import { StringDecoder } from 'string_decoder';
-import { isRecord } from '../util/records';
-import { MAX_RECORD_DEPTH, nestsDeeperThan } from './depth';
+import * as records from '../util/records';
+import * as depth from './depth';
 import { SessionError } from './errors';
 import {
   TOKEN_KINDS,
@@ -13,6 +13,10 @@ import {
   type SessionRecord,
   type TokenKind,
 } from './types';
+
+// Bound once (read on every line): compiled to CommonJS, each use of an imported binding is a getter call.
+const { isRecord } = records;
+const { MAX_RECORD_DEPTH, nestsDeeperThan } = depth;
 
 /** Called once with the header, then once per record, in file order. */
 export interface SessionVisitor {

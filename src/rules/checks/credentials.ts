@@ -65,7 +65,7 @@ export const credentialChecks: CheckKind[] = [
             report(at(f), { token_kind: conn.tokenKind, expected: refusal, actual: `${got}: the token was accepted` });
             return;
           }
-          if (f.type !== ERROR_TYPE || pending.size === 0) return;
+          if (pending.size === 0 || f.type !== ERROR_TYPE) return;
           // A bad refresh is answered by the connection's next error_message (with its request_id, or none) in time.
           const list = pending.get(conn);
           const requestId = f.msg?.request_id;

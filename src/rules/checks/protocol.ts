@@ -16,10 +16,12 @@ export const protocolChecks: CheckKind[] = [
         refusal: undefined,
         established: undefined,
       });
+      // Read once: the engine's flag `establishedFirst` speaks of the contract's own connection_established.
+      const engineKnowsFirst = established === ESTABLISHED_TYPE;
       return {
         serverFrame(f) {
           // The common case, a later message on a connection that began with connection_established, costs nothing.
-          if (f.conn.establishedFirst && f.type !== established && established === ESTABLISHED_TYPE) return;
+          if (f.conn.establishedFirst && f.type !== established && engineKnowsFirst) return;
           const state = connState(f.conn, init);
           if (state.established && f.type !== established) return;
           if (state.refusal) {
@@ -67,6 +69,7 @@ export const protocolChecks: CheckKind[] = [
       // Connections with a failure and no close yet (to report those that stay open to the end).
       const failing = new Set<ConnState>();
       const init = (): State => ({ failure: undefined, refreshes: [] });
+      const errorType = ERROR_TYPE; // read on every server frame: a local, not an imported binding (a getter)
       const stateOf = (conn: ConnState): State => connState(conn, init);
       const describeFailure = (f: FrameInfo): string =>
         `close ${closeCode} after ${f.msg?.error_code} (line ${f.line ?? '?'})`;
@@ -92,7 +95,7 @@ export const protocolChecks: CheckKind[] = [
           });
         },
         serverFrame(f) {
-          if (f.type !== ERROR_TYPE && (failing.size === 0 || !failing.has(f.conn))) return;
+          if (f.type !== errorType && (failing.size === 0 || !failing.has(f.conn))) return;
           const state = stateOf(f.conn);
           if (state.failure) {
             // Frames after a refusal of a connection not yet established are connection-established-first's.
