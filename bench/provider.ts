@@ -3,7 +3,9 @@
 // sizes, same count per run, recorded from the provider a moment earlier) to the same number of clients on the same
 // machine in the same run: the practical ceiling. Each server runs in its own process; the clients run here. Each
 // server's CPU time (process.cpuUsage, user + system, all threads) is read over exactly the measured window.
-// Run: npm run bench:provider [-- --clients 200 --seconds 8]
+// Run: npm run bench:provider [-- --clients 200 --seconds 8] [--no-validate-outgoing]
+// (--no-validate-outgoing: the provider as `serve --no-validate-outgoing` runs it, run invariants only; the issue's
+// target row is the default, validation on.)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +33,9 @@ const CAPTURE_RUNS = 30;
 // Zero simulated latency: the provider emits as fast as its run loop allows. The per-connection client rate limit is
 // lifted (ProviderOptions.limits, "load experiments only") because a client starting a new run the moment the last
 // one ends exceeds 20 frames/s, and rate limiting is not what this measures.
+const VALIDATE_OUTGOING = !args.includes('--no-validate-outgoing');
 const PROVIDER = {
+  validateOutgoing: VALIDATE_OUTGOING,
   thinkMs: 0,
   toolMs: 0,
   jitter: 0,
@@ -239,7 +243,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
-    const provider = await startServer('provider');
+    const provider = await startServer('provider', VALIDATE_OUTGOING ? [] : ['--no-validate-outgoing']);
     servers.push(provider.child);
     const { wsUrl, authUrl } = provider.ready;
     const tokens = await Promise.all(
@@ -282,7 +286,7 @@ async function main(): Promise<void> {
     ];
     const rows = [
       ['server', 'clients', 'runs', 'events', 'events/s', 'MiB/s', 'server CPU', 'events/CPU-s', 'errors'],
-      row('provider (validation on)', viaProvider, providerCpu),
+      row(`provider (validation ${VALIDATE_OUTGOING ? 'on' : 'off'})`, viaProvider, providerCpu),
       row('bare ws, same frames', viaBare, bareCpu),
       row('bare ws, 1 frame per tick', viaPaced, pacedCpu),
     ];
@@ -314,6 +318,7 @@ async function main(): Promise<void> {
       const report = {
         clients: CLIENTS,
         seconds: SECONDS,
+        validate_outgoing: VALIDATE_OUTGOING,
         loadavg: os.loadavg(),
         provider: figures(viaProvider, providerCpu),
         bare_ws: figures(viaBare, bareCpu),

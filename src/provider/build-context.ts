@@ -36,6 +36,7 @@ export function buildContext(
     seams: settings.seams,
     maxConnectionsPerUser: settings.maxConnectionsPerUser,
     maxFanoutBytesPerUserPerSecond: settings.maxFanoutBytesPerUserPerSecond,
+    validateOutgoing: settings.validateOutgoing,
   });
   const counters: CloseCounters = { slowConsumerCloses: 0, heartbeatTerminations: 0, tokenExpiryCloses: 0 };
   const host: ConnectionHost = {

@@ -55,6 +55,13 @@ export interface ProviderOptions {
   eventLogFsync?: FsyncPolicy;
   /** Structured logger. Default: silent. */
   logger?: Logger;
+  /**
+   * Checks every outgoing run event with the generated validator before it is sent (a failure ends the run with
+   * agent_error CONTRACT_VIOLATION instead). Default true. Off (`serve --no-validate-outgoing`), only the run
+   * invariants the schema cannot see are checked (type, seq, ids, ownership, tool-call pairing): for throughput when
+   * the agents are the reference's own, whose events are built by typed constructors and covered by the tests.
+   */
+  validateOutgoing?: boolean;
   /** Overrides of the contract's channel limits (tests and load experiments only). */
   limits?: Partial<ChannelLimits>;
   /** TEST-ONLY fault injection; see {@link FaultInjection}. */
@@ -129,6 +136,7 @@ export function resolveSettings(opts: ProviderOptions): ProviderSettings {
     sweepMs: opts.sweepMs ?? 1_000,
     eventLogFsync: opts.eventLogFsync ?? 'batched',
     logger: opts.logger ?? silentLogger,
+    validateOutgoing: opts.validateOutgoing ?? true,
     limits,
   };
   if (opts.eventLogFile !== undefined) settings.eventLogFile = opts.eventLogFile;

@@ -39,6 +39,7 @@ interface ServeFlags {
   nodeId?: string;
   redisPrefix: string;
   nodeTtlMs: number;
+  validateOutgoing: boolean;
 }
 
 // The defaults of the per-user limits are the contract's (asyncapi.yaml x-netra-limits).
@@ -158,6 +159,10 @@ function serveCommand(program: Command): Command {
       number('--node-ttl-ms', 30, 600_000, true),
       3000,
     )
+    .option(
+      '--no-validate-outgoing',
+      'send run events checked only by the run invariants (type, seq, ids, pairing), not by the generated validator',
+    )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stdout)', level, 'info' as LogLevel);
 }
 
@@ -196,6 +201,7 @@ function startFromFlags(flags: ServeFlags, logger: Logger, cluster?: ClusterSeam
       maxRunsPerUser: flags.maxRunsPerUser,
       maxConnectionsPerUser: flags.maxConnectionsPerUser,
       maxFanoutBytesPerUserPerSecond: flags.maxFanoutBytesPerUser,
+      validateOutgoing: flags.validateOutgoing,
       ...(cluster !== undefined ? { seams: cluster.factories() } : {}),
       ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
       ...(flags.eventLog !== undefined ? { eventLogFile: flags.eventLog, eventLogFsync: flags.eventLogFsync } : {}),

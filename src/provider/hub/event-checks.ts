@@ -27,8 +27,15 @@ function broken(pointer: string, message: string): SchemaErrorItem[] {
   return [{ pointer, keyword: 'x-run-invariant', message }];
 }
 
-/** Run invariants the schema cannot see (seq, ownership, pairing), then the generated validator. */
-export function problemsOf(protocol: Protocol, run: Run, event: unknown): SchemaErrorItem[] | undefined {
+/**
+ * Run invariants the schema cannot see (seq, ownership, pairing), then, when `validate`, the generated validator.
+ */
+export function problemsOf(
+  protocol: Protocol,
+  run: Run,
+  event: unknown,
+  validate: boolean,
+): SchemaErrorItem[] | undefined {
   if (!isRecord(event)) return broken('', 'run event must be an object');
   const c = run.ctx;
   if (typeof event.type !== 'string' || !protocol.runEventTypes.has(event.type))
@@ -50,6 +57,7 @@ export function problemsOf(protocol: Protocol, run: Run, event: unknown): Schema
   ) {
     return broken('/tool_call_id', 'no open tool call with this id and tool name');
   }
+  if (!validate) return undefined;
   const checked = checkServerMessage(event);
   return checked.ok ? undefined : checked.errors;
 }

@@ -38,6 +38,8 @@ export interface HubOptions {
   maxFanoutBytesPerUserPerSecond?: number;
   maxEventsPerRun: number;
   requestIdsPerUser: number;
+  /** Run events checked by the generated validator too, not only by the run invariants. Default true. */
+  validateOutgoing?: boolean;
   logger: Logger;
   faultInjection?: FaultInjection;
   eventLog?: DurableEventLog;
@@ -112,6 +114,7 @@ export class RunHub {
       seams: this.seams,
       runs: this.runs,
       maxEventsPerRun: opts.maxEventsPerRun,
+      validateOutgoing: opts.validateOutgoing ?? true,
       eventLog: opts.eventLog,
       faultInjection: opts.faultInjection,
       onEnded: (run) => this.onEnded(run),

@@ -24,6 +24,8 @@ export interface PipelineDeps {
   seams: HubSeams;
   runs: RunRegistry;
   maxEventsPerRun: number;
+  /** Run events checked by the generated validator too (see ProviderOptions.validateOutgoing). */
+  validateOutgoing: boolean;
   eventLog?: DurableEventLog;
   faultInjection?: FaultInjection;
   /** The run's terminal event is committed (the hub updates its registries and counters). */
@@ -78,7 +80,7 @@ export class EventPipeline {
         logger.error('faultInjection.corruptEvent threw', { error: err });
       }
     }
-    const problems = problemsOf(this.deps.protocol, run, event);
+    const problems = problemsOf(this.deps.protocol, run, event, this.deps.validateOutgoing);
     if (problems !== undefined) {
       this.counters.contractViolations++;
       logger.error('contract violation: an invalid run event was not sent; the run ends with CONTRACT_VIOLATION', {
@@ -125,7 +127,7 @@ export class EventPipeline {
   private commitTrusted(run: Run, body: RunEventBody): boolean {
     if (run.ended) return false;
     const event = buildEvent(run, body);
-    const problems = problemsOf(this.deps.protocol, run, event);
+    const problems = problemsOf(this.deps.protocol, run, event, this.deps.validateOutgoing);
     if (problems !== undefined) {
       this.counters.contractViolations++;
       this.deps.logger.error('provider could not build a valid event', {
