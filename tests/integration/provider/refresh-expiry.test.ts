@@ -23,15 +23,16 @@ afterAll(async () => {
 });
 
 test('auth_refresh mid-run with a token of the same user extends the connection; the run completes on it', async () => {
-  // A first token 3 s past its exp: with the 5 s clock tolerance the connection has at most 2 s left, less than the
-  // run, so only the refresh can keep it open to the end.
-  const exp = Math.floor(Date.now() / 1000) - 3;
+  // A first token 2 s past its exp: with the 5 s clock tolerance the connection has at most 3 s left, less than the
+  // run (4.4 s at least), so only the refresh can keep it open to the end. The refresh goes out as soon as the run has
+  // started, its token signed beforehand: on a loaded machine a pause here used up the connection's last seconds.
+  const fresh = await tokenFor(stack, 'alice', 900);
+  const exp = Math.floor(Date.now() / 1000) - 2;
   const claims = { sub: 'alice', iss: stack.auth.issuer, aud: stack.auth.audience, iat: exp - 60, exp };
   const first = await stack.auth.signForTesting({ ...claims, token_type: 'access', permissions: ['chat'] });
   const client = await TestClient.connect(stack.wsUrl, { token: first });
   const run = await client.start('refresh-1');
-  await sleep(300);
-  client.send({ type: 'auth_refresh', token: await tokenFor(stack, 'alice', 900), request_id: 'refresh-ok' });
+  client.send({ type: 'auth_refresh', token: fresh, request_id: 'refresh-ok' });
   const terminal = await client.waitForTerminal(String(run.run_id), 15_000);
   expect(Date.now()).toBeGreaterThan((exp + 5) * 1000 + 100); // outlived the first token and its clock tolerance
   expect(terminal.type).toBe('agent_completed');
