@@ -2,10 +2,9 @@ import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 // One Jest project per test level. `npm test` runs the fast ones; stress and browser tiers have their own scripts.
-// Transpile-only (no type check per file; `npm run typecheck` does that once): ts-jest reads `isolatedModules` from
-// tsconfig.json, where it is set.
+// Transpile-only with esbuild, as dist/ is built (no type check per file; `npm run typecheck` does that once).
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  '^.+\\.ts$': '<rootDir>/tests/setup/esbuild-transform.js',
 };
 
 function project(name: string, testMatch: string[], extra: Partial<Config> = {}): Config {
@@ -29,6 +28,8 @@ const config: Config = {
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // dist/ brought up to date with src/ once, so the CLI the tests start runs compiled (see tests/setup/build-dist.js).
   globalSetup: '<rootDir>/tests/setup/build-dist.js',
+  // Longest suites first even on a fresh clone, where Jest has no timings cached (see tests/setup/sequencer.js).
+  testSequencer: '<rootDir>/tests/setup/sequencer.js',
   projects: [
     project('unit', ['tests/unit/**/*.test.ts']),
     project('contracts', ['tests/contracts/**/*.test.ts']),

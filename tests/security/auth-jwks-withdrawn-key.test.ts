@@ -49,12 +49,16 @@ test('with the auth service unreachable: cached keys for the grace, then every t
     unreachableGraceMs: 1_000,
   });
   const { access_token } = await auth.issueTokens('bob');
+  const beforeFetch = Date.now(); // the verifier fetches its keys after this...
   expect(await verdict(verify, access_token)).toBe('ok');
-  const keysFetchedAt = Date.now();
+  const keysFetchedAt = Date.now(); // ...and before this
   await auth.close();
   await sleep(700);
   // Stale and unreachable, but within max age + grace: the cached key still verifies (open reconnects survive a blip).
-  expect(await verdict(verify, access_token)).toBe('ok');
+  // Judged by the clock: a loaded machine can sleep past max age + grace, where 'AUTH_UNAVAILABLE' is right.
+  const stale = await verdict(verify, access_token);
+  if (Date.now() < beforeFetch + 500 + 1_000) expect(stale).toBe('ok');
+  else expect(['ok', 'AUTH_UNAVAILABLE']).toContain(stale);
   await sleep(Math.max(0, keysFetchedAt + 500 + 1_000 + 100 - Date.now()));
   expect(await verdict(verify, access_token)).toBe('AUTH_UNAVAILABLE');
 });

@@ -24,8 +24,12 @@ test('a token 2 s past exp, accepted at the handshake, stays connected until exp
   const client = await TestClient.connect(stack.wsUrl, { token });
   await client.waitFor((m) => m.type === 'connection_established');
   await sleep(1_000); // twenty sweeps
-  expect(client.ws.readyState).toBe(client.ws.OPEN);
-  expect(client.frames.some((m) => m.error_code === 'TOKEN_EXPIRED')).toBe(false);
+  // Open while the clock is still inside the tolerance. Checked only then: on a loaded machine the sleep itself can
+  // run past exp + tolerance (the close time below holds the same bound by the clock).
+  if (Date.now() / 1000 < exp + CLOCK_TOLERANCE_S - 0.1) {
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    expect(client.frames.some((m) => m.error_code === 'TOKEN_EXPIRED')).toBe(false);
+  }
 
   const closed = await client.closed;
   const closedAtS = Date.now() / 1000;

@@ -2,6 +2,7 @@
 // `--dev-tokens-any-interface` opens them to the network, with a loud warning on start.
 import { spawnServe, type ServeProcess } from '../support/serve';
 import { externalAddress, postDevToken } from './auth-support';
+import { waitUntil } from '../support/util';
 
 const children: ServeProcess[] = [];
 afterEach(() => {
@@ -28,8 +29,10 @@ test('serve --host <external> --dev-tokens-any-interface: served, with a loud wa
   const remote = await postDevToken(external, serve.listening.auth_port);
   expect(remote.status).toBe(200);
   expect(remote.body.access_token).toEqual(expect.any(String));
-  // The human banner (stderr) and the JSON log (stdout) both say it.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The human banner (stderr) and the JSON log (stdout) both say it: two pipes, read in whichever order they come.
+  const banner = () => /WARNING: DEV TOKENS ARE OPEN TO THE NETWORK/.test(serve.stderr());
+  const logged = () => /DEV TOKENS ARE OPEN TO THE NETWORK/.test(serve.lines.join('\n'));
+  await waitUntil(() => banner() && logged(), 'the warning on stderr and in the log', 10_000).catch(() => undefined);
   expect(serve.stderr()).toMatch(/WARNING: DEV TOKENS ARE OPEN TO THE NETWORK/);
   expect(serve.lines.join('\n')).toMatch(/DEV TOKENS ARE OPEN TO THE NETWORK/);
   expect(serve.lines.join('\n')).not.toContain(String(remote.body.access_token));

@@ -105,16 +105,21 @@ describe('chaos proxy transport: half-close, errors, backpressure', () => {
       };
       pump();
     });
-    // The client does not read yet: buffers fill up and the proxy must stop forwarding.
+    // The client does not read yet: buffers fill up and the proxy must stop forwarding. "Stopped" is three samples in
+    // a row without progress, each taken after the event loop has handled pending I/O (after a stall on a loaded
+    // machine a timer fires before the socket reads that were waiting, so one quiet sample proves nothing).
     let previous = -1;
-    for (let i = 0; i < 50 && proxy.stats().bytesDown !== previous; i += 1) {
-      previous = proxy.stats().bytesDown;
+    for (let i = 0, quiet = 0; i < 100 && quiet < 3; i += 1) {
       await sleep(100);
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = proxy.stats().bytesDown === previous ? quiet + 1 : 0;
+      previous = proxy.stats().bytesDown;
     }
     const stuckAt = proxy.stats().bytesDown;
     expect(stuckAt).toBeLessThan(total);
     expect(written).toBeLessThan(total);
     await sleep(200);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(proxy.stats().bytesDown).toBe(stuckAt);
 
     let received = 0;

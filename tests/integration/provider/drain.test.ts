@@ -8,7 +8,7 @@ import {
   TestClient,
 } from '../../support/provider-harness';
 import { spawnServe } from '../../support/serve';
-import { sleep } from '../../support/util';
+import { waitUntil } from '../../support/util';
 
 afterEach(afterEachCheck);
 
@@ -81,7 +81,9 @@ describe('netra-contracts serve', () => {
     const run = await client.start('sigterm-1');
     await client.waitFor((m) => m.type === 'tool_executing');
     proc.kill('SIGTERM');
-    await sleep(100);
+    // The child logs "draining" in the same tick as it stops listening: wait for that line, not for a fixed 100 ms
+    // (a loaded machine may not have run the signal handler yet).
+    await waitUntil(() => lines.some((l) => l.includes('"draining"')), 'the "draining" log line');
     expect(await tryConnect(String(first.ws_url), access_token)).toMatch(/^refused/);
     const terminal = await client.waitForTerminal(String(run.run_id));
     expect(terminal).toMatchObject({ type: 'agent_completed', status: 'success' });

@@ -23,17 +23,27 @@ afterAll(async () => {
 });
 
 test('auth_refresh mid-run with a token of the same user extends the connection; the run completes on it', async () => {
-  // A first token 3 s past its exp: with the 5 s clock tolerance the connection has at most 2 s left, less than the
-  // run, so only the refresh can keep it open to the end.
-  const exp = Math.floor(Date.now() / 1000) - 3;
+  // A first token at its exp: the 5 s clock tolerance gives a connection 5 to 6 s. Two connections with it: one
+  // refreshes mid-run, the control does not. The control's TOKEN_EXPIRED close is the proof that the expiry sweep ran
+  // past the first token's exp + tolerance, so the refreshed connection, still open, was kept by the refresh: judged
+  // by that event, not by a run meant to outlast a window of 2 s or so (which a loaded machine used up before the
+  // handshake or the refresh was done).
+  const fresh = await tokenFor(stack, 'alice', 900);
+  const exp = Math.floor(Date.now() / 1000);
   const claims = { sub: 'alice', iss: stack.auth.issuer, aud: stack.auth.audience, iat: exp - 60, exp };
   const first = await stack.auth.signForTesting({ ...claims, token_type: 'access', permissions: ['chat'] });
   const client = await TestClient.connect(stack.wsUrl, { token: first });
+  const control = await TestClient.connect(stack.wsUrl, { token: first });
+  // Both accepted (a refusal says which error here, not as a missing agent_started later).
+  expect([client.frames[0], control.frames[0]]).toMatchObject([
+    { type: 'connection_established' },
+    { type: 'connection_established' },
+  ]);
   const run = await client.start('refresh-1');
-  await sleep(300);
-  client.send({ type: 'auth_refresh', token: await tokenFor(stack, 'alice', 900), request_id: 'refresh-ok' });
-  const terminal = await client.waitForTerminal(String(run.run_id), 15_000);
-  expect(Date.now()).toBeGreaterThan((exp + 5) * 1000 + 100); // outlived the first token and its clock tolerance
+  client.send({ type: 'auth_refresh', token: fresh, request_id: 'refresh-ok' });
+  const terminal = await client.waitForTerminal(String(run.run_id), 30_000);
+  expect(await control.closed).toMatchObject({ code: 1008, reason: 'TOKEN_EXPIRED' });
+  expect(Date.now()).toBeGreaterThanOrEqual((exp + 5) * 1000); // outlived the first token and its clock tolerance
   expect(terminal.type).toBe('agent_completed');
   expectCompleteRun(client.runEvents(String(run.run_id)));
   expect(client.frames.filter((m) => m.type === 'error_message')).toEqual([]);

@@ -115,8 +115,7 @@ test('tabs connecting and resuming while a fast run emits: each gets exactly las
     const all = owner.runEvents(runId);
     expectCompleteRun(all);
     for (const { tab, held } of tabs) {
-      if (held < all.length) await tab.waitForTerminal(runId);
-      await sleep(20);
+      await waitForSuffix(tab, all, held);
       expectSuffixFrom(tab.runEvents(runId), all, held);
     }
   } finally {
@@ -136,8 +135,7 @@ test('resume after a reconnect while events are being emitted: no duplicate, no 
       tab.send({ type: 'resume', run_id: runId, last_seq: held });
       await owner.waitForTerminal(runId);
       const all = owner.runEvents(runId);
-      if (held < all.length) await tab.waitForTerminal(runId);
-      await sleep(20);
+      await waitForSuffix(tab, all, held);
       expectSuffixFrom(tab.runEvents(runId), all, held);
       await tab.close();
     }
@@ -163,7 +161,8 @@ test('ended runs are kept for retentionMs only, and at most maxRetainedRuns of t
     tab.send({ type: 'resume', run_id: runs[2], last_seq: 0 });
     expectCompleteRun(await waitForRun(tab, runs[2]));
     expect(short.provider.stats().retainedRuns).toBeLessThanOrEqual(2);
-    await sleep(450);
+    // Expired by a sweep at least 300 ms after the run ended: waited for, not slept for (sweeps run late when loaded).
+    await waitUntil(() => short.provider.stats().retainedRuns === 0, 20_000);
     from = tab.mark();
     const other = await connectAs(short, 'gina');
     other.send({ type: 'resume', run_id: runs[2], last_seq: 0 }); // expired by time
@@ -183,6 +182,20 @@ function expectSuffixFrom(got: Msg[], all: Msg[], held: number): void {
   const merged = mergeExactlyOnce(got);
   expect(merged.length).toBeGreaterThanOrEqual(all.length - held);
   expect(merged).toEqual(all.slice(all.length - merged.length));
+}
+
+/**
+ * Waits (generously) until `tab` holds every seq after `held`: the live terminal can arrive before the replayed
+ * history does, so the terminal alone does not mean the tab is done.
+ */
+async function waitForSuffix(tab: Awaited<ReturnType<typeof connectAs>>, all: Msg[], held: number): Promise<void> {
+  const runId = String(all[0].run_id);
+  const missing = () => {
+    const seqs = new Set(tab.runEvents(runId).map((m) => Number(m.seq)));
+    return all.slice(held).some((m) => !seqs.has(Number(m.seq)));
+  };
+  await waitUntil(() => !missing(), 20_000).catch(() => undefined); // expectSuffixFrom then says what is missing
+  await sleep(20); // room for a duplicate to show up
 }
 
 async function waitForRun(client: Awaited<ReturnType<typeof connectAs>>, runId: string): Promise<Msg[]> {

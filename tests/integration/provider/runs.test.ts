@@ -8,7 +8,7 @@ import {
   startTestStack,
   type Msg,
 } from '../../support/provider-harness';
-import { sleep } from '../../support/util';
+import { sleep, waitUntil } from '../../support/util';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -137,9 +137,12 @@ describe('refused start_agent', () => {
     const runId = String(refused.run_id);
     expect(runId).toMatch(/^run_[A-Za-z0-9_-]{6,64}$/);
     again.send({ type: 'resume', run_id: runId, last_seq: 0 });
-    await again.waitForTerminal(runId);
-    // Whatever it got live after it joined plus the replay: the whole run, each event once, started by req-lost.
-    await sleep(100);
+    const terminal = await again.waitForTerminal(runId);
+    // Whatever it got live after it joined plus the replay: the whole run, each event once, started by req-lost. The
+    // live terminal can come before the replayed history: wait until every seq up to it is there.
+    const held = () => new Set(again.runEvents(runId).map((m) => Number(m.seq)));
+    await waitUntil(() => held().size >= Number(terminal.seq), 'the replayed history').catch(() => undefined);
+    await sleep(20); // room for a duplicate to show up
     const events = mergeExactlyOnce(again.runEvents(runId));
     expectCompleteRun(events);
     expect(events[0]).toMatchObject({ type: 'agent_started', request_id: 'req-lost' });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { createAccessVerifier, startAuthService, type AccessVerifier, type AuthService } from '../../../../src/auth';
 import { createCommandSource, TOKEN_KINDS, type CommandAuthConfig } from '../../../../src/verify/auth';
 import { verdict } from '../../../support/auth';
+import { waitUntil } from '../../../support/util';
 
 const SCRIPT = path.join(__dirname, 'token-command.js');
 
@@ -106,12 +107,14 @@ describe('command strategy: a real credential command backed by a real auth serv
       message: `command ${process.execPath} did not finish within 500 ms (killed)`,
     });
     expect(Date.now() - started).toBeLessThan(5_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const sleepers = execFileSync('ps', ['-eo', 'args'])
-      .toString()
-      .split('\n')
-      .filter((line) => line.trim() === 'sleep 30');
-    expect(sleepers).toEqual([]);
+    const sleepers = () =>
+      execFileSync('ps', ['-eo', 'args'])
+        .toString()
+        .split('\n')
+        .filter((line) => line.trim() === 'sleep 30');
+    // Killed children leave the process table when the kernel has reaped them: waited for, not a fixed 200 ms.
+    await waitUntil(() => sleepers().length === 0, 'the killed children to go', 10_000, 100).catch(() => undefined);
+    expect(sleepers()).toEqual([]);
     await expect(command('flood').token({ user: 'eve' })).rejects.toMatchObject({ code: 'COMMAND_OUTPUT_INVALID' });
     await expect(
       createCommandSource({ kind: 'command', argv: ['/nonexistent/get-token'] }, { cwd: __dirname }).token({
