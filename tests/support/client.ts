@@ -292,20 +292,6 @@ export class RecordingClient {
  * const runId = await alice.startRun('r1');
  * await alice.waitForTerminal(runId);
  */
-/**
- * fetchDevToken, tried once more when the first attempt reused a keep-alive socket the auth service was closing at that
- * moment (undici: "other side closed", UND_ERR_SOCKET): the HTTP keep-alive race, likelier on a loaded machine, not
- * a refusal. Anything else is thrown as it came.
- */
-async function devToken(...args: Parameters<typeof fetchDevToken>): Promise<TokenPair> {
-  try {
-    return await fetchDevToken(...args);
-  } catch (err) {
-    if (!/\((UND_ERR_SOCKET|ECONNRESET)\)/.test((err as Error).message)) throw err;
-    return fetchDevToken(...args);
-  }
-}
-
 export async function connectUser(
   session: TestSession,
   target: ConnectTarget,
@@ -315,7 +301,7 @@ export async function connectUser(
   let tokens: TokenPair | undefined;
   let token = opts.token;
   if (token === undefined && opts.via !== 'none') {
-    tokens = await devToken(target.authUrl, user, opts.ttlS === undefined ? {} : { ttlS: opts.ttlS });
+    tokens = await fetchDevToken(target.authUrl, user, opts.ttlS === undefined ? {} : { ttlS: opts.ttlS });
     token = tokens.access_token;
   }
   const client = new RecordingClient(

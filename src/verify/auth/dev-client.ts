@@ -68,18 +68,40 @@ function isTokenPair(value: unknown): value is TokenPair {
   );
 }
 
-async function postForTokens(url: URL, body: Record<string, unknown>, timeoutMs = 5_000): Promise<TokenPair> {
+/** The keep-alive race: the pooled socket the request went out on was being closed by the server at that moment. */
+function isStaleSocket(err: unknown): boolean {
+  const code = reason(err);
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
+async function post(url: URL, body: Record<string, unknown>, timeoutMs: number): Promise<[number, string]> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return [response.status, await response.text()];
+}
+
+/**
+ * POSTs for a token pair. `retryStaleSocket`: a request that failed on a stale keep-alive socket (the HTTP client
+ * reused a connection the server was closing as idle, likelier on a loaded machine) is sent once more on a new one.
+ * Only where a second request is harmless: issuing a dev token is; a refresh is not (its token is single-use).
+ */
+async function postForTokens(
+  url: URL,
+  body: Record<string, unknown>,
+  timeoutMs = 5_000,
+  retryStaleSocket = false,
+): Promise<TokenPair> {
   let status: number;
   let text: string;
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+    [status, text] = await post(url, body, timeoutMs).catch((err: unknown) => {
+      if (retryStaleSocket && isStaleSocket(err)) return post(url, body, timeoutMs);
+      throw err;
     });
-    status = response.status;
-    text = await response.text();
   } catch (err) {
     throw new AuthError('AUTH_UNAVAILABLE', `auth service at ${url.origin} is unreachable (${reason(err)})`, {
       cause: err,
@@ -118,7 +140,7 @@ async function postForTokens(url: URL, body: Record<string, unknown>, timeoutMs 
 
 /**
  * Asks the auth service for a development token pair (`POST <authUrl>/auth/token`). Used by `chat`, `record` and
- * the load tool. Throws AuthError `AUTH_UNAVAILABLE` when the service cannot be reached (or answers 5xx without an
+ * the load tool. A request lost to a stale keep-alive socket is sent once more. Throws AuthError `AUTH_UNAVAILABLE` when the service cannot be reached (or answers 5xx without an
  * error body), and otherwise an AuthError whose code is the service's `error_code` (e.g. `INVALID_REQUEST`,
  * `DEV_TOKENS_DISABLED`) and whose `httpStatus` is its status.
  *
@@ -130,7 +152,7 @@ export async function fetchDevToken(authUrl: string, sub: string, opts: DevToken
   const body: Record<string, unknown> = { sub };
   if (opts.permissions !== undefined) body.permissions = opts.permissions;
   if (opts.ttlS !== undefined) body.ttl_s = opts.ttlS;
-  return postForTokens(endpoint(authUrl, 'auth/token'), body, opts.timeoutMs);
+  return postForTokens(endpoint(authUrl, 'auth/token'), body, opts.timeoutMs, true);
 }
 
 /**
