@@ -21,7 +21,8 @@ const MANIFEST = 'manifest.json';
 const PACKAGES = ['@stoplight/spectral-functions', 'ajv', 'ajv-formats', 'ajv-errors'];
 /** The manifest's name for the ruleset validator (see rulesetValidatorCode). */
 const RULESET_ID = 'spectral-core/ruleset/js';
-/** Under spectral-core's dist/ruleset/: the files that make its ruleset validator. */
+/** Under spectral-core's dist/ruleset/: the files that make its ruleset validator (recorded in the manifest, where
+ * src/asyncapi/precompiled-spec-validators.ts reads the list: one list). */
 const RULESET_INPUTS = [
   'meta/rule.schema.json',
   'meta/shared.json',
@@ -132,9 +133,9 @@ function spectralCoreDist(from) {
   return path.dirname(require.resolve('@stoplight/spectral-core', { paths: [parserDir] }));
 }
 
-/** What the ruleset validator is compiled from: its schemas, the code of its keyword, and the ajv it runs on. Kept
- * in step with `rulesetInputs` in src/asyncapi/prebuilt-ruleset-validator.ts (the test finds the validator through
- * it, so a difference fails there). */
+/** What the ruleset validator is compiled from: its schemas, the code of its keyword, and the ajv it runs on. The
+ * same hash as `rulesetInputs` in src/asyncapi/precompiled-spec-validators.ts computes from the manifest's `inputs`
+ * (the test finds the validator through it, so a difference fails there). */
 function rulesetInputsHash(coreDist) {
   const hash = crypto.createHash('sha256');
   for (const file of RULESET_INPUTS) hash.update(fs.readFileSync(path.join(coreDist, 'ruleset', file)));
@@ -212,7 +213,11 @@ function buildSpecValidators(root, { outDir = path.join(root, 'dist', 'spec-vali
   }
   const manifest = { packages: packageVersions(spectralDir), validators: {} };
   for (const s of schemas) manifest.validators[s.id] = { file: s.file, sha256: sha256(JSON.stringify(s.schema)) };
-  manifest.validators[RULESET_ID] = { file: 'spectral-ruleset.js', sha256: rulesetInputsHash(coreDist) };
+  manifest.validators[RULESET_ID] = {
+    file: 'spectral-ruleset.js',
+    sha256: rulesetInputsHash(coreDist),
+    inputs: RULESET_INPUTS,
+  };
   if (upToDate(outDir, manifest)) return 'up to date';
   fs.mkdirSync(outDir, { recursive: true });
   fs.rmSync(path.join(outDir, MANIFEST), { force: true });

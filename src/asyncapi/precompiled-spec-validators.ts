@@ -5,16 +5,18 @@ import { projectPath } from '../util/paths';
 
 // The AsyncAPI specification's schemas, and the validator Spectral checks rulesets with, compiled at build time
 // (bin/build-spec-validators.js writes them under dist/spec-validators/, with `npm run build` and `npm ci`'s
-// prepare): loading one takes a few ms where compiling it takes a large part of a second. A validator is used only for exactly what it was compiled from (same hash of the schema
-// or files) and with the same ajv, ajv-formats, ajv-errors and Spectral it was compiled for; anything else (no build, a stale one,
-// another specification version) answers `undefined` and the caller compiles as before.
+// prepare): loading one takes a few ms where compiling it takes a large part of a second. A validator is used only
+// for exactly what it was compiled from (same hash of the schema or files) and with the same ajv, ajv-formats,
+// ajv-errors and Spectral it was compiled for; anything else (no build, a stale one, another specification version)
+// answers `undefined` and the caller compiles as before.
 
 /** A compiled validator as Spectral's schema function calls it (ajv's `ValidateFunction` shape). */
 export type SpecValidator = ((data: unknown) => boolean) & { errors?: unknown };
 
 interface Manifest {
   packages: Record<string, string>;
-  validators: Record<string, { file: string; sha256: string } | undefined>;
+  /** `inputs`: for the ruleset validator, the files under spectral-core's dist/ruleset/ it was compiled from. */
+  validators: Record<string, { file: string; sha256: string; inputs?: string[] } | undefined>;
 }
 
 /** The manifest's name for spectral-core's ruleset validator. */
@@ -59,12 +61,12 @@ function currentManifest(dir: string, spectralDir: string): Manifest | null {
  * recorded; else `undefined`. */
 function builtValidator(
   id: string,
-  inputsHash: () => string,
+  inputsHash: (inputs: readonly string[]) => string,
   spectralDir: string,
   dir: string,
 ): SpecValidator | undefined {
   const entry = currentManifest(dir, spectralDir)?.validators[id];
-  if (entry === undefined || inputsHash() !== entry.sha256) return undefined;
+  if (entry === undefined || inputsHash(entry.inputs ?? []) !== entry.sha256) return undefined;
   try {
     return require(path.join(dir, entry.file)) as SpecValidator;
   } catch {
@@ -110,19 +112,14 @@ export function precompiledRuleSchemaValidator(
   return builtValidator(id, () => hash, spectralDir, dir);
 }
 
-/** Under spectral-core's dist/ruleset/: the files its ruleset validator is made of (as the build lists them). */
-const RULESET_INPUTS = [
-  'meta/rule.schema.json',
-  'meta/shared.json',
-  'meta/ruleset.schema.json',
-  'meta/js-extensions.json',
-  'validation/ajv.js',
-];
-
 /** What the ruleset validator was compiled from; the same hash as `rulesetInputsHash` in bin/build-spec-validators.js. */
-function rulesetInputs(coreDist: string): string {
+function rulesetInputs(coreDist: string, inputs: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of RULESET_INPUTS) hash.update(readFileSync(path.join(coreDist, 'ruleset', file)));
+  try {
+    for (const file of inputs) hash.update(readFileSync(path.join(coreDist, 'ruleset', file)));
+  } catch {
+    return ''; // an input the installed spectral-core no longer has: not what was built, compile instead
+  }
   for (const name of ['ajv', 'ajv-formats', 'ajv-errors']) hash.update(`${name}@${installedVersion(name, coreDist)}`);
   return hash.digest('hex');
 }
@@ -140,5 +137,5 @@ export function precompiledRulesetValidator(
   spectralDir: string,
   dir: string = SPEC_VALIDATORS_DIR,
 ): SpecValidator | undefined {
-  return builtValidator(RULESET_ID, () => rulesetInputs(coreDist), spectralDir, dir);
+  return builtValidator(RULESET_ID, (inputs) => rulesetInputs(coreDist, inputs), spectralDir, dir);
 }
