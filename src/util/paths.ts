@@ -4,7 +4,7 @@ import * as path from 'node:path';
 const PACKAGE_NAME = 'netra-ws-contracts';
 
 function findRoot(start: string): string {
-  // Walk up to our own package.json: the same answer whether this file runs from src/ (tsx, ts-jest) or from a
+  // Walk up to our own package.json: the same answer whether this file runs from src/ (tsx, the Jest transform) or from a
   // compiled copy under dist/.
   for (let dir = start; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
