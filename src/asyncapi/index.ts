@@ -1,7 +1,7 @@
 /**
  * Spec loading: an AsyncAPI document (2.6 or 3.x) in, a finite, dereferenced, `x-parser-*`-free model out, under
  * documented limits (size, YAML aliases, nesting, `$ref`s, time, memory). Every other capability reads the contract
- * through this module; the AsyncAPI parser itself is only loaded, in a worker thread, by the first load.
+ * through this module; the AsyncAPI parser itself is only loaded, in a worker process, by the first load.
  */
 export { loadSpec, loadSpecFromString } from './load';
 export { closeSpecLoader, warmSpecLoader } from './parse-thread';

@@ -1,6 +1,6 @@
 // The documented limits on a document, so that no input can hang a command or exhaust its memory. Each one is
 // checked before the AsyncAPI parser sees the document (size, text, aliases, nesting, references), and the parse
-// itself runs in a worker thread that is stopped at the time and memory limits.
+// itself runs in a worker process that is stopped at the time and memory limits.
 
 /** Limits on one document (and the files its `$ref`s name). */
 export interface SpecLimits {

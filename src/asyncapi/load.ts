@@ -9,7 +9,7 @@ import { decodeDocument, readDocumentText, tooLarge } from './read-text';
  * Reads and parses an AsyncAPI document (2.6 or 3.x) from a file; relative `$ref`s are resolved from its folder and
  * may not leave it (unless `allowRefOutside`). Remote (`http(s)://`) `$ref`s are never fetched: they are reported as
  * problems. Every limit (`DEFAULT_SPEC_LIMITS`) is checked before the AsyncAPI parser sees the document, and the
- * parse runs in a worker thread that is stopped at the time and memory limits: every document ends in a `Spec` or
+ * parse runs in a worker process that is stopped at the time and memory limits: every document ends in a `Spec` or
  * a `SpecError`, never in a hang.
  *
  * @throws SpecError (exit 2): `SPEC_UNREADABLE`, `SPEC_TOO_LARGE`, `SPEC_NOT_TEXT`, `SPEC_TOO_COMPLEX`,

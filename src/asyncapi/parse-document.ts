@@ -12,7 +12,7 @@ import { readYamlGuarded } from './yaml-guard';
 import { shareSpecSchemas } from './shared-spec-schemas';
 import { usePrebuiltRulesetValidator } from './prebuilt-ruleset-validator';
 
-// Parsing proper: the guards, then the AsyncAPI parser, then the `Spec`. Runs in the loader's worker thread (see
+// Parsing proper: the guards, then the AsyncAPI parser, then the `Spec`. Runs in the loader's worker process (see
 // parse-worker.ts), where the time and memory limits can stop it.
 
 /** What the worker is asked to parse. */

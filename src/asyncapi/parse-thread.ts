@@ -1,15 +1,19 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { SpecError } from './errors';
 import type { Spec } from './model';
 import type { ParseRequest } from './parse-document';
-import type { ParseAnswer } from './parse-worker';
+import type { ParseAnswer, ParseJob } from './parse-worker';
 import { effectiveOptions, limitsOf, type LoadOptions } from './limits';
 
-// The main thread's side of the loader's worker: one worker, started on the first parse (so that only commands that
-// read a document pay for the parser), kept for the next ones, stopped and replaced when a parse passes the time
-// or memory limit, and stopped after a while without work (its parser holds memory that a long-running process,
-// such as the pipeline, needs back). Parses run one at a time; the worker never keeps the process alive while idle.
+// The main process's side of the loader's worker: one child process, started on the first parse (so that only
+// commands that read a document pay for the parser), kept for the next ones, killed and replaced when a parse passes
+// the time or memory limit, and stopped after a while without work (its parser holds memory that a long-running
+// process, such as the pipeline, needs back). Parses run one at a time; the worker never keeps the process alive
+// while idle. A process, not a worker thread: Node 20 aborts the WHOLE process (NodePlatform::ForIsolate assertion)
+// when a worker thread hits its heap limit while V8 compiles in the background, which a memory-bomb document made
+// happen most of the time; a child at its heap limit only ends itself.
 
 /** How long an idle worker is kept for the next parse. */
 const IDLE_MS = 15_000;
@@ -22,14 +26,14 @@ interface Job {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-/** The code that starts the worker: the compiled `.js` as it is, the `.ts` source through tsx (as the CLI runs). */
-function workerSource(): string {
-  const entry = path.join(__dirname, `parse-worker${path.extname(__filename)}`);
-  const load = `require(${JSON.stringify(entry)});`;
-  if (!entry.endsWith('.ts')) return load;
-  return `require(${JSON.stringify(require.resolve('tsx/cjs'))});${load}`;
+/** The worker's entry and the Node flags it needs: the compiled `.js` as it is, the `.ts` source through tsx. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const file = path.join(__dirname, `parse-worker${path.extname(__filename)}`);
+  return { file, execArgv: file.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [] };
 }
 
+/** The last bytes of the worker's stderr: how an out-of-memory end is told from another crash. */
+const STDERR_TAIL = 4096;
 function failure(
   job: Job,
   code: 'SPEC_TIMEOUT' | 'SPEC_TOO_COMPLEX' | 'SPEC_LOADER_CLOSED',
@@ -40,7 +44,7 @@ function failure(
 }
 
 class ParseThread {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private memoryMb = 0;
   private readonly waiting: Job[] = [];
   private current: Job | undefined;
@@ -57,7 +61,7 @@ class ParseThread {
   /** Starts the worker and has it build its parser, while the caller does other work (never keeps the process alive). */
   warm(memoryMb: number): void {
     if (this.worker !== undefined) return;
-    this.workerFor(memoryMb).postMessage({ warm: true });
+    this.workerFor(memoryMb).send({ warm: true } satisfies ParseJob);
     if (this.current === undefined) this.idle();
   }
 
@@ -65,7 +69,7 @@ class ParseThread {
   private idle(): void {
     const worker = this.worker;
     if (worker === undefined) return;
-    worker.unref();
+    setRef(worker, false);
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       if (this.current === undefined && this.worker === worker) this.discard();
@@ -89,7 +93,7 @@ class ParseThread {
         failure(job, 'SPEC_LOADER_CLOSED', 'loader-closed', 'the spec loader was closed before the parse ended'),
       );
     }
-    if (worker !== undefined) await worker.terminate();
+    if (worker !== undefined) await stop(worker);
   }
 
   private pump(): void {
@@ -102,7 +106,7 @@ class ParseThread {
     }
     this.current = job;
     const worker = this.workerFor(job.request.limits.maxMemoryMb);
-    worker.ref();
+    setRef(worker, true);
     const { timeoutMs } = job.request.limits;
     job.timer = setTimeout(() => {
       this.discard();
@@ -111,13 +115,22 @@ class ParseThread {
         failure(job, 'SPEC_TIMEOUT', 'timeout', `the parse took longer than the limit of ${timeoutMs / 1000} s`),
       );
     }, timeoutMs);
-    worker.postMessage({ id: job.id, request: job.request });
+    worker.send({ id: job.id, request: job.request } satisfies ParseJob);
   }
 
-  private workerFor(memoryMb: number): Worker {
+  private workerFor(memoryMb: number): ChildProcess {
     if (this.worker !== undefined && this.memoryMb === memoryMb) return this.worker;
     this.discard();
-    const worker = new Worker(workerSource(), { eval: true, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    const entry = workerEntry();
+    const worker = fork(entry.file, [], {
+      execArgv: [...entry.execArgv, `--max-old-space-size=${memoryMb}`],
+      // 'advanced': structured clone, as a worker thread's messages were (a Spec holds no functions).
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    worker.stderr?.setEncoding('utf8');
+    worker.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
     worker.on('message', (answer: ParseAnswer) => {
       const job = this.current;
       if (job === undefined || answer.id !== job.id) return;
@@ -128,30 +141,32 @@ class ParseThread {
           new SpecError(answer.error.code, answer.error.message, { diagnostics: answer.error.diagnostics }),
         );
     });
-    worker.on('error', (err: Error & { code?: string }) => this.lost(worker, err));
-    worker.on('exit', (code) => this.lost(worker, new Error(`the parser thread exited (${code})`)));
+    worker.on('error', (err: Error) => this.lost(worker, err.message, false));
+    // 'close', not 'exit': stderr is read to its end, so an out-of-memory message is there.
+    worker.on('close', (code, signal) =>
+      this.lost(worker, `the parser process ended (${signal ?? code})`, /out of memory/i.test(stderr)),
+    );
     this.worker = worker;
     this.memoryMb = memoryMb;
     return worker;
   }
 
   /** The worker died under the current parse (out of memory, or a crash). */
-  private lost(worker: Worker, err: Error & { code?: string }): void {
+  private lost(worker: ChildProcess, why: string, outOfMemory: boolean): void {
     if (worker !== this.worker) return;
     this.worker = undefined;
     const job = this.current;
     if (job === undefined) return;
-    const outOfMemory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
     const message = outOfMemory
       ? `the parse needed more than the limit of ${this.memoryMb} MB of memory`
-      : `the parser thread failed: ${err.message}`;
+      : `the parser process failed: ${why}`;
     this.settle(job, failure(job, 'SPEC_TOO_COMPLEX', outOfMemory ? 'out-of-memory' : 'parser-crashed', message));
   }
 
   private discard(): void {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker !== undefined) void worker.terminate();
+    if (worker !== undefined) void stop(worker);
   }
 
   private settle(job: Job, result: Spec | Error): void {
@@ -164,15 +179,38 @@ class ParseThread {
   }
 }
 
+/** Whether the worker (its process, its message channel and its stderr pipe) keeps this process alive. */
+function setRef(worker: ChildProcess, ref: boolean): void {
+  const stderr = worker.stderr as Socket | null;
+  if (ref) {
+    worker.ref();
+    worker.channel?.ref();
+    stderr?.ref();
+  } else {
+    worker.unref();
+    worker.channel?.unref();
+    stderr?.unref();
+  }
+}
+
+/** Kills the worker (it may be in a runaway parse: no polite way out) and resolves once it is gone. */
+function stop(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
+}
+
 const thread = new ParseThread();
 
-/** Parses in the loader's worker thread, under the request's time and memory limits. */
+/** Parses in the loader's worker process, under the request's time and memory limits. */
 export function parseInThread(request: ParseRequest): Promise<Spec> {
   return thread.parse(request);
 }
 
 /**
- * Starts the loader's worker thread and builds the AsyncAPI parser in it now, in parallel with whatever the caller
+ * Starts the loader's worker process and builds the AsyncAPI parser in it now, in parallel with whatever the caller
  * does next (a command that is about to read a document calls it first). Costs nothing if never followed by a load:
  * the thread never keeps the process alive.
  *
@@ -185,7 +223,7 @@ export function warmSpecLoader(options: LoadOptions = {}): void {
 }
 
 /**
- * Stops the loader's worker thread, if one is running (it never keeps a process alive while idle; tests and
+ * Stops the loader's worker process, if one is running (it never keeps a process alive while idle; tests and
  * long-lived processes may stop it to free its memory). The next load starts a new one.
  *
  * @example

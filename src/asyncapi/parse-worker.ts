@@ -1,7 +1,5 @@
-// The loader's worker thread: parses the documents the main thread sends, one at a time, and answers with the
-// `Spec` or the error as data. The main thread stops this thread at the time and memory limits.
-
-import { parentPort } from 'node:worker_threads';
+// The loader's worker process: parses the documents the parent sends, one at a time, and answers with the `Spec` or
+// the error as data. The parent kills it at the time limit; its heap limit (--max-old-space-size) ends it by itself.
 import { SpecError, type SpecDiagnostic, type SpecErrorCode } from './errors';
 import { parseDocument, warmParser, type ParseRequest } from './parse-document';
 
@@ -28,17 +26,19 @@ function failureOf(err: unknown, file: string): ParseFailure {
   return { code: failure.code, message: failure.message, diagnostics: failure.diagnostics };
 }
 
-const port = parentPort;
-if (port !== null) {
-  port.on('message', (job: ParseJob) => {
+const send = process.send?.bind(process);
+if (send !== undefined) {
+  // The parent is gone (it ended, or it was killed): nothing is left to parse for.
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (job: ParseJob) => {
     if ('warm' in job) {
       warmParser();
       return;
     }
     parseDocument(job.request).then(
-      (spec) => port.postMessage({ id: job.id, ok: true, spec } satisfies ParseAnswer),
+      (spec) => send({ id: job.id, ok: true, spec } satisfies ParseAnswer),
       (err: unknown) =>
-        port.postMessage({
+        send({
           id: job.id,
           ok: false,
           error: failureOf(err, job.request.sourceName),

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { precompiledRulesetValidator, type SpecValidator } from './precompiled-spec-validators';
 
 // Spectral checks every ruleset it is given (here, the AsyncAPI parser's own) against its ruleset schema, and
-// compiles that schema with ajv the first time, in every parser thread: 0.2-0.4 s of a cold `registry diff`. The
+// compiles that schema with ajv the first time, in every parser process: 0.2-0.4 s of a cold `registry diff`. The
 // build compiles it ahead (bin/build-spec-validators.js); this hands spectral-core that copy, wrapped as spectral-core
 // wraps its own (called with its alias and function validators as `this`). When the build does not match the
 // installed spectral-core, nothing changes and it compiles as before.

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSpec, loadSpecFromString, SpecError, toFiniteSchema } from '../../../src/asyncapi';
 
-// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+// The first load starts the loader's worker process and builds the AsyncAPI parser: seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

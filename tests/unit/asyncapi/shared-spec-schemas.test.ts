@@ -1,4 +1,4 @@
-// The AsyncAPI specification's schemas are compiled once per parser thread and shared between documents
+// The AsyncAPI specification's schemas are compiled once per parser process and shared between documents
 // (src/asyncapi/shared-spec-schemas.ts): each document must still be judged against them on its own.
 import { loadSpecFromString, SpecError } from '../../../src/asyncapi';
 

@@ -7,7 +7,7 @@ import { contractOf, messageSchema } from '../../../src/codegen';
 import { loadSpec, loadSpecFromString } from '../../../src/asyncapi';
 import type { AgentThinking, MessageTypeMap, ServerMessage } from '../../../generated/types';
 
-// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+// The first load starts the loader's worker process and builds the AsyncAPI parser: seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -5,7 +5,7 @@ import type { CorpusDocument } from '../../../src/codegen';
 import { docsColumn } from '../../../src/docs';
 import { loadSpec } from '../../../src/asyncapi';
 
-// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+// The first load starts the loader's worker process and builds the AsyncAPI parser: seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '../../..');

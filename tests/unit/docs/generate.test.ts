@@ -6,7 +6,7 @@ import { closeCodesOf, generateDocs, writeDocs } from '../../../src/docs';
 import { registerSpec } from '../../../src/registry';
 import { loadSpec, loadSpecFromString, type Spec } from '../../../src/asyncapi';
 
-// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+// The first load starts the loader's worker process and builds the AsyncAPI parser: seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '../../..');

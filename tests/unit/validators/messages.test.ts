@@ -3,7 +3,7 @@ import { loadSpec, type SpecMessage } from '../../../src/asyncapi';
 import * as validators from '../../../generated/validators';
 import type { SchemaError, Validated } from '../../../generated/validators';
 
-// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+// The first load starts the loader's worker process and builds the AsyncAPI parser: seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -6,7 +6,7 @@ import { acceptUnknownFormats, createAjv } from '../../../src/codegen';
 import { loadSpec, type SpecMessage } from '../../../src/asyncapi';
 import * as generated from '../../../generated/validators';
 
-// The first load starts the loader's worker thread and builds the AsyncAPI parser: seconds on a loaded machine.
+// The first load starts the loader's worker process and builds the AsyncAPI parser: seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 // The generated standalone validators must accept and refuse exactly what ajv accepts and refuses when it compiles
