@@ -34,7 +34,7 @@ interface Blocked {
   errors: SpecError[];
 }
 
-// One parser per thread: building Spectral's rulesets is the expensive part (most of a second), parsing is reentrant.
+// One parser per worker process: building Spectral's rulesets is the expensive part (most of a second), parsing is reentrant.
 // Required here, on first use, so that only commands that read a document pay for it.
 let sharedParser: Parser | undefined;
 function parser(): Parser {

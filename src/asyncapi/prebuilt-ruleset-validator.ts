@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { precompiledRulesetValidator, type SpecValidator } from './precompiled-spec-validators';
+import { precompiledRulesetValidator, SPECTRAL_AJV_MODULE, type SpecValidator } from './precompiled-spec-validators';
 
 // Spectral checks every ruleset it is given (here, the AsyncAPI parser's own) against its ruleset schema, and
 // compiles that schema with ajv the first time, in every parser process: 0.2-0.4 s of a cold `registry diff`. The
@@ -40,7 +40,7 @@ function spectralCore(): SpectralCore | undefined {
       mod: require(path.join(validation, 'ajv.js')) as AjvModule,
       context: { validateAlias, validateFunction },
       coreDist,
-      spectralDir: path.dirname(require.resolve('@stoplight/spectral-functions/dist/schema/ajv')),
+      spectralDir: path.dirname(require.resolve(SPECTRAL_AJV_MODULE)),
     };
   } catch {
     return undefined;
@@ -62,7 +62,7 @@ export function prebuiltRulesetValidator(dir?: string): SpecValidator | undefine
   return new Proxy(built, { apply: (target, _this, args) => Reflect.apply(target, core.context, args) as boolean });
 }
 
-/** Makes spectral-core validate rulesets with the build's validator (once per thread; a no-op when spectral-core's
+/** Makes spectral-core validate rulesets with the build's validator (once per parser process; a no-op when spectral-core's
  * internals are not where this version has them, or the build does not match them). */
 export function usePrebuiltRulesetValidator(): void {
   if (installed) return;

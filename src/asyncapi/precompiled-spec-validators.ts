@@ -22,6 +22,9 @@ interface Manifest {
 /** The manifest's name for spectral-core's ruleset validator. */
 const RULESET_ID = 'spectral-core/ruleset/js';
 
+/** Spectral's schema function's ajv module: its folder is where Spectral's ajv and plugins resolve from. */
+export const SPECTRAL_AJV_MODULE = '@stoplight/spectral-functions/dist/schema/ajv';
+
 /** Where the build writes them. */
 export const SPEC_VALIDATORS_DIR = projectPath('dist', 'spec-validators');
 

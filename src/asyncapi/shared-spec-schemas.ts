@@ -1,12 +1,16 @@
 import * as path from 'node:path';
-import { precompiledRuleSchemaValidator, precompiledSpecValidator } from './precompiled-spec-validators';
+import {
+  precompiledRuleSchemaValidator,
+  precompiledSpecValidator,
+  SPECTRAL_AJV_MODULE,
+} from './precompiled-spec-validators';
 
 // Spectral (inside @asyncapi/parser) validates every document against the AsyncAPI specification's JSON Schema with
 // fresh ajv instances per document, so each parse compiles that large schema again: about 0.5-0.8 s of a parse of
 // even a tiny document (measured: the second parse of a small document in one process 857 ms -> 41 ms with this).
 // Here the specification's own schemas (their `$id` under http://asyncapi.com/, identical for every document) are
 // taken from the build (precompiled-spec-validators.ts: no compile at all, which is what a cold CLI needs) or else
-// compiled once per thread and shared, and so are the fixed schemas of the parser's own rules (such as
+// compiled once per parser process and shared, and so are the fixed schemas of the parser's own rules (such as
 // `asyncapi-latest-version`'s `{ const: <latest> }`, whose per-document ajv instance alone costs a first compile of
 // the draft-07 meta-schema at every parse); every other schema (a document's own payloads, examples) keeps
 // Spectral's per-document instances, so two documents that reuse an `$id` never see each other's schema.
@@ -22,7 +26,6 @@ const PARSER_RULESETS: Array<[string, string[]]> = [
   ['@asyncapi/parser/cjs/ruleset/v2/ruleset', ['v2CoreRuleset', 'v2RecommendedRuleset']],
   ['@asyncapi/parser/cjs/ruleset/v3/ruleset', ['v3CoreRuleset']],
 ];
-const AJV_MODULE = '@stoplight/spectral-functions/dist/schema/ajv';
 /** The dialects Spectral gives their own ajv class; every other one is validated by its default (draft-07) class,
  * the one the build compiles with. */
 const OWN_CLASS_DIALECTS = new Set(['draft4', 'draft2019-09', 'draft2020-12']);
@@ -54,7 +57,7 @@ function parserRuleSchemas(): WeakSet<object> {
   return found;
 }
 
-/** Makes Spectral share the compiled AsyncAPI specification schemas between documents (once per thread; a no-op if
+/** Makes Spectral share the compiled AsyncAPI specification schemas between documents (once per parser process; a no-op if
  * Spectral's internals are not where this version has them). */
 export function shareSpecSchemas(): void {
   if (installed) return;
@@ -62,8 +65,8 @@ export function shareSpecSchemas(): void {
   let mod: AjvModule;
   let spectralDir: string;
   try {
-    mod = require(AJV_MODULE) as AjvModule;
-    spectralDir = path.dirname(require.resolve(AJV_MODULE));
+    mod = require(SPECTRAL_AJV_MODULE) as AjvModule;
+    spectralDir = path.dirname(require.resolve(SPECTRAL_AJV_MODULE));
   } catch {
     return;
   }
