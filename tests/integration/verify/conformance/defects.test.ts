@@ -11,7 +11,7 @@ import { shorthandTarget } from '../../../../src/verify/targets';
 import { startReplayServer } from '../../../../src/verify/replay-server';
 import { loadScenario, type Scenario } from '../../../../src/verify/scenarios';
 import {
-  acceptedAlgNone,
+  acceptedBadToken,
   asSession,
   committed,
   crossUserLeak,
@@ -113,16 +113,22 @@ describe('conformance fails each planted defect with the rule that names it', ()
     expect(rules(verdict)).toContain('isolation.every-connection-receives');
   }, 60_000);
 
-  it('an accepted alg:none token: the scenario fails (and the session says which kind of token was accepted)', async () => {
-    const verdict = await judge('auth-alg-none', acceptedAlgNone);
-    expect(verdict.violations[0]).toMatchObject({
-      rule: 'scenario.expectation',
-      message: expect.stringMatching(/alf-1's alg_none token was accepted/),
-    });
-    expect(verdict.session).not.toBeNull();
-    // The rule that names an accepted bad credential reads the session's token_kind; it arrives with the rules
-    // helper's protocol.bad-credential-refused (asserted as soon as the rule is in contracts/rules).
-    if (loadRules().rules.some((r) => r.id === BAD_CREDENTIAL_RULE))
+  it.each([
+    ['auth-alg-none', 'alg_none'],
+    ['auth-expired', 'expired'],
+  ])(
+    'an accepted bad token (%s): %s named by the scenario and by protocol.bad-credential-refused',
+    async (name, kind) => {
+      const verdict = await judge(name, acceptedBadToken);
+      expect(verdict.violations[0]).toMatchObject({
+        rule: 'scenario.expectation',
+        message: expect.stringMatching(new RegExp(`'s ${kind} token was accepted`)),
+      });
+      expect(verdict.session).not.toBeNull();
+      // The rule that names an accepted bad credential reads the session's token_kind.
+      expect(loadRules().rules.some((r) => r.id === BAD_CREDENTIAL_RULE)).toBe(true);
       expect(rules(verdict)).toContain(BAD_CREDENTIAL_RULE);
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -72,7 +72,8 @@ export const crossUserLeak: Edit = (records) => {
 };
 
 /** The provider accepts an unsigned (`alg: none`) token. */
-export const acceptedAlgNone: Edit = (records) => {
+/** The provider accepts the scenario's one deliberately bad token (alg none, expired...): the connection is established. */
+export const acceptedBadToken: Edit = (records) => {
   const [header, open] = records;
   const t = Number(open.t);
   const established = {
