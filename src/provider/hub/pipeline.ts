@@ -5,6 +5,7 @@ import { unfinishedToolCompleted } from '../outgoing';
 import { RunStopped, type Run, type RunEventBody, type RunStopKind } from '../run';
 import { isRecord } from '../../util/records';
 import { buildEvent, problemsOf, trackEvent } from './event-checks';
+import { eventText } from './event-text';
 import type { RunRegistry } from './runs';
 import { isPromise, type CommittedEvent, type HubSeams } from './seams';
 
@@ -147,7 +148,7 @@ export class EventPipeline {
 
   private commit(run: Run, event: Record<string, unknown>): void {
     const { seams, logger } = this.deps;
-    const text = JSON.stringify(event);
+    const text = eventText(event);
     const seq = run.head + 1;
     const terminal = this.deps.protocol.isTerminal(event.type);
     run.events.push(text);
