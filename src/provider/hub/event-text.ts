@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * JSON text of run events, with the JSON of a frozen `results` object (a tool outcome shared by every run that asked
  * the same question of the same frozen workload, see runTool) written once and spliced into each event's text:
@@ -6,8 +8,9 @@
  */
 const resultsText = new WeakMap<object, string>();
 
-// A string no run event field holds: JSON writes the NUL as \u0000, so the token below can only be this one.
-const MARK = '\u0000results\u0000';
+// A placeholder no other field can hold: NULs around a random nonce drawn once per process (a field that a client's
+// text reaches cannot guess it), so the first occurrence in the text is the one put there.
+const MARK = `\u0000results:${randomUUID()}\u0000`;
 const MARK_TEXT = JSON.stringify(MARK);
 
 /** JSON.stringify(event), reusing the cached text of a frozen plain `results` object. */
