@@ -15,7 +15,7 @@ import { createRuleHooks, StateSlots } from './check-context';
 import { Findings } from './findings';
 import { HookTable } from './hook-table';
 import * as model from './model';
-import type { ConnState, FrameInfo, PendingResume, RunConnState, RunState } from './model';
+import { SeqMap, type ConnState, type FrameInfo, type PendingResume, type RunConnState, type RunState } from './model';
 import * as runBook from './run-book';
 import * as seqTracker from './seq-tracker';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, SchemaError, Violation } from './types';
@@ -287,9 +287,12 @@ export class Engine implements Checker, EngineView {
     const rawSeq = (f.msg as Record<string, unknown>).seq;
     const seq = typeof rawSeq === 'number' && Number.isInteger(rawSeq) && rawSeq >= 0 ? rawSeq : undefined;
     f.seq = seq;
-    if (seq !== undefined && !run.anyBySeq.has(seq)) run.anyBySeq.set(seq, f);
     run.firstAny ??= f;
     if (run.owner !== connUser) {
+      // The owner's first sighting of a seq is kept in bySeq (ownerSighting); a foreign one only when it came first.
+      if (seq !== undefined && !run.bySeq.has(seq) && run.foreignFirst?.has(seq) !== true) {
+        (run.foreignFirst ??= new SeqMap()).set(seq, f);
+      }
       for (const hook of this.hooks.foreignRunEvent) hook(f, run);
       return;
     }

@@ -141,6 +141,9 @@ const RESUMED = 16;
 const DETACHED = 32;
 const STATUS_SHIFT = 6;
 const STATUS_MASK = 15 << STATUS_SHIFT;
+// The type id sits above the flags and the status (ids are small: one per type a check or the protocol names).
+const TYPE_ID_SHIFT = 10;
+const LOW_BITS = (1 << TYPE_ID_SHIFT) - 1;
 const SEQ_STATUSES: readonly SeqStatus[] = [
   'none',
   'next',
@@ -177,19 +180,19 @@ export class FrameInfo {
   /**
    * The message when it is a JSON object. A run event's message is let go once the frame is processed when the checker
    * does not keep frames (`CheckerOptions.keepFrames: false`): then `detached` is true and only what the engine
-   * worked out (type, seq, line, t, `stampMs`) stays.
+   * worked out (type, seq, line, t, `stampValue`) stays.
    */
   msg: Record<string, any> | undefined;
   /** `msg.type` when it is a string. */
   readonly type: string | undefined;
-  /** The small id the checker gave that type (0 for a type no check or protocol list names): tables index by it. */
-  typeId = 0;
   // Set for run events on a connection of the run's owner:
   seq: number | undefined = undefined;
-  /** `msg.timestamp` in ms since the epoch once `serverMs` parsed it. */
-  stampMs: number | undefined = undefined;
-  /** `msg.timestamp` as sent, kept when the message is let go (parsed only if a check asks: most never are). */
-  stamp: string | undefined = undefined;
+  /**
+   * `msg.timestamp`: as sent (kept when the message is let go, parsed only if a check asks: most never are), then
+   * its ms since the epoch once `serverMs` parsed it. One field for both: every frame carries it.
+   */
+  stampValue: string | number | undefined = undefined;
+  /** Flags, seq status and type id, packed (see the constants above). */
   private bits: number;
   private rare: FrameRare | undefined = undefined;
 
@@ -208,6 +211,15 @@ export class FrameInfo {
     this.type = typeof type === 'string' ? type : undefined;
     if (raw !== undefined) this.more().raw = raw;
     else if (msg === undefined) this.more().value = value;
+  }
+
+  /** The small id the checker gave that type (0 for a type no check or protocol list names): tables index by it. */
+  get typeId(): number {
+    return this.bits >>> TYPE_ID_SHIFT;
+  }
+
+  set typeId(id: number) {
+    this.bits = (this.bits & LOW_BITS) | (id << TYPE_ID_SHIFT);
   }
 
   get dir(): Direction {
@@ -369,17 +381,18 @@ export function newFrame(
 
 /** `msg.timestamp` of a frame on the server's clock (ms since the epoch), parsed once; NaN when absent or invalid. */
 export function serverMs(f: FrameInfo): number {
-  if (f.stampMs === undefined) {
-    const stamp = f.detached ? f.stamp : f.msg?.timestamp;
-    f.stampMs = typeof stamp === 'string' ? isoMs(stamp) : NaN;
-  }
-  return f.stampMs;
+  const known = f.stampValue;
+  if (typeof known === 'number') return known;
+  const stamp = f.detached ? known : f.msg?.timestamp;
+  const ms = typeof stamp === 'string' ? isoMs(stamp) : NaN;
+  f.stampValue = ms;
+  return ms;
 }
 
 /** Lets a processed run event's message go (the checker keeps no frames): its timestamp text is kept as `stamp`. */
 export function detach(f: FrameInfo): void {
   const stamp = f.msg?.timestamp;
-  if (typeof stamp === 'string') f.stamp = stamp;
+  if (typeof stamp === 'string' && f.stampValue === undefined) f.stampValue = stamp;
   f.letGo();
 }
 
@@ -470,8 +483,12 @@ export interface RunState {
   firstAny?: FrameInfo;
   /** First owner sighting per seq. */
   bySeq: SeqMap<FrameInfo>;
-  /** First sighting per seq on any connection. */
-  anyBySeq: SeqMap<FrameInfo>;
+  /**
+   * The seqs a connection of another user saw before any of the owner's did, with that first sighting (made on first
+   * need: almost every run has none). With `bySeq` this gives the first sighting of each seq anywhere (`firstSeen`),
+   * without a second map per run filled on every event.
+   */
+  foreignFirst: SeqMap<FrameInfo> | undefined;
   /** Dedup keys of first sightings that share a seq with another type, or have no seq (made when first needed). */
   seenKeys?: Set<string>;
   minSeq?: number;
@@ -509,7 +526,7 @@ export function blankRun(id: string, owner: string, user: UserState): RunState {
     firstOwner: undefined,
     firstAny: undefined,
     bySeq: new SeqMap(),
-    anyBySeq: new SeqMap(),
+    foreignFirst: undefined,
     seenKeys: undefined,
     minSeq: undefined,
     maxSeq: undefined,
@@ -522,6 +539,25 @@ export function blankRun(id: string, owner: string, user: UserState): RunState {
     finalized: false,
     slots: [],
   };
+}
+
+/** The first sighting of this seq of the run on any connection, the owner's or a foreign one. */
+export function firstSeen(run: RunState, seq: number): FrameInfo | undefined {
+  return run.foreignFirst?.get(seq) ?? run.bySeq.get(seq);
+}
+
+/** The seqs of the run seen on any connection, ascending. */
+export function seenSeqs(run: RunState): number[] {
+  const owner = run.bySeq.seqs();
+  const foreign = run.foreignFirst;
+  if (foreign === undefined) return owner;
+  return [...new Set([...owner, ...foreign.seqs()])].sort((a, b) => a - b);
+}
+
+/** How many seqs of the run were seen on any connection. */
+export function seenCount(run: RunState): number {
+  const foreign = run.foreignFirst;
+  return foreign === undefined ? run.bySeq.size : seenSeqs(run).length;
 }
 
 /** A connection's view of a run, if the connection has had an event of it (or resumed it). */

@@ -78,7 +78,7 @@ export class RunBook {
     run.finalized = true;
     run.user.runs.delete(run);
     run.bySeq = NO_SEQS;
-    run.anyBySeq = NO_SEQS;
+    run.foreignFirst = undefined;
     run.views = NO_VIEWS;
     run.slots = [];
     run.start = run.firstOwner = run.firstAny = run.terminal = run.last = undefined;

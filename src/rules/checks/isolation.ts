@@ -1,6 +1,16 @@
 import { at, compact, describeEvent } from '../check-helpers';
 import type { CheckKind } from '../check-kind';
-import { ESTABLISHED_TYPE, serverMs, viewOf, type ConnState, type FrameInfo, type RunState } from '../model';
+import {
+  ESTABLISHED_TYPE,
+  firstSeen,
+  seenCount,
+  seenSeqs,
+  serverMs,
+  viewOf,
+  type ConnState,
+  type FrameInfo,
+  type RunState,
+} from '../model';
 
 // Close code of a connection that died without a closing handshake (reset, proxy drop).
 const ABNORMAL_CLOSE = 1006;
@@ -69,14 +79,14 @@ export const isolationChecks: CheckKind[] = [
       };
       return {
         runFinalize(run) {
-          if (run.anyBySeq.size === 0) return;
+          if (seenCount(run) === 0) return;
           let seqs: number[] | undefined;
           for (const conn of run.user.conns) {
             if (holdsEverything(conn, run)) continue;
-            seqs ??= run.anyBySeq.seqs();
+            seqs ??= seenSeqs(run);
             const missing = missingOn(conn, run, seqs, window);
             if (missing.length === 0) continue;
-            const first = run.anyBySeq.get(missing[0]) as FrameInfo;
+            const first = firstSeen(run, missing[0]) as FrameInfo;
             const open = `open ${conn.establishedT}-${conn.closed ? conn.closeT : 'end'} ms`;
             report(
               { ...at(first, run), conn: conn.id, user: conn.user },
@@ -96,7 +106,7 @@ export const isolationChecks: CheckKind[] = [
 /** The common case, answered at once: the connection received every event of the run anyone saw. */
 function holdsEverything(conn: ConnState, run: RunState): boolean {
   const rc = viewOf(run, conn);
-  return rc !== undefined && rc.haveLine.size >= run.anyBySeq.size;
+  return rc !== undefined && rc.haveLine.size >= seenCount(run);
 }
 
 /**
@@ -125,7 +135,7 @@ function missingOn(conn: ConnState, run: RunState, seqs: number[], window: Fanou
   }
   const missing: number[] = [];
   for (const seq of seqs) {
-    const event = run.anyBySeq.get(seq) as FrameInfo;
+    const event = firstSeen(run, seq) as FrameInfo;
     const emitted = event.t;
     if (emitted <= from || emitted >= until || emitted > excusedAfter) continue;
     if (seq <= claimed || rc?.haveLine.has(seq)) continue;

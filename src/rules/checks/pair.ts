@@ -1,6 +1,6 @@
 import { at, describeEvent } from '../check-helpers';
 import type { CheckKind } from '../check-kind';
-import type { FrameInfo, RunState } from '../model';
+import { firstSeen, type FrameInfo, type RunState } from '../model';
 import { pairLedger, type PairParams } from './pair-ledger';
 
 /**
@@ -9,7 +9,7 @@ import { pairLedger, type PairParams } from './pair-ledger';
  */
 function unseenBetween(run: RunState, from: number | undefined, to: number | undefined): boolean {
   if (from === undefined || to === undefined) return false;
-  for (let seq = from + 1; seq < to; seq++) if (!run.anyBySeq.has(seq)) return true;
+  for (let seq = from + 1; seq < to; seq++) if (firstSeen(run, seq) === undefined) return true;
   return false;
 }
 
