@@ -1,13 +1,15 @@
 // Provider verification of every committed session: its client side replayed against a freshly started reference
 // provider (auth service + provider on 127.0.0.1, free ports) keeps every rule and the recording's strict shape (our
 // own regression test of the reference provider: the same tools, agents and error codes).
+// Each session has a provider of its own and the replay mostly waits on the provider's think and tool latencies (the
+// recordings' pace): the sessions run concurrently (Jest's maxConcurrency at a time), not one after another.
 import { readSession } from '../../src/sessions';
 import { RECORDING_PROVIDER_OPTIONS, startEmbeddedTarget } from '../../src/pipeline/embedded';
 import { formatReplayReport, replaySession } from '../../src/verify/replay';
 import { nameOf, sessionFiles } from './support/sessions';
 
 describe('replay of every committed session against a fresh provider', () => {
-  it.each(sessionFiles().map((f) => [nameOf(f), f]))(
+  it.concurrent.each(sessionFiles().map((f) => [nameOf(f), f]))(
     '%s',
     async (_name, file) => {
       const session = await readSession(file);
