@@ -24,8 +24,9 @@ const config: Config = {
   // bench/, never in test timeouts.
   testTimeout: 30_000,
   // Most suites spend their time waiting on real servers and CLI child processes, not on the CPU of the Jest worker:
-  // at least two workers even on a 2-core machine (Jest's default there is one, which runs the suites one by one).
-  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // at least three workers even on a 2-core machine (Jest's default there is one, which runs the suites one by one;
+  // with two, `npm test` used about 185 s of CPU over 230 s of wall time on 2 cores, the workers mostly waiting).
+  maxWorkers: Math.max(3, availableParallelism() - 1),
   // dist/ brought up to date with src/ once, so the CLI the tests start runs compiled (see tests/setup/build-dist.js).
   globalSetup: '<rootDir>/tests/setup/build-dist.js',
   // Longest suites first even on a fresh clone, where Jest has no timings cached (see tests/setup/sequencer.js).

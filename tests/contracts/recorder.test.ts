@@ -46,53 +46,61 @@ afterAll(async () => {
 });
 
 describe('record', () => {
-  it('writes the session format, redacting every token', async () => {
-    const { token: pasted } = await target.auth.token({ user: 'rita' });
-    const scenario = parseScenario(SCENARIO.replace('PLACEHOLDER', pasted));
-    const out = path.join(dir, 'redaction.session.jsonl');
-    const result = await recordScenario(scenario, target, out, { userPrefix: '' });
-    const text = readFileSync(out, 'utf8');
-    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
-    expect(text).not.toContain(pasted);
+  // The first two cases mostly wait (a 1-second token expiring past the clock leeway; a wait that times out), each
+  // with users of its own on the shared provider: concurrently.
+  it.concurrent(
+    'writes the session format, redacting every token',
+    async () => {
+      const { token: pasted } = await target.auth.token({ user: 'rita' });
+      const scenario = parseScenario(SCENARIO.replace('PLACEHOLDER', pasted));
+      const out = path.join(dir, 'redaction.session.jsonl');
+      const result = await recordScenario(scenario, target, out, { userPrefix: '' });
+      const text = readFileSync(out, 'utf8');
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+      expect(text).not.toContain(pasted);
 
-    const session = parseSessionText(text, out);
-    expect(result).toMatchObject({ scenario: 'redaction', file: out, lines: session.lines, connections: 3, runs: 1 });
-    expect(session.header).toMatchObject({
-      kind: 'header',
-      scenario: 'redaction',
-      spec: 'Netra Agent WebSocket@1.0.0',
-    });
-    expect(session.header.provider).toMatch(/^netra-reference@\d+\.\d+\.\d+$/);
-    expect(Number.isNaN(Date.parse(String(session.header.recorded_at)))).toBe(false);
+      const session = parseSessionText(text, out);
+      expect(result).toMatchObject({ scenario: 'redaction', file: out, lines: session.lines, connections: 3, runs: 1 });
+      expect(session.header).toMatchObject({
+        kind: 'header',
+        scenario: 'redaction',
+        spec: 'Netra Agent WebSocket@1.0.0',
+      });
+      expect(session.header.provider).toMatch(/^netra-reference@\d+\.\d+\.\d+$/);
+      expect(Number.isNaN(Date.parse(String(session.header.recorded_at)))).toBe(false);
 
-    const opens = session.records.filter((r) => r.kind === 'open');
-    expect(opens.map((r) => [r.conn, r.user, r.token_kind])).toEqual([
-      ['eve-1', null, 'expired'],
-      ['rita-1', 'rita', undefined],
-      ['rita-2', 'rita', undefined],
-    ]);
-    const closes = session.records.filter((r) => r.kind === 'close');
-    expect(closes.map((r) => [r.conn, r.code, r.by])).toEqual([
-      ['eve-1', 1008, 'server'],
-      ['rita-1', 1006, 'client'],
-      ['rita-2', 1008, 'server'],
-    ]);
-    const c2s = session.records
-      .filter((r) => r.kind === 'frame' && r.dir === 'c2s')
-      .map((r) => (r as { msg: Record<string, unknown> }).msg);
-    expect(c2s[0]).toEqual({ type: 'auth_refresh', token: '<redacted>' });
-    // A valid credential is what an absent token_kind means; a bad one is named, on the open and on a refresh.
-    const refresh = session.records.find((r) => r.kind === 'frame' && r.dir === 'c2s');
-    expect(refresh).not.toHaveProperty('token_kind');
-    expect(c2s[1].user_request).toBe('my token is <redacted>, save money');
-    // t is ms since the start, never decreasing.
-    const ts = session.records.map((r) => r.t);
-    expect(ts).toEqual([...ts].sort((a, b) => a - b));
-    expect(ts[0]).toBeGreaterThanOrEqual(0);
-  }, 30_000);
+      const opens = session.records.filter((r) => r.kind === 'open');
+      expect(opens.map((r) => [r.conn, r.user, r.token_kind])).toEqual([
+        ['eve-1', null, 'expired'],
+        ['rita-1', 'rita', undefined],
+        ['rita-2', 'rita', undefined],
+      ]);
+      const closes = session.records.filter((r) => r.kind === 'close');
+      expect(closes.map((r) => [r.conn, r.code, r.by])).toEqual([
+        ['eve-1', 1008, 'server'],
+        ['rita-1', 1006, 'client'],
+        ['rita-2', 1008, 'server'],
+      ]);
+      const c2s = session.records
+        .filter((r) => r.kind === 'frame' && r.dir === 'c2s')
+        .map((r) => (r as { msg: Record<string, unknown> }).msg);
+      expect(c2s[0]).toEqual({ type: 'auth_refresh', token: '<redacted>' });
+      // A valid credential is what an absent token_kind means; a bad one is named, on the open and on a refresh.
+      const refresh = session.records.find((r) => r.kind === 'frame' && r.dir === 'c2s');
+      expect(refresh).not.toHaveProperty('token_kind');
+      expect(c2s[1].user_request).toBe('my token is <redacted>, save money');
+      // t is ms since the start, never decreasing.
+      const ts = session.records.map((r) => r.t);
+      expect(ts).toEqual([...ts].sort((a, b) => a - b));
+      expect(ts[0]).toBeGreaterThanOrEqual(0);
+    },
+    30_000,
+  );
 
-  it('fails with RECORD_EXPECTATION_FAILED when the provider does not do what the scenario waits for, keeping no file', async () => {
-    const scenario = parseScenario(`name: impossible
+  it.concurrent(
+    'fails with RECORD_EXPECTATION_FAILED when the provider does not do what the scenario waits for, keeping no file',
+    async () => {
+      const scenario = parseScenario(`name: impossible
 description: waits for an event that never comes
 timeout_ms: 300
 users: { ann: {} }
@@ -101,16 +109,18 @@ steps:
   - connect: ann-1
   - wait_for: { conn: ann-1, type: agent_started }
 `);
-    const out = path.join(dir, 'impossible.session.jsonl');
-    const failure = await recordScenario(scenario, target, out).catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(RecordError);
-    expect(failure).toMatchObject({ code: 'RECORD_EXPECTATION_FAILED', exitCode: 1 });
-    expect((failure as Error).message).toMatch(
-      /step 2 \(line 8\) wait_for: ann-1 waiting for 1 x agent_started of any run: not within 5300 ms/,
-    );
-    expect(() => readFileSync(out)).toThrow();
-    expect(() => readFileSync(`${out}.partial`)).toThrow();
-  }, 30_000);
+      const out = path.join(dir, 'impossible.session.jsonl');
+      const failure = await recordScenario(scenario, target, out).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(RecordError);
+      expect(failure).toMatchObject({ code: 'RECORD_EXPECTATION_FAILED', exitCode: 1 });
+      expect((failure as Error).message).toMatch(
+        /step 2 \(line 8\) wait_for: ann-1 waiting for 1 x agent_started of any run: not within 5300 ms/,
+      );
+      expect(() => readFileSync(out)).toThrow();
+      expect(() => readFileSync(`${out}.partial`)).toThrow();
+    },
+    30_000,
+  );
 
   it('gives every user of a run a fresh prefix by default, and every copy its own user', async () => {
     const scenario = parseScenario(`name: copies

@@ -237,9 +237,11 @@ describe('replay detects a changed recording', () => {
     const edited = path.join(dir, 'agent-error.session.jsonl');
     writeFileSync(edited, readFileSync(file, 'utf8').replace('"code":"INVALID_WORKLOAD"', '"code":"TOOL_FAILED"'));
     expect((await readSession(edited)).records.length).toBeGreaterThan(0);
-    const [good, bad] = await Promise.all([
+    // Three independent CLI processes, each with its own embedded provider: at once.
+    const [good, bad, contract] = await Promise.all([
       cli('replay', file, '--profile', 'ci', '--shape', 'strict'),
       cli('replay', edited, '--profile', 'ci', '--shape', 'strict'),
+      cli('replay', edited, '--profile', 'ci'),
     ]);
     expect(good).toEqual({
       code: 0,
@@ -250,7 +252,6 @@ describe('replay detects a changed recording', () => {
       /FAILED\n {2}shape {2}run ivan\/ivan-mystery: events: expected .*agent_error:TOOL_FAILED; got .*agent_error:INVALID_WORKLOAD/,
     );
     // Which agent_error code a run ends with is the provider's: the default (contract) replay does not compare it.
-    const contract = await cli('replay', edited, '--profile', 'ci');
     expect(contract).toEqual({ code: 0, stdout: expect.stringMatching(/ok \(.*what the contract fixes matches\)/) });
   }, 90_000);
 });

@@ -107,13 +107,19 @@ describe('conformance fails each planted defect with the rule that names it', ()
     expect(rules(await judge('five-users', crossUserLeak))).toContain('isolation.no-foreign-run');
   }, 60_000);
 
-  it('a starved second tab: isolation.every-connection-receives', async () => {
-    // At the recorded pace: squeezed into one instant, the run would fall inside the tab's join grace.
-    const verdict = await judge('two-tabs', starvedSecondTab, { timeoutMs: 6000, speed: 1 });
-    expect(rules(verdict)).toContain('isolation.every-connection-receives');
-  }, 60_000);
+  // The two slow cases (a recording played at its own pace, a refusal that never comes) wait on their own replay
+  // servers, each with its own scenario's output file: concurrently.
+  it.concurrent(
+    'a starved second tab: isolation.every-connection-receives',
+    async () => {
+      // At the recorded pace: squeezed into one instant, the run would fall inside the tab's join grace.
+      const verdict = await judge('two-tabs', starvedSecondTab, { timeoutMs: 6000, speed: 1 });
+      expect(rules(verdict)).toContain('isolation.every-connection-receives');
+    },
+    60_000,
+  );
 
-  it.each([
+  it.concurrent.each([
     ['auth-alg-none', 'alg_none'],
     ['auth-expired', 'expired'],
   ])(

@@ -15,67 +15,86 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+// The three long cases mostly wait on the Python provider's (slow) agent, each on its own provider process and its own
+// output folder: they run concurrently.
 describe('conformance of the Python provider', () => {
-  it('passes easy, medium and hard; a scenario it cannot be judged by is skipped with the reason', async () => {
-    const python = await startPython();
-    try {
-      // The ci timing profile: the machine is shared with other test workers.
-      const report = await runConformance({ target: python.target, outDir: out, profile: 'ci', concurrency: 2 });
-      const failed = report.scenarios.filter((s) => !s.ok && !s.skipped);
-      expect(failed.map((s) => `${s.name}: ${s.violations.map((v) => `${v.rule} ${v.message}`).join('; ')}`)).toEqual(
-        [],
-      );
-      expect(report.ok).toBe(true);
-      expect(report.target).toBe('python');
-      expect(new Set(report.scenarios.map((s) => s.tier))).toEqual(new Set(['easy', 'medium', 'hard']));
-      // Its runs take a quarter of a second: a 1-second token (plus its 5 s leeway) cannot expire mid-run.
-      const skipped = report.scenarios.filter((s) => s.skipped);
-      expect(skipped.map((s) => s.name)).toEqual(['hard-token-expiry-long-run']);
-      expect(skipped[0].reason).toMatch(/the run outlasts a 1-second token .*already ended/);
-      expect(report.summary).toEqual({ passed: report.scenarios.length - 1, failed: 0, skipped: 1 });
-    } finally {
-      await python.stop();
-    }
-  }, 180_000);
+  it.concurrent(
+    'passes easy, medium and hard; a scenario it cannot be judged by is skipped with the reason',
+    async () => {
+      const python = await startPython();
+      try {
+        // The ci timing profile: the machine is shared with other test workers.
+        const report = await runConformance({
+          target: python.target,
+          outDir: path.join(out, 'all'),
+          profile: 'ci',
+          concurrency: 2,
+        });
+        const failed = report.scenarios.filter((s) => !s.ok && !s.skipped);
+        expect(failed.map((s) => `${s.name}: ${s.violations.map((v) => `${v.rule} ${v.message}`).join('; ')}`)).toEqual(
+          [],
+        );
+        expect(report.ok).toBe(true);
+        expect(report.target).toBe('python');
+        expect(new Set(report.scenarios.map((s) => s.tier))).toEqual(new Set(['easy', 'medium', 'hard']));
+        // Its runs take a quarter of a second: a 1-second token (plus its 5 s leeway) cannot expire mid-run.
+        const skipped = report.scenarios.filter((s) => s.skipped);
+        expect(skipped.map((s) => s.name)).toEqual(['hard-token-expiry-long-run']);
+        expect(skipped[0].reason).toMatch(/the run outlasts a 1-second token .*already ended/);
+        expect(report.summary).toEqual({ passed: report.scenarios.length - 1, failed: 0, skipped: 1 });
+      } finally {
+        await python.stop();
+      }
+    },
+    180_000,
+  );
 
-  it('adapts to a slower provider with a longer clock leeway: token expiry and refresh wait past it', async () => {
-    const python = await startPython(['--think-ms', '200', '--tool-ms', '200'], 8);
-    try {
-      const scenarios = ['token-expiry', 'token-refresh', 'hard-token-expiry-long-run', 'cancelled-run'].map((n) =>
-        loadScenario(path.join(ROOT, 'contracts', 'scenarios', `${n}.yaml`)),
-      );
-      const report = await runConformance({
-        target: python.target,
-        outDir: out,
-        scenarios,
-        tiers: ['medium', 'hard'],
-        profile: 'ci',
-      });
-      expect(report.scenarios.map((s) => [s.name, s.ok || s.skipped, s.violations])).toEqual(
-        scenarios.map((s) => [s.name, true, []]),
-      );
-    } finally {
-      await python.stop();
-    }
-  }, 180_000);
+  it.concurrent(
+    'adapts to a slower provider with a longer clock leeway: token expiry and refresh wait past it',
+    async () => {
+      const python = await startPython(['--think-ms', '200', '--tool-ms', '200'], 8);
+      try {
+        const scenarios = ['token-expiry', 'token-refresh', 'hard-token-expiry-long-run', 'cancelled-run'].map((n) =>
+          loadScenario(path.join(ROOT, 'contracts', 'scenarios', `${n}.yaml`)),
+        );
+        const report = await runConformance({
+          target: python.target,
+          outDir: path.join(out, 'leeway'),
+          scenarios,
+          tiers: ['medium', 'hard'],
+          profile: 'ci',
+        });
+        expect(report.scenarios.map((s) => [s.name, s.ok || s.skipped, s.violations])).toEqual(
+          scenarios.map((s) => [s.name, true, []]),
+        );
+      } finally {
+        await python.stop();
+      }
+    },
+    180_000,
+  );
 
-  it('passes a slow provider whose run outlasts a scenario timeout but not the timing profile (runs of ~20 s)', async () => {
-    const python = await startPython(['--think-ms', '6000', '--jitter', '0']);
-    try {
-      const scenarios = [loadScenario(path.join(ROOT, 'contracts', 'scenarios', 'first-message.yaml'))];
-      const report = await runConformance({
-        target: python.target,
-        outDir: out,
-        scenarios,
-        tiers: ['easy'],
-        profile: 'ci',
-      });
-      expect(report.scenarios[0]).toMatchObject({ ok: true, violations: [] });
-      expect(report.scenarios[0].seconds).toBeGreaterThan(15); // longer than the scenario's own 15 s timeout
-    } finally {
-      await python.stop();
-    }
-  }, 120_000);
+  it.concurrent(
+    'passes a slow provider whose run outlasts a scenario timeout but not the timing profile (runs of ~20 s)',
+    async () => {
+      const python = await startPython(['--think-ms', '6000', '--jitter', '0']);
+      try {
+        const scenarios = [loadScenario(path.join(ROOT, 'contracts', 'scenarios', 'first-message.yaml'))];
+        const report = await runConformance({
+          target: python.target,
+          outDir: path.join(out, 'slow'),
+          scenarios,
+          tiers: ['easy'],
+          profile: 'ci',
+        });
+        expect(report.scenarios[0]).toMatchObject({ ok: true, violations: [] });
+        expect(report.scenarios[0].seconds).toBeGreaterThan(15); // longer than the scenario's own 15 s timeout
+      } finally {
+        await python.stop();
+      }
+    },
+    120_000,
+  );
 
   it('fails a Python provider whose leeway accepts expired tokens, on auth-expired', async () => {
     // The target declares the usual 5 s (what the provider says it grants); the provider really grants a day.
