@@ -159,6 +159,17 @@ function addRegisterCommand(registry: Command): void {
     );
 }
 
+/**
+ * Both sides at once: the parser process parses the new side while this process builds the old side's model. The
+ * old side's error, if any, is the one reported, as when they were loaded one after the other.
+ */
+async function loadBoth(oldSource: string, newSource: string, pathForGit: string) {
+  const first = loadSource(oldSource, pathForGit);
+  const second = loadSource(newSource, pathForGit);
+  second.catch(() => undefined); // awaited below, once the old side has loaded
+  return [await first, await second] as const;
+}
+
 function addDiffCommand(registry: Command): void {
   registry
     .command('diff')
@@ -184,7 +195,7 @@ function addDiffCommand(registry: Command): void {
           throw new RegistryError('BAD_AGAINST', "at most one side can be 'git:<ref>' (the other names the file)");
         }
         const pathForGit = newSource.startsWith('git:') ? oldSource : newSource;
-        const [a, b] = [await loadSource(oldSource, pathForGit), await loadSource(newSource, pathForGit)];
+        const [a, b] = await loadBoth(oldSource, newSource, pathForGit);
         if (a.model === undefined || b.model === undefined) {
           throw new RegistryError(
             'BAD_AGAINST',
