@@ -222,8 +222,12 @@ describe('size, bytes and nesting', () => {
 
 describe('the time and memory limits of the parse', () => {
   it('ends a parse that passes the time limit with SPEC_TIMEOUT, and the next parse works', async () => {
-    const err = await refusal(loadSpecFromString(doc(''), 'slow.yaml', { limits: { timeoutMs: 1 } }), 'SPEC_TIMEOUT');
-    expect(err.message).toContain('the parse took longer than the limit of 0.001 s');
+    // A document whose parse takes hundreds of milliseconds against a 50 ms limit: a tiny one parses in ~6 ms, and on
+    // a loaded machine its answer could be read before a 1 ms timer fired (the poll phase runs before the timers).
+    const schemas = Array.from({ length: 4000 }, (_, i) => `    s${i}:\n      type: object\n`).join('');
+    const slow = doc(`components:\n  schemas:\n${schemas}`);
+    const err = await refusal(loadSpecFromString(slow, 'slow.yaml', { limits: { timeoutMs: 50 } }), 'SPEC_TIMEOUT');
+    expect(err.message).toContain('the parse took longer than the limit of 0.05 s');
     await expect(loadSpecFromString(doc(''), 'fine.yaml')).resolves.toMatchObject({ title: 'Hostile' });
   });
 
