@@ -14,5 +14,11 @@ if (!file || !fs.existsSync(file)) {
   process.stderr.write(`usage: node bench/run.js <${available.join('|')}>\n`);
   process.exit(2);
 }
-require('tsx/cjs');
-require(file);
+// The benches that stand for `verify` and `load` run with the V8 settings those commands run with (bin/relaunch.js).
+const { adoptRelaunch, relaunchWithCheckerFlags } = require('../bin/relaunch');
+adoptRelaunch();
+const STANDS_FOR = { verify: 'verify', load: 'load' };
+if (!relaunchWithCheckerFlags(STANDS_FOR[name], __filename)) {
+  require('tsx/cjs');
+  require(file);
+}

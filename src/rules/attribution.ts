@@ -9,10 +9,12 @@
 import type { TokenKind } from '../sessions';
 import * as model from './model';
 import type { ConnState, FrameInfo, PendingStart, RunState, UserState } from './model';
+import * as arrays from '../util/arrays';
 
 // Bound once (followServerFrame runs on every server frame): compiled to CommonJS, each use of an imported binding is
 // a getter call.
 const { ERROR_TYPE, ESTABLISHED_TYPE, blankUser } = model;
+const { removeAt } = arrays;
 
 // Refused request_ids remembered per user (a refused start_agent must not start a run).
 const REFUSALS_KEPT = 256;
@@ -221,11 +223,11 @@ function takeStart(user: UserState, requestId: string, conn: ConnState): Pending
     if (index === -1) index = i;
   }
   if (index === -1) return undefined;
-  return user.pendingStarts.splice(index, 1)[0];
+  return removeAt(user.pendingStarts, index);
 }
 
 function takeExact(user: UserState, start: PendingStart): void {
   const index = user.pendingStarts.indexOf(start);
-  if (index !== -1) user.pendingStarts.splice(index, 1);
+  removeAt(user.pendingStarts, index);
   start.answered = true;
 }

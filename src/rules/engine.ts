@@ -20,12 +20,14 @@ import * as runBook from './run-book';
 import * as seqTracker from './seq-tracker';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, SchemaError, Violation } from './types';
 import { REDACTED } from '../util/redact';
+import * as arrays from '../util/arrays';
 
 // The per-frame path reads its helpers from local constants, bound once at load: compiled to CommonJS (esbuild, in
 // dist/ and under tsx), every use of an imported binding is a call of a shared getter, a few per frame.
 const { ERROR_TYPE, ESTABLISHED_TYPE, RESUME_TYPE, START_AGENT_TYPE, detach, newFrame, viewOf } = model;
 const { RunBook, isFirstSighting, noteFirstSighting } = runBook;
 const { applyResume, noteHeld, refuseResumes, runConnOf, takeHoles, trackSeq } = seqTracker;
+const { removeAt } = arrays;
 
 // A redacted auth_refresh token still stood for a token of valid shape; validate it as such.
 const TOKEN_STAND_IN = 'redacted.redacted.redacted';
@@ -357,7 +359,7 @@ export class Engine implements Checker, EngineView {
     for (const hook of this.hooks.runFinalize) hook(run, atFinish);
     for (const rc of run.views) {
       const views = rc.conn.views;
-      views.splice(views.indexOf(rc), 1);
+      removeAt(views, views.indexOf(rc));
       if (rc.conn.lastView === rc) rc.conn.lastView = undefined;
     }
     this.book.retire(run);

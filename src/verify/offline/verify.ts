@@ -5,9 +5,11 @@ import {
   SessionError,
   visitSessionFile,
   visitSessionText,
+  type Direction,
   type SessionHeader,
   type SessionRecord,
   type SessionVisitor,
+  type TokenKind,
 } from '../../sessions';
 import { createChecker, loadProfiles, loadRules } from '../../rules';
 import type { Checker, CheckerStats, MessageValidators, Profile, RuleDef, RuleSet, Violation } from '../../rules';
@@ -164,6 +166,19 @@ class SessionCheck implements SessionVisitor {
     if (r.kind === 'frame') this.checker.frame(r.conn, r.dir, r.msg, r.raw, r.t, r.line, r.token_kind);
     else if (r.kind === 'open') this.checker.open(r.conn, r.user, r.t, r.line, r.token_kind);
     else this.checker.close(r.conn, r.code, r.reason, r.by, r.t, r.line);
+  }
+
+  frame(
+    conn: string,
+    dir: Direction,
+    msg: unknown,
+    raw: string | undefined,
+    t: number,
+    line: number,
+    tokenKind: TokenKind | undefined,
+  ): void {
+    if (t > this.lastT) this.lastT = t;
+    this.checker.frame(conn, dir, msg, raw, t, line, tokenKind);
   }
 
   report(file: string, lines: number): SessionReport {

@@ -18,9 +18,11 @@ const HEADER =
   '{"kind":"header","spec":"Netra Agent WebSocket@1.0.0","scenario":"t","recorded_at":"2026-11-24T10:15:30.000Z","provider":"p"}';
 const lines = (...rest: string[]): string => [HEADER, ...rest].join('\n');
 
-function errorOf(text: string): SessionError {
+/** The error of reading `text` into records, or (`fields`) with a visitor that takes frames as fields. */
+function errorOf(text: string, fields = false): SessionError {
   try {
-    parseSessionText(text, 'x.session.jsonl');
+    if (fields) visitSessionText(text, 'x.session.jsonl', { record: () => undefined, frame: () => undefined });
+    else parseSessionText(text, 'x.session.jsonl');
   } catch (err) {
     if (err instanceof SessionError) return err;
     throw err;
@@ -130,6 +132,30 @@ describe('session reader', () => {
     expect(err.code).toBe('SESSION_INVALID');
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(message);
+    // A visitor that takes frames as fields (verify's) gets the very same error.
+    expect(errorOf(text, true).message).toBe(err.message);
+  });
+
+  it('hands a frame visitor the fields of each frame record, the other records as records', () => {
+    const text = lines(
+      '{"kind":"open","t":0,"conn":"c1","user":"alice"}',
+      '{"kind":"frame","t":5,"conn":"c1","dir":"s2c","msg":{"type":"connection_established"}}',
+      '{"kind":"frame","t":6,"conn":"c1","dir":"c2s","raw":"not json","token_kind":"expired"}',
+      '{"kind":"close","t":9,"conn":"c1","code":1000,"reason":"bye","by":"client"}',
+    );
+    const asRecords = parseSessionText(text, 'x.session.jsonl').records;
+    const seen: SessionRecord[] = [];
+    visitSessionText(text, 'x.session.jsonl', {
+      record: (r) => seen.push(r),
+      frame: (conn, dir, msg, raw, t, line, tokenKind) => {
+        const r = { kind: 'frame', t, conn, dir, line } as Record<string, unknown>;
+        if (msg !== undefined) r.msg = msg;
+        if (raw !== undefined) r.raw = raw;
+        if (tokenKind !== undefined) r.token_kind = tokenKind;
+        seen.push(r as unknown as SessionRecord);
+      },
+    });
+    expect(seen).toEqual(asRecords);
   });
 
   it('streams records to a visitor without building a list', () => {
