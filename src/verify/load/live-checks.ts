@@ -49,10 +49,12 @@ export class LiveChecks {
     this.recorder?.open(conn, user, t);
   }
 
-  /** A frame as it went over the wire; `raw` when it was not JSON. Tokens in auth_refresh are redacted. */
-  frame(conn: string, dir: 'c2s' | 's2c', msg: unknown, raw?: string): void {
+  /**
+   * A frame as it went over the wire; `raw` when it was not JSON. Tokens in auth_refresh are redacted. `t` is the
+   * run's clock when the caller read it already (a received frame: its arrival time is also a latency's end).
+   */
+  frame(conn: string, dir: 'c2s' | 's2c', msg: unknown, raw?: string, t: number = this.now()): void {
     const shown = dir === 'c2s' && isAuthRefresh(msg) ? { ...msg, token: REDACTED } : msg;
-    const t = this.now();
     this.checker.frame(conn, dir, shown, raw, t);
     if (this.recorder === undefined) return;
     if (raw !== undefined) this.recorder.frameText(conn, dir, raw, t);

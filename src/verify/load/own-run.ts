@@ -1,5 +1,4 @@
 import type { RequestTemplate } from './mix';
-import { WheelTimer } from './timer-wheel';
 
 /** How a run ended, from its terminal event. */
 export type TerminalOutcome = 'completed' | 'cancelled' | 'failed';
@@ -10,7 +9,7 @@ export type TerminalOutcome = 'completed' | 'cancelled' | 'failed';
  * after so many events).
  *
  * @example
- * const own = new OwnRun(template, 'u1-r3', startMsg, ctx.now(), () => tab.settle(own, 'failed', 'CLIENT_TIMEOUT'));
+ * const own = new OwnRun(template, 'u1-r3', startMsg, ctx.now());
  */
 export class OwnRun {
   /** The start_agent was sent again on a new connection. */
@@ -27,8 +26,6 @@ export class OwnRun {
   cancelSent = false;
   dropped = false;
   settled = false;
-  /** Gives up on the run (CLIENT_TIMEOUT) when its terminal event does not come. */
-  readonly timeout: WheelTimer;
 
   constructor(
     readonly template: RequestTemplate,
@@ -36,10 +33,8 @@ export class OwnRun {
     /** The start_agent as sent. */
     readonly startMsg: Record<string, unknown>,
     readonly sentAt: number,
-    onTimeout: () => void,
   ) {
     this.lastSentAt = sentAt;
-    this.timeout = new WheelTimer(onTimeout);
   }
 
   /** Notes the terminal event's outcome (and agent_error.code). */

@@ -55,6 +55,11 @@ export class Tab {
   private current: OwnRun | undefined;
   private dropWhenAnswered = false;
   private readonly thinkTimer = new WheelTimer(() => this.onThinkDone());
+  /**
+   * Gives up on the run in flight (CLIENT_TIMEOUT) when its terminal event does not come. One per tab, not one per
+   * run: a tab has at most one run in flight (`current`), and a run is settled before the next one starts.
+   */
+  private readonly runTimer = new WheelTimer(() => this.onRunTimeout());
   private readonly ctx: LoadContext;
 
   constructor(
@@ -93,6 +98,7 @@ export class Tab {
   /** Closes the connection normally (end of the run). */
   close(): Promise<void> {
     this.ctx.wheel.cancel(this.thinkTimer);
+    this.ctx.wheel.cancel(this.runTimer);
     return this.socket.close();
   }
 
@@ -101,14 +107,12 @@ export class Tab {
     this.state = 'running';
     const { template, requestId, msg } = this.owner.nextRequest();
     const ctx = this.ctx;
-    const own: OwnRun = new OwnRun(template, requestId, msg, ctx.now(), () =>
-      this.settle(own, 'failed', 'CLIENT_TIMEOUT'),
-    );
+    const own = new OwnRun(template, requestId, msg, ctx.now());
     this.current = own;
     ctx.counters.runsStarted++;
     ctx.counters.runsInFlight++;
     ctx.series.runsStarted++;
-    ctx.wheel.arm(own.timeout, this.owner.settings.runTimeoutMs);
+    ctx.wheel.arm(this.runTimer, this.owner.settings.runTimeoutMs);
     if (!this.send(msg)) this.settle(own, 'failed', 'START_NOT_SENT');
   }
 
@@ -117,7 +121,7 @@ export class Tab {
     if (own.settled) return;
     own.settled = true;
     const ctx = this.ctx;
-    ctx.wheel.cancel(own.timeout);
+    if (this.current === own) ctx.wheel.cancel(this.runTimer);
     ctx.counters.runEnded(outcome);
     if (code !== undefined) ctx.counters.error(code);
     ctx.series.runsEnded++;
@@ -132,6 +136,10 @@ export class Tab {
     this.state = 'thinking';
     const { min, max } = this.owner.settings.thinkMs;
     ctx.wheel.arm(this.thinkTimer, this.owner.random.between(min, max));
+  }
+
+  private onRunTimeout(): void {
+    if (this.current) this.settle(this.current, 'failed', 'CLIENT_TIMEOUT');
   }
 
   private onThinkDone(): void {
@@ -182,9 +190,13 @@ export class Tab {
 
   // ---- frames --------------------------------------------------------------------------------------------------
 
-  /** One frame of the current connection: parsed once, checked by the rules, then acted on. */
+  /**
+   * One frame of the current connection: parsed once, checked by the rules, then acted on. The clock is read once:
+   * the checker's time of the frame is also its arrival for the latencies.
+   */
   onFrame(data: WebSocket.RawData, isBinary: boolean): void {
     const ctx = this.ctx;
+    const t = ctx.now();
     ctx.counters.framesReceived++;
     const text = Buffer.isBuffer(data)
       ? data.toString('utf8')
@@ -196,15 +208,15 @@ export class Tab {
       if (isBinary) throw new Error('binary');
       msg = JSON.parse(text);
     } catch {
-      ctx.live.frame(this.socket.connId, 's2c', undefined, text);
+      ctx.live.frame(this.socket.connId, 's2c', undefined, text, t);
       ctx.counters.error('SERVER_FRAME_NOT_JSON');
       return;
     }
-    ctx.live.frame(this.socket.connId, 's2c', msg);
+    ctx.live.frame(this.socket.connId, 's2c', msg, undefined, t);
     if (!isRecord(msg)) return;
     if (msg.type === 'connection_established') return this.onEstablished();
     if (msg.type === 'error_message') return this.onErrorMessage(msg);
-    if (typeof msg.run_id === 'string' && Number.isInteger(msg.seq)) this.onRunEvent(msg);
+    if (typeof msg.run_id === 'string' && Number.isInteger(msg.seq)) this.onRunEvent(msg, t);
   }
 
   private onEstablished(): void {
@@ -246,7 +258,7 @@ export class Tab {
     }
   }
 
-  private onRunEvent(msg: Record<string, unknown>): void {
+  private onRunEvent(msg: Record<string, unknown>, t: number): void {
     const ctx = this.ctx;
     const runId = msg.run_id as string;
     const seq = msg.seq as number;
@@ -281,7 +293,7 @@ export class Tab {
     const terminal = ctx.terminalTypes.has(msg.type as string);
     if (terminal && run.terminalSeq === undefined)
       run.noteTerminal(seq, terminalOutcome(msg), typeof msg.code === 'string' ? msg.code : undefined);
-    if (run.own !== undefined && !run.own.settled) this.onOwnEvent(run, run.own, msg, terminal);
+    if (run.own !== undefined && !run.own.settled) this.onOwnEvent(run, run.own, msg, terminal, t);
     if (run.terminalSeq === undefined) return;
     if (run.end >= run.terminalSeq) this.complete(run, false);
     else if (run.fillTimer === undefined) {
@@ -292,10 +304,9 @@ export class Tab {
   }
 
   /** An event of a run this tab started: latencies, and what the mix asks (cancel or drop after N events). */
-  private onOwnEvent(run: TabRun, own: OwnRun, msg: Record<string, unknown>, terminal: boolean): void {
+  private onOwnEvent(run: TabRun, own: OwnRun, msg: Record<string, unknown>, terminal: boolean, now: number): void {
     const ctx = this.ctx;
     own.events++;
-    const now = ctx.now();
     if (msg.type === ctx.startType && own.firstAt === undefined) {
       own.firstAt = now;
       ctx.recordFirstEvent(now - own.lastSentAt);
@@ -357,6 +368,8 @@ export class Tab {
     if (!this.runs.finish(run)) return;
     this.ctx.wheel.cancel(run.fillTimer);
     const own = run.own;
+    // A finished run is remembered (for redeliveries) long after its outcome is counted: not with its request.
+    run.own = undefined;
     if (own === undefined || own.settled) return;
     const counters = this.ctx.counters;
     if (run.terminalSeq !== undefined) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runLoad, type LoadReport } from '../../../../src/verify/load';
 import { startStack, type Stack } from '../../../../src/provider';
-import { quickMix } from './helpers';
+import { loadEmbedded, quickMix } from './helpers';
 
 const repo = path.resolve(__dirname, '../../../..');
 
@@ -115,4 +115,17 @@ test('the CLI prints the k6-style summary, writes both reports, and exits 1 on a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}, 60_000);
+
+test('runs whose terminal event never comes fail with CLIENT_TIMEOUT, one after the other on each tab', async () => {
+  // The agent thinks far longer than the load's run timeout: every run the tabs start is given up by the client.
+  const { report } = await loadEmbedded(
+    { users: 2, durationS: 3, rampS: 0, drainS: 5, runTimeoutS: 1, profile: 'ci', mix: quickMix() },
+    { thinkMs: 60_000, toolMs: 5, jitter: 0 },
+  );
+  // Each tab loops: start, time out after 1 s, think, start again; the last run in flight times out in the drain.
+  expect(report.runs.started).toBeGreaterThanOrEqual(4);
+  expect(report.runs.failed).toBe(report.runs.started);
+  expect(report.runs.completed).toBe(0);
+  expect(report.errors.CLIENT_TIMEOUT).toBe(report.runs.started);
 }, 60_000);
