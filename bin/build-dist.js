@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { srcStamp, STAMP_FILE } = require('./dist-stamp');
 const { buildSpecValidators } = require('./build-spec-validators');
+const { buildRulesValidator } = require('./build-rules-validator');
 
 const ROOT = path.join(__dirname, '..');
 const SRC = path.join(ROOT, 'src');
@@ -57,13 +58,19 @@ function compileFile(esbuild, file, target) {
   fs.writeFileSync(`${out}.map`, map);
 }
 
-/** The AsyncAPI specification's schemas as standalone validators (see ./build-spec-validators.js). Optional: without
- * them the parser compiles those schemas at run time, as it did before, so a failure here is reported, not fatal. */
-function specValidators() {
+/** The AsyncAPI specification's schemas and the rule file schema as standalone validators (see
+ * ./build-spec-validators.js and ./build-rules-validator.js). Optional: without them the parser and loadRules compile
+ * those schemas at run time, as they did before, so a failure here is reported, not fatal. */
+function aheadOfTimeValidators() {
   try {
     buildSpecValidators(ROOT);
   } catch (err) {
     process.stderr.write(`build-dist: spec validators not built (${err.message}); the parser will compile them\n`);
+  }
+  try {
+    buildRulesValidator(ROOT);
+  } catch (err) {
+    process.stderr.write(`build-dist: rules validator not built (${err.message}); loadRules will compile it\n`);
   }
 }
 
@@ -89,7 +96,7 @@ function build() {
   fs.renameSync(nextDir, outDir);
   fs.rmSync(oldDir, { recursive: true, force: true });
   linkGenerated();
-  specValidators();
+  aheadOfTimeValidators();
   fs.writeFileSync(path.join(DIST, STAMP_FILE), stamp);
   return 0;
 }

@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { precompiledRulesValidator } from './precompiled-validator';
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
 import YAML from 'yaml';
@@ -13,20 +14,26 @@ export const DEFAULT_RULES_DIR = projectPath('contracts', 'rules');
 /** The JSON Schema every rule file must match. */
 export const RULES_SCHEMA_FILE = projectPath('contracts', 'rules.schema.json');
 
+/** ajv's options for the rule file schema (bin/build-rules-validator.js builds with the same). */
+export const RULES_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
 let compiled: ValidateFunction | undefined;
 
+/** The rule file schema's validator: the build's when it matches the schema (a few ms), else compiled here. */
 function ruleFileValidator(): ValidateFunction {
   if (compiled) return compiled;
+  let text: string;
   let schema: object;
   try {
-    schema = JSON.parse(readFileSync(RULES_SCHEMA_FILE, 'utf8'));
+    text = readFileSync(RULES_SCHEMA_FILE, 'utf8');
+    schema = JSON.parse(text);
   } catch (err) {
     throw new RulesError(
       'RULES_UNREADABLE',
       `${RULES_SCHEMA_FILE}: cannot read the rule file schema (${(err as Error).message})`,
     );
   }
-  compiled = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  compiled = precompiledRulesValidator(text) ?? new Ajv(RULES_AJV_OPTIONS).compile(schema);
   return compiled;
 }
 
