@@ -21,3 +21,15 @@ test('events without frozen results are serialised as they are', () => {
   expect(eventText(event)).toBe(JSON.stringify(event));
   expect(eventText({ type: 'agent_thinking', reasoning: 'r' })).toBe('{"type":"agent_thinking","reasoning":"r"}');
 });
+
+test('a frozen result (agent_completed) or parameters (tool_executing) is spliced the same way', () => {
+  const result = deepFreeze({ currency: 'USD', recommendations: [{ id: 'rec_1', title: 'x\n"y"' }], total: 0.5 });
+  const completed = { type: 'agent_completed', status: 'success', final_response: 'done', result, seq: 9 };
+  expect(eventText(completed)).toBe(JSON.stringify(completed));
+  expect(eventText(completed)).toBe(JSON.stringify(completed)); // from the cached text
+  expect(completed.result).toBe(result);
+  const parameters = deepFreeze({ models: ['gpt-4o', 'llama-3.1-8b'], share: 0.35 });
+  const executing = { type: 'tool_executing', tool_call_id: 'call_2', tool_name: 'cost_analyzer', parameters, seq: 3 };
+  expect(eventText(executing)).toBe(JSON.stringify(executing));
+  expect(executing.parameters).toBe(parameters);
+});
