@@ -51,13 +51,13 @@ export class ConnectionRegistry {
 
   /**
    * Local delivery of one committed event. A connection that does not follow the run yet (a run of another process
-   * in a cluster) starts following it at this event. The event's frame is built once, at the first connection that
-   * takes it, and that same Buffer goes to every connection. Answers the payload bytes sent in all (fan-out pacing).
+   * in a cluster) starts following it at this event. The event's frame (built with its text, or here at the first
+   * connection that takes it) is one Buffer written to every connection. Answers the payload bytes sent in all (fan-out pacing).
    */
   readonly deliver = (event: CommittedEvent): number => {
     const conns = this.byUser.get(event.userId);
     if (conns === undefined) return 0;
-    let frame: Buffer | undefined;
+    let frame = event.frame;
     let sent = 0;
     for (const conn of conns) {
       if (conn.span(event.runId) === undefined) conn.follow(event.runId, event.seq - 1);

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { framePayloadBytes, textFrame } from '../../../src/provider/ws-frame';
+import { framePayloadBytes, splicedTextFrame, textFrame } from '../../../src/provider/ws-frame';
 
 /** What ws itself writes for `ws.send(text)` on a server connection without permessage-deflate. */
 function wsFrame(text: string): Buffer {
@@ -25,4 +25,11 @@ test('utf-8 text: the length is in bytes, not characters', () => {
   const text = `{"reasoning":"prix: 12 € — ok ${'é'.repeat(70)}"}`;
   expect(textFrame(text).equals(wsFrame(text))).toBe(true);
   expect(framePayloadBytes(textFrame(text))).toBe(Buffer.byteLength(text));
+});
+
+test.each([10, 200, 70_000])('a frame spliced from parts (%i-byte middle) is the frame of the whole text', (n) => {
+  const middle = `"${'ß'.repeat(n / 2)}"`;
+  const text = `{"a":"€",${middle},"z":1}`;
+  const frame = splicedTextFrame('{"a":"€",', Buffer.from(middle), ',"z":1}');
+  expect(frame.equals(wsFrame(text))).toBe(true);
 });
