@@ -32,6 +32,20 @@ export function clipReasoning(text: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
 }
 
+/** Frozen results each guard accepted: they cannot change, so the check need not run again (memoised tool results). */
+const acceptedFrozen = new WeakMap<(results: Record<string, unknown>) => boolean, WeakSet<object>>();
+
+/** `isValid(results)`, remembered when it accepts frozen results. */
+function accepts(isValid: (results: Record<string, unknown>) => boolean, results: Record<string, unknown>): boolean {
+  if (!Object.isFrozen(results)) return isValid(results);
+  let accepted = acceptedFrozen.get(isValid);
+  if (accepted?.has(results)) return true;
+  if (!isValid(results)) return false;
+  if (accepted === undefined) acceptedFrozen.set(isValid, (accepted = new WeakSet()));
+  accepted.add(results);
+  return true;
+}
+
 /**
  * One agent run's use of the provider's AgentIO: checks the abort signal before each step, keeps reasoning within the
  * contract's limits, and applies the run's policy for tool errors:
@@ -74,7 +88,7 @@ export class AgentRun {
     let outcome: ToolOutcome = await this.guard(this.io.callTool(tool, parameters));
     this.toolCalls += 1;
     // No abort check here: results that arrived are kept, and the next step (or the answer) checks the signal.
-    if (outcome.status === 'success' && !isValid(outcome.results)) {
+    if (outcome.status === 'success' && !accepts(isValid, outcome.results)) {
       outcome = {
         status: 'error',
         results: outcome.results,

@@ -8,7 +8,7 @@ import type { CostAnalysis } from './tools/cost-analyzer';
 import { defaultCurrentUtilisation, defaultTargetUtilisation, type GpuRightsizing } from './tools/gpu-rightsizer';
 import { defaultRoutableShare, type RoutingSimulation } from './tools/routing-simulator';
 import type { SpendForecast } from './tools/spend-forecaster';
-import type { AgentAnswer, AgentIO, AgentRequest } from './types';
+import type { AgentAnswer, AgentIO, AgentRequest, Workload } from './types';
 import { resolveWorkload } from './pricing/workload';
 import { AgentRun, RunCancelled } from './agent-run';
 import {
@@ -26,8 +26,10 @@ import {
   workloadSummary,
 } from './answer-text';
 import { Findings } from './findings';
-import { cacheBatchDrafts, gpuDrafts, routingDrafts } from './recommendations';
-import { growthFromRequest, type GrowthHint } from './request-hints';
+import { FrozenMemo, memoOnFrozen, NOTHING } from './frozen-memo';
+import { cacheBatchDrafts, gpuDrafts, routingDrafts, type Drafts } from './recommendations';
+import { growthOf, type GrowthHint } from './request-hints';
+import { deepFreeze } from '../util/deep-freeze';
 import {
   isCacheBatchEstimate,
   isCostAnalysis,
@@ -99,6 +101,10 @@ function gpuThought(sizing: GpuRightsizing): string {
  * twice: routing simple traffic to cheaper models (routing_simulator), prompt caching and the batch API on the traffic
  * that stays (cache_batch_estimator), GPU right-sizing when the workload self-hosts (gpu_rightsizer), and finally
  * what the changes are worth over the next year (spend_forecaster).
+ *
+ * What each step says and asks is a pure function of the results before it. With a frozen workload those results
+ * are the same frozen objects for every run (runTool's memo), so the text, drafts and tool parameters are built once
+ * per workload and shared (FrozenMemo); runs on a workload that is not frozen build them every time.
  */
 export async function runCostOptimizer(req: AgentRequest, io: AgentIO): Promise<AgentAnswer> {
   const run = new AgentRun(io);
@@ -122,125 +128,177 @@ interface Priced {
 
 async function optimise(req: AgentRequest, run: AgentRun, findings: Findings): Promise<AgentAnswer> {
   const priced = await priceCurrentSpend(req, run, findings);
-  const excluded = await findRoutingSavings(run, findings);
-  const selfHosted = priced.cost.models.filter((m) => m.gpu_hours_per_month > 0);
-  await findCacheBatchSavings(run, findings, excluded, selfHosted);
-  if (selfHosted.length > 0) await findGpuSavings(run, findings);
+  const spend = spendOf(priced.cost);
+  const cacheBatchParameters = await findRoutingSavings(run, findings);
+  await findCacheBatchSavings(run, findings, cacheBatchParameters, priced.cost);
+  if (spend.selfHosted) await findGpuSavings(run, findings);
   const forecast = await forecastWithChanges(run, findings, priced);
   run.checkAbort();
-  return composeAnswer(run, findings, priced, forecast);
+  // The answer of a run without failures is a function of its inputs' identities; a partial one is built each time.
+  if (run.failures.length > 0) return composeAnswer(run, findings, priced, forecast);
+  const keys = [priced.cost, priced.growth, forecast ?? NOTHING, ...findings.sources];
+  return answers.get(keys, () => composeAnswer(run, findings, priced, forecast));
 }
+
+/** The opening thought (both wordings) and the cost_analyzer parameters of a workload. */
+const openingOf = memoOnFrozen((workload: Workload) => {
+  const summary = workloadSummary(workload);
+  const pricing = 'Pricing the current spend against the price table first.';
+  return {
+    sent: `Your workload: ${summary.text}. ${pricing}`,
+    sample: `No workload was sent, so I use your sample workload: ${summary.text}. ${pricing}`,
+    parameters: summary.names.length > 0 ? { models: summary.names } : {},
+  };
+});
+
+/** What cost_analyzer's results say: the spend, the models, the self-hosted part and the thought announcing them. */
+const spendOf = memoOnFrozen((cost: CostAnalysis) => {
+  const spendCents = toCents(cost.total_monthly_spend_usd);
+  const gpuCents = toCents(cost.total_gpu_cost_usd);
+  const selfHosted = cost.models.filter((m) => m.gpu_hours_per_month > 0);
+  return {
+    spendCents,
+    modelNames: cost.models.map((m) => m.model),
+    selfHosted: selfHosted.length > 0,
+    thought:
+      `Current spend is ${formatUsd(spendCents)} a month: ${spendBreakdown(cost)}.` +
+      (gpuCents > 0 ? ` ${formatUsd(gpuCents)} of it is self-hosted GPU time.` : '') +
+      ' Next: how much simple, latency-tolerant traffic could move to a cheaper model of the same family.',
+    gpuNext:
+      selfHosted.length > 0
+        ? `Next: right-sizing the ${formatCount(selfHosted.reduce((s, m) => s + m.gpu_hours_per_month, 0))} ` +
+          `self-hosted GPU hours of ${listOf(selfHosted.map((m) => m.model))}.`
+        : '',
+  };
+});
 
 /** cost_analyzer (essential): today's spend, announced before and after. */
 async function priceCurrentSpend(req: AgentRequest, run: AgentRun, findings: Findings): Promise<Priced> {
-  const workload = resolveWorkload(req);
-  const summary = workloadSummary(workload);
-  const growth = growthFromRequest(req.userRequest);
-  await run.think(
-    `${req.workload ? 'Your workload' : 'No workload was sent, so I use your sample workload'}: ${summary.text}. ` +
-      'Pricing the current spend against the price table first.',
-  );
-
-  const cost = await run.callEssential<CostAnalysis>(
-    'cost_analyzer',
-    summary.names.length > 0 ? { models: summary.names } : {},
-    isCostAnalysis,
-  );
-  const spendCents = toCents(cost.total_monthly_spend_usd);
-  findings.spendCents = spendCents;
-  findings.modelNames = cost.models.map((m) => m.model);
-  const gpuCents = toCents(cost.total_gpu_cost_usd);
-  await run.think(
-    `Current spend is ${formatUsd(spendCents)} a month: ${spendBreakdown(cost)}.` +
-      (gpuCents > 0 ? ` ${formatUsd(gpuCents)} of it is self-hosted GPU time.` : '') +
-      ' Next: how much simple, latency-tolerant traffic could move to a cheaper model of the same family.',
-  );
-  return { cost, spendCents, growth };
+  const opening = openingOf(resolveWorkload(req));
+  const growth = growthOf(req.userRequest);
+  await run.think(req.workload ? opening.sent : opening.sample);
+  const cost = await run.callEssential<CostAnalysis>('cost_analyzer', opening.parameters, isCostAnalysis);
+  const spend = spendOf(cost);
+  findings.spendCents = spend.spendCents;
+  findings.modelNames = spend.modelNames;
+  await run.think(spend.thought);
+  return { cost, spendCents: spend.spendCents, growth };
 }
 
-/** routing_simulator: returns the share of each model's traffic that moves, so caching does not count it again. */
-async function findRoutingSavings(run: AgentRun, findings: Findings): Promise<Record<string, number>> {
-  const routing = await run.call<RoutingSimulation>(
-    'routing_simulator',
-    { routable_share_by_latency: { ...defaultRoutableShare } },
-    isRoutingSimulation,
-  );
-  const excluded: Record<string, number> = {};
+const routingParameters = deepFreeze({ routable_share_by_latency: { ...defaultRoutableShare } });
+
+/** What routing results say, and the cache_batch_estimator parameters for the traffic that stays. */
+const routingStepOf = memoOnFrozen((routing: RoutingSimulation) => ({
+  drafts: routingDrafts(routing),
+  thought: routingThought(routing),
+  cacheBatchParameters: cacheBatchParametersFor(
+    Object.fromEntries(routing.models.filter((m) => m.monthly_savings_usd > 0).map((m) => [m.model, m.routable_share])),
+  ),
+}));
+
+/** Caching and batching on all of the traffic except `excluded` (per model, the share routing moves away). */
+function cacheBatchParametersFor(excluded: Record<string, number>): Record<string, unknown> {
+  return deepFreeze({
+    cacheable_prompt_share: defaultCacheablePromptShare,
+    batch_latency_levels: [...defaultBatchLatencyLevels],
+    excluded_share_by_model: excluded,
+  });
+}
+
+const allTrafficCacheBatchParameters = cacheBatchParametersFor({});
+
+/**
+ * routing_simulator: answers the cache_batch_estimator parameters, which leave out the share of each model's traffic
+ * that moves, so caching does not count it again.
+ */
+async function findRoutingSavings(run: AgentRun, findings: Findings): Promise<Record<string, unknown>> {
+  const routing = await run.call<RoutingSimulation>('routing_simulator', routingParameters, isRoutingSimulation);
   if (routing) {
-    findings.add(routingDrafts(routing));
-    for (const m of routing.models) if (m.monthly_savings_usd > 0) excluded[m.model] = m.routable_share;
-    await run.think(routingThought(routing));
-  } else {
-    await run.think('The routing simulation failed; I carry on with caching and batching on all of the traffic.');
+    const step = routingStepOf(routing);
+    findings.add(step.drafts);
+    await run.think(step.thought);
+    return step.cacheBatchParameters;
   }
-  return excluded;
+  await run.think('The routing simulation failed; I carry on with caching and batching on all of the traffic.');
+  return allTrafficCacheBatchParameters;
 }
+
+/** Drafts and thought of cache_batch_estimator results (the thought announces the GPU step of `cost`, if any). */
+const cacheBatchSteps = new FrozenMemo<{ drafts: Drafts; thought: string }>();
 
 /** cache_batch_estimator on the traffic that stays; the thought announces the GPU step when there is one. */
 async function findCacheBatchSavings(
   run: AgentRun,
   findings: Findings,
-  excluded: Record<string, number>,
-  selfHosted: CostAnalysis['models'],
+  parameters: Record<string, unknown>,
+  cost: CostAnalysis,
 ): Promise<void> {
-  const estimate = await run.call<CacheBatchEstimate>(
-    'cache_batch_estimator',
-    {
-      cacheable_prompt_share: defaultCacheablePromptShare,
-      batch_latency_levels: [...defaultBatchLatencyLevels],
-      excluded_share_by_model: excluded,
-    },
-    isCacheBatchEstimate,
-  );
-  const gpuNext =
-    selfHosted.length > 0
-      ? `Next: right-sizing the ${formatCount(selfHosted.reduce((s, m) => s + m.gpu_hours_per_month, 0))} self-hosted ` +
-        `GPU hours of ${listOf(selfHosted.map((m) => m.model))}.`
-      : '';
+  const estimate = await run.call<CacheBatchEstimate>('cache_batch_estimator', parameters, isCacheBatchEstimate);
+  const { gpuNext } = spendOf(cost);
   if (estimate) {
-    findings.add(cacheBatchDrafts(estimate));
-    await run.think(cacheBatchThought(estimate, gpuNext));
+    const step = cacheBatchSteps.get([estimate, cost], () => ({
+      drafts: cacheBatchDrafts(estimate),
+      thought: cacheBatchThought(estimate, gpuNext),
+    }));
+    findings.add(step.drafts);
+    await run.think(step.thought);
   } else if (gpuNext) {
     await run.think(`The caching and batching estimate failed; moving on. ${gpuNext}`);
   }
 }
 
+const gpuParameters = deepFreeze({
+  current_utilisation: defaultCurrentUtilisation,
+  target_utilisation: defaultTargetUtilisation,
+});
+
+const gpuStepOf = memoOnFrozen((sizing: GpuRightsizing) => ({
+  drafts: gpuDrafts(sizing),
+  thought: gpuThought(sizing),
+}));
+
 /** gpu_rightsizer, only when the workload self-hosts. */
 async function findGpuSavings(run: AgentRun, findings: Findings): Promise<void> {
-  const sizing = await run.call<GpuRightsizing>(
-    'gpu_rightsizer',
-    { current_utilisation: defaultCurrentUtilisation, target_utilisation: defaultTargetUtilisation },
-    isGpuRightsizing,
-  );
+  const sizing = await run.call<GpuRightsizing>('gpu_rightsizer', gpuParameters, isGpuRightsizing);
   if (sizing) {
-    findings.add(gpuDrafts(sizing));
-    await run.think(gpuThought(sizing));
+    const step = gpuStepOf(sizing);
+    findings.add(step.drafts);
+    await run.think(step.thought);
   }
 }
 
+/** The forecast's thought and parameters, by spend, growth and the drafts found (see {@link forecastStep}). */
+const forecastSteps = new FrozenMemo<{ thought: string; parameters: Record<string, unknown> }>();
+
 /** spend_forecaster with the chosen changes' savings (capped at the spend), announced with the largest change. */
 async function forecastWithChanges(run: AgentRun, findings: Findings, priced: Priced): Promise<SpendForecast | null> {
-  const { spendCents, growth } = priced;
+  const keys = [priced.cost, priced.growth, ...findings.sources];
+  const step = forecastSteps.get(keys, () => forecastStep(findings, priced));
+  await run.think(step.thought);
+  return run.call<SpendForecast>('spend_forecaster', step.parameters, isSpendForecast);
+}
+
+function forecastStep(findings: Findings, { spendCents, growth }: Priced) {
   const chosen = findings.selected();
   const totalCents = findings.totalCents();
-  await run.think(
-    chosen.length > 0
-      ? `${changes(chosen.length, 'saves', 'save')} ${savingsPhrase(totalCents, spendCents)}; ` +
+  return {
+    thought:
+      chosen.length > 0
+        ? `${changes(chosen.length, 'saves', 'save')} ${savingsPhrase(totalCents, spendCents)}; ` +
           `the largest is "${chosen[0]!.title}" at ${formatUsd(chosen[0]!.cents)}. ` +
           `Forecasting the next 12 months at ${growthPhrase(growth)}, with and without them.`
-      : `No change saves money on this ${formatUsd(spendCents)} workload; forecasting the next 12 months at ` +
+        : `No change saves money on this ${formatUsd(spendCents)} workload; forecasting the next 12 months at ` +
           `${growthPhrase(growth)} anyway.`,
-  );
-  return run.call<SpendForecast>(
-    'spend_forecaster',
-    {
+    parameters: {
       growth_rate_monthly: growth.monthly,
       horizons_months: [3, 6, 12],
       monthly_savings_usd: Math.min(totalCents, spendCents) / 100,
     },
-    isSpendForecast,
-  );
+  };
 }
+
+/** Answers of runs without failures, by spend, growth, forecast and the drafts found. */
+const answers = new FrozenMemo<AgentAnswer>();
 
 /** The agent_completed body: spend, chosen changes, the forecast with and without them, and why it is partial. */
 function composeAnswer(

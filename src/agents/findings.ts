@@ -11,11 +11,15 @@ export class Findings {
   spendCents: number | null = null;
   modelNames: string[] = [];
   readonly notApplicable: string[] = [];
+  /** What was added, in order: with frozen drafts, the identity of what the findings are made of (FrozenMemo keys). */
+  readonly sources: Drafts[] = [];
   private readonly drafts = new Map<string, DraftRecommendation>();
   /** {@link selected} since the last {@link add} (the answer asks for it several times). */
   private selection: readonly DraftRecommendation[] | undefined;
 
-  add({ drafts, notApplicable }: Drafts): void {
+  add(found: Drafts): void {
+    const { drafts, notApplicable } = found;
+    this.sources.push(found);
     for (const d of drafts) this.drafts.set(d.id, d);
     this.notApplicable.push(...notApplicable);
     this.selection = undefined;

@@ -28,6 +28,24 @@ export function growthFromRequest(text: string): GrowthHint {
   return { monthly: defaultMonthlyGrowth, stated: false };
 }
 
+/** Growth hints of recent request texts: most runs send one of a few texts, and read it once per run. */
+const growthByText = new Map<string, GrowthHint>();
+const MAX_GROWTH_TEXTS = 256;
+
+/**
+ * {@link growthFromRequest}, frozen and the same object for the same text while the text is remembered, so that what
+ * the agents build from it can be cached by identity (FrozenMemo).
+ */
+export function growthOf(text: string): GrowthHint {
+  let growth = growthByText.get(text);
+  if (growth === undefined) {
+    growth = Object.freeze(growthFromRequest(text));
+    if (growthByText.size >= MAX_GROWTH_TEXTS) growthByText.clear();
+    growthByText.set(text, growth);
+  }
+  return growth;
+}
+
 const wordMonths: Record<string, number> = { quarter: 3, half: 6, year: 12 };
 
 /** The forecast horizons for a request: 3, 6 and 12 months, plus one the user named ("next 18 months"). */

@@ -103,15 +103,21 @@ export class Connection {
     return this.following?.size ?? 0;
   }
 
+  /** Whether a live event `seq` of `runId` is one to deliver here (a followed run, not yet sent). */
+  wants(runId: string, seq: number): boolean {
+    const span = this.following?.get(runId);
+    return span !== undefined && seq > span.sent;
+  }
+
   /**
    * Delivers one live event of a followed run, unless already sent. The span stays after the terminal event
    * (until the run leaves retention), so a later `resume` on the same connection cannot resend what it had.
    */
-  deliver(runId: string, seq: number, text: string): boolean {
+  deliver(runId: string, seq: number, frame: Buffer): boolean {
     const span = this.following?.get(runId);
     if (span === undefined || seq <= span.sent) return false;
     span.sent = seq;
-    return this.send(text);
+    return this.sendFrame(frame);
   }
 
   /**
@@ -119,19 +125,36 @@ export class Connection {
    * send buffer closes the connection with 1013 instead (the events stay in the run log for `resume`).
    */
   send(text: string): boolean {
+    if (!this.mayWrite(text.length)) return false;
+    this.ws.send(text);
+    return true;
+  }
+
+  /**
+   * {@link send} for a frame built once for every connection of the user ({@link textFrame}), written to the socket
+   * as it is. ws counts what its socket buffers in `bufferedAmount`, so the bound is the same as for {@link send};
+   * frames are whole and written synchronously, so they never interleave with one ws writes (pongs, close).
+   */
+  sendFrame(frame: Buffer): boolean {
+    if (!this.mayWrite(frame.length)) return false;
+    this.socket.write(frame);
+    return true;
+  }
+
+  /** Whether `bytes` more may be written now; closes a socket that is gone or a slow consumer (1013) instead. */
+  private mayWrite(bytes: number): boolean {
     if (!this.open) return false;
     if (this.ws.readyState !== 1 /* OPEN */) {
       this.host.detach(this, 'socket_not_open');
       return false;
     }
-    const buffered = this.bufferedWith(text.length);
+    const buffered = this.bufferedWith(bytes);
     if (buffered > this.host.sendBufferBytes) {
       this.closeSlowConsumer();
       return false;
     }
     if (buffered > this.host.peakBufferedBytes) this.host.peakBufferedBytes = buffered;
     this.host.writes.hold(this.socket);
-    this.ws.send(text);
     return true;
   }
 

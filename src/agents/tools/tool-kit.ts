@@ -50,9 +50,23 @@ const MAX_OUTCOMES_PER_WORKLOAD = 64;
 /** The memo key, or undefined when the call cannot be memoised (workload not frozen, parameters not plain JSON). */
 function memoKey(tool: ToolDefinition, parameters: unknown, workload: Workload): string | undefined {
   if (typeof workload !== 'object' || workload === null || !Object.isFrozen(workload)) return undefined;
-  if (typeof parameters !== 'object' || parameters === null || !writesBackExactly(parameters)) return undefined;
-  return `${tool.name}\u0000${JSON.stringify(parameters)}`;
+  if (typeof parameters !== 'object' || parameters === null) return undefined;
+  // Frozen parameters (the agents' own, shared by their runs) cannot change: their key is worked out once.
+  const frozen = Object.isFrozen(parameters);
+  const keys = frozen ? frozenParameterKeys.get(parameters) : undefined;
+  const known = keys?.get(tool);
+  if (known !== undefined) return known === NOT_MEMOISABLE ? undefined : known;
+  const key = writesBackExactly(parameters) ? `${tool.name}\u0000${JSON.stringify(parameters)}` : NOT_MEMOISABLE;
+  if (frozen) {
+    if (keys === undefined) frozenParameterKeys.set(parameters, new Map([[tool, key]]));
+    else keys.set(tool, key);
+  }
+  return key === NOT_MEMOISABLE ? undefined : key;
 }
+
+/** Memo keys of frozen parameter objects, by tool. */
+const frozenParameterKeys = new WeakMap<object, Map<ToolDefinition, string>>();
+const NOT_MEMOISABLE = '';
 
 /** True when JSON text of `value` means the same parameters (-0 prints as 0 and NaN as null: not the same). */
 function writesBackExactly(value: unknown, depth = 0): boolean {

@@ -1,4 +1,5 @@
 import type { Connection } from '../connection';
+import { framePayloadBytes, textFrame } from '../ws-frame';
 import type { CommittedEvent } from './seams';
 
 /**
@@ -50,16 +51,20 @@ export class ConnectionRegistry {
 
   /**
    * Local delivery of one committed event. A connection that does not follow the run yet (a run of another process
-   * in a cluster) starts following it at this event. Answers how many connections it went out on (fan-out pacing).
+   * in a cluster) starts following it at this event. The event's frame (built with its text, or here at the first
+   * connection that takes it) is one Buffer written to every connection. Answers the payload bytes sent in all (fan-out pacing).
    */
   readonly deliver = (event: CommittedEvent): number => {
     const conns = this.byUser.get(event.userId);
     if (conns === undefined) return 0;
+    let frame = event.frame;
     let sent = 0;
     for (const conn of conns) {
       if (conn.span(event.runId) === undefined) conn.follow(event.runId, event.seq - 1);
-      if (conn.deliver(event.runId, event.seq, event.text)) sent++;
+      if (!conn.wants(event.runId, event.seq)) continue;
+      frame ??= textFrame(event.text);
+      if (conn.deliver(event.runId, event.seq, frame)) sent++;
     }
-    return sent;
+    return frame === undefined ? 0 : framePayloadBytes(frame) * sent;
   };
 }

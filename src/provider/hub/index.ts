@@ -125,10 +125,9 @@ export class RunHub {
 
   /** Local delivery of one event, charged to its user's fan-out byte budget. */
   private deliverLocal(event: CommittedEvent): void {
-    const sentTo = this.connections.deliver(event);
+    const bytes = this.connections.deliver(event);
     const rate = this.opts.maxFanoutBytesPerUserPerSecond;
-    if (sentTo === 0 || rate === undefined) return;
-    const bytes = Buffer.byteLength(event.text) * sentTo;
+    if (bytes === 0 || rate === undefined) return;
     const counters = this.seams.counters;
     if (counters.chargeFanout === undefined) {
       this.localPacer ??= new FanoutPacer(rate);

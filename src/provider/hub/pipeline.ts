@@ -5,7 +5,7 @@ import { unfinishedToolCompleted } from '../outgoing';
 import { RunStopped, type Run, type RunEventBody, type RunStopKind } from '../run';
 import { isRecord } from '../../util/records';
 import { buildEvent, problemsOf, trackEvent } from './event-checks';
-import { eventText } from './event-text';
+import { encodeEvent } from './event-text';
 import type { RunRegistry } from './runs';
 import { isPromise, type CommittedEvent, type HubSeams } from './seams';
 
@@ -148,7 +148,7 @@ export class EventPipeline {
 
   private commit(run: Run, event: Record<string, unknown>): void {
     const { seams, logger } = this.deps;
-    const text = eventText(event);
+    const { text, frame } = encodeEvent(event);
     const seq = run.head + 1;
     const terminal = this.deps.protocol.isTerminal(event.type);
     run.events.push(text);
@@ -159,7 +159,8 @@ export class EventPipeline {
     if (terminal) run.ended = true;
     // Write-ahead: the durable log has the event before any socket does.
     this.deps.eventLog?.append(text);
-    const committed: CommittedEvent = { userId: run.ctx.userId, runId: run.ctx.runId, seq, text, terminal };
+    const { userId, runId } = run.ctx;
+    const committed: CommittedEvent = { userId, runId, seq, text, terminal, frame };
     // The in-memory seams answer synchronously: no closure per event unless a shared store answers with a promise.
     const appended = seams.runLog.append(committed);
     if (isPromise(appended)) appended.then(undefined, (err: unknown) => this.seamFailed(committed, err));

@@ -22,6 +22,11 @@ export interface CommittedEvent {
   readonly text: string;
   /** True for the run's terminal event (agent_completed / agent_error). */
   readonly terminal: boolean;
+  /**
+   * The WebSocket frame of `text` when the committing process built it with the text (local delivery writes it to
+   * every connection as it is); built from `text` at delivery otherwise.
+   */
+  readonly frame?: Buffer;
 }
 
 /** The hub's delivery of an event to the connections of its user held by THIS process. */
