@@ -50,11 +50,13 @@ export function startRoleProcess(bench: string, answerTimeoutMs: number, opts: R
   );
   const waiting: ((value: Record<string, any>) => void)[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
+    let answer: Record<string, any>;
     try {
-      waiting.shift()?.(JSON.parse(line));
+      answer = JSON.parse(line);
     } catch {
-      // a log line, not an answer
+      return; // a log line (a --trace-gc line, say), not an answer: the next ask still waits for its own
     }
+    waiting.shift()?.(answer);
   });
   const next = (): Promise<Record<string, any>> =>
     new Promise((resolve, reject) => {
