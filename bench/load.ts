@@ -12,7 +12,19 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { fetchDevToken } from '../src/verify/auth';
-import { loadMix, runLoad, type Mix } from '../src/verify/load';
+import type { Mix } from '../src/verify/load';
+
+const ROOT = path.join(__dirname, '..');
+/**
+ * The load tool as `netra-contracts load` runs it: the compiled dist/ when it matches src/ (bin/dist-stamp.js, the
+ * CLI's own test), else the sources through tsx. Loaded by the load role only: the bare client never loads it.
+ */
+function loadToolModule(): typeof import('../src/verify/load') {
+  const { distIsFresh } = require('../bin/dist-stamp') as { distIsFresh: (src: string, dist: string) => boolean };
+  return distIsFresh(path.join(ROOT, 'src'), path.join(ROOT, 'dist'))
+    ? (require('../dist/src/verify/load') as typeof import('../src/verify/load'))
+    : (require('../src/verify/load') as typeof import('../src/verify/load'));
+}
 
 const args = process.argv.slice(3);
 const option = (name: string): string | undefined => {
@@ -104,7 +116,7 @@ async function startServe(): Promise<Serve> {
 
 // ---- the clients (each in its own process) ----------------------------------------------------------------------
 
-function benchMix(think: { min: number; max: number }): Mix {
+function benchMix(loadMix: (name: string) => Mix, think: { min: number; max: number }): Mix {
   return {
     ...loadMix('ci'),
     name: 'bench',
@@ -117,6 +129,8 @@ function benchMix(think: { min: number; max: number }): Mix {
 }
 
 async function loadTool(ws: string, auth: string, pattern: Pattern): Promise<void> {
+  // Loaded before the CPU count starts, as the bare client's modules are (start-up is not per-frame work).
+  const { runLoad, loadMix } = loadToolModule();
   const cpu0 = process.cpuUsage();
   const { report } = await runLoad({
     url: ws,
@@ -126,7 +140,7 @@ async function loadTool(ws: string, auth: string, pattern: Pattern): Promise<voi
     rampS: pattern.rampS,
     drainS: 30,
     profile: 'ci',
-    mix: benchMix(pattern.think),
+    mix: benchMix(loadMix, pattern.think),
   });
   // Measured around the whole run, as for the bare client (tokens and connections included).
   const used = process.cpuUsage(cpu0);
@@ -203,9 +217,12 @@ async function bareClient(ws: string, auth: string, pattern: Pattern): Promise<v
 }
 
 async function runClient(role: 'load' | 'bare', serve: Serve, pattern: Pattern) {
+  // BENCH_PROF=DIR: each client writes a CPU profile there (node --cpu-prof), as bench:provider's servers do.
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : [];
   const child = spawn(
     process.execPath,
     [
+      ...prof,
       path.join(__dirname, 'run.js'),
       'load',
       '--role',
