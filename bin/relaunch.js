@@ -11,7 +11,6 @@
 //
 // Node reads these flags only at start-up (v8.setFlagsFromString cannot resize the heap later), so a command that
 // wants them and started without them runs again in a child process with them; one extra start-up (~40 ms).
-const { spawn } = require('node:child_process');
 
 /** The commands that run the streaming checker over volume: `verify` (session files of any size) and `load`. */
 const CHECKER_COMMANDS = new Set(['verify', 'load']);
@@ -44,6 +43,8 @@ function missingFlags(command, execArgv = process.execArgv, env = process.env) {
 function relaunchWithCheckerFlags(command, script, args = process.argv.slice(2)) {
   const flags = missingFlags(command);
   if (flags.length === 0) return false;
+  // Required here, not at the top: every other command's start-up stays without it.
+  const { spawn } = require('node:child_process');
   const child = spawn(process.execPath, [...flags, ...process.execArgv, script, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [RELAUNCHED]: '1' },
