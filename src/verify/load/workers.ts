@@ -92,6 +92,13 @@ function workerArgs(
   return args;
 }
 
+/**
+ * The young-generation size this process runs with (bin/relaunch.js starts `load` with 128 MB semi-spaces): a worker
+ * given it runs at once, instead of starting a second node to get it. Only this flag: others (--inspect, --cpu-prof)
+ * are this process's own.
+ */
+const HEAP_FLAGS = (): string[] => process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size'));
+
 async function runWorkers(
   opts: LoadOptions,
   workers: WorkerOptions,
@@ -104,7 +111,7 @@ async function runWorkers(
   const children: { child: ChildProcess; file: string; stderr: string[] }[] = [];
   for (let i = 1; i <= workers.workers; i++) {
     const file = path.join(dir, `worker-${i}.json`);
-    const child = spawn(process.execPath, [cli, ...workerArgs(opts, workers, profile, i, file)], {
+    const child = spawn(process.execPath, [...HEAP_FLAGS(), cli, ...workerArgs(opts, workers, profile, i, file)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const entry = { child, file, stderr: [] as string[] };

@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { killAllServe, spawnServe } from '../../support';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(REPO, 'bin', 'netra-contracts.js');
@@ -112,6 +113,26 @@ describe('the launcher gives verify and load the checker V8 flags', () => {
     expect(await done).toEqual({ code: null, signal: 'SIGTERM' });
     await until(() => !alive(child));
   });
+
+  it('starts load --workers with the flags: each worker runs at once, without a relaunch of its own', async () => {
+    const serve = await spawnServe({ thinkMs: 10, toolMs: 10, jitter: 0 });
+    try {
+      writeFileSync(pidsFile, '');
+      const args = ['load', '--url', serve.wsUrl, '--auth-url', serve.authUrl, '--users', '2', '--duration', '2'];
+      const run = spawnSync(process.execPath, [BIN, ...args, '--ramp', '0', '--workers', '2', '--no-progress'], {
+        env: env(),
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      const seen = processes();
+      // The launcher, the relaunched `load`, and its two workers, which already have the flags.
+      expect(seen).toHaveLength(4);
+      for (const p of seen.slice(1)) expect(p.flags).toEqual(expect.arrayContaining(CHECKER_V8_FLAGS));
+    } finally {
+      await serve.stop();
+      killAllServe();
+    }
+  }, 60_000);
 
   it('stops the child when the launcher is killed outright (SIGKILL)', async () => {
     const launcher = startBlockedVerify();
