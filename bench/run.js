@@ -14,11 +14,10 @@ if (!file || !fs.existsSync(file)) {
   process.stderr.write(`usage: node bench/run.js <${available.join('|')}>\n`);
   process.exit(2);
 }
-// The benches that stand for `verify` and `load` run with the V8 settings those commands run with (bin/relaunch.js).
+// The benches named after `verify` and `load` run with the V8 settings those commands run with (bin/relaunch.js).
 const { adoptRelaunch, relaunchWithCheckerFlags } = require('../bin/relaunch');
 adoptRelaunch();
-const STANDS_FOR = { verify: 'verify', load: 'load' };
-if (!relaunchWithCheckerFlags(STANDS_FOR[name], __filename)) {
+if (!relaunchWithCheckerFlags(name, __filename)) {
   require('tsx/cjs');
   require(file);
 }

@@ -5,7 +5,7 @@
 // the pipeline); loading the compiled code takes a few ms.
 //
 // Same ajv, same options as src/rules/load.ts compiles with at run time. The file's first line is a stamp: a hash of
-// the schema text and ajv's version. src/rules/precompiled-validator.ts uses the file only when the stamp matches the
+// the schema text, ajv's version and the options. src/rules/precompiled-validator.ts uses the file only when the stamp matches the
 // schema and ajv as they are now, and otherwise compiles at run time as before: a stale build can only cost time,
 // never change a verdict.
 const crypto = require('node:crypto');
@@ -15,9 +15,15 @@ const path = require('node:path');
 /** ajv's options for the rule file schema: the ones src/rules/load.ts uses (RULES_AJV_OPTIONS there). */
 const OPTIONS = { allErrors: true, strict: false };
 
-/** The stamp line for a schema text and an ajv version (the same formula as rulesValidatorStamp in src/rules). */
-function stamp(schemaText, ajvVersion) {
-  const hash = crypto.createHash('sha256').update(`ajv ${ajvVersion}\n${schemaText}`).digest('hex');
+/**
+ * The stamp line for a schema text, an ajv version and ajv's options (the same formula as rulesValidatorStamp in
+ * src/rules): options edited on one side only make the build stale, never a validator of other options used.
+ */
+function stamp(schemaText, ajvVersion, options = OPTIONS) {
+  const hash = crypto
+    .createHash('sha256')
+    .update(`ajv ${ajvVersion}\n${JSON.stringify(options)}\n${schemaText}`)
+    .digest('hex');
   return `// netra rules-validator ${hash}`;
 }
 

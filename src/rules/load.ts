@@ -33,7 +33,7 @@ function ruleFileValidator(): ValidateFunction {
       `${RULES_SCHEMA_FILE}: cannot read the rule file schema (${(err as Error).message})`,
     );
   }
-  compiled = precompiledRulesValidator(text) ?? new Ajv(RULES_AJV_OPTIONS).compile(schema);
+  compiled = precompiledRulesValidator(text, RULES_AJV_OPTIONS) ?? new Ajv(RULES_AJV_OPTIONS).compile(schema);
   return compiled;
 }
 

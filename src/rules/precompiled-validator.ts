@@ -9,30 +9,34 @@ import { projectPath } from '../util/paths';
 export const RULES_VALIDATOR_FILE = projectPath('dist', 'rules-validator.js');
 
 /**
- * The first line of a validator built from `schemaText` with ajv `ajvVersion` (the same formula as `stamp` in
- * bin/build-rules-validator.js; a test holds the two together).
+ * The first line of a validator built from `schemaText` with ajv `ajvVersion` and `options` (the same formula as
+ * `stamp` in bin/build-rules-validator.js; a test holds the two together).
  *
  * @example
- * rulesValidatorStamp('{"type":"object"}', '8.17.1'); // '// netra rules-validator 3f0c...'
+ * rulesValidatorStamp('{"type":"object"}', '8.17.1', { allErrors: true }); // '// netra rules-validator 3f0c...'
  */
-export function rulesValidatorStamp(schemaText: string, ajvVersion: string): string {
-  const hash = createHash('sha256').update(`ajv ${ajvVersion}\n${schemaText}`).digest('hex');
+export function rulesValidatorStamp(schemaText: string, ajvVersion: string, options: object): string {
+  const hash = createHash('sha256')
+    .update(`ajv ${ajvVersion}\n${JSON.stringify(options)}\n${schemaText}`)
+    .digest('hex');
   return `// netra rules-validator ${hash}`;
 }
 
 /**
- * The built validator when its stamp matches `schemaText` and the installed ajv; otherwise undefined (absent, stale
- * or unreadable: the caller compiles the schema at run time, as without a build).
+ * The built validator when its stamp matches `schemaText`, the installed ajv and `options`; otherwise undefined
+ * (absent, stale or unreadable: the caller compiles the schema at run time, as without a build).
  *
  * @example
- * const validate = precompiledRulesValidator(schemaText) ?? new Ajv(RULES_AJV_OPTIONS).compile(JSON.parse(schemaText));
+ * const validate =
+ *   precompiledRulesValidator(text, RULES_AJV_OPTIONS) ?? new Ajv(RULES_AJV_OPTIONS).compile(JSON.parse(text));
  */
 export function precompiledRulesValidator(
   schemaText: string,
+  options: object,
   file = RULES_VALIDATOR_FILE,
 ): ValidateFunction | undefined {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  const expected = `${rulesValidatorStamp(schemaText, ajvVersion)}\n`;
+  const expected = `${rulesValidatorStamp(schemaText, ajvVersion, options)}\n`;
   if (firstBytes(file, expected.length) !== expected) return undefined;
   try {
     return require(file) as ValidateFunction;

@@ -13,20 +13,23 @@ import { precompiledRulesValidator, rulesValidatorStamp } from '../../../src/rul
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const build = require(path.join(REPO, 'bin', 'build-rules-validator.js')) as {
   buildRulesValidator: (root: string) => void;
-  stamp: (schemaText: string, ajvVersion: string) => string;
+  stamp: (schemaText: string, ajvVersion: string, options?: object) => string;
 };
 const schemaText = readFileSync(RULES_SCHEMA_FILE, 'utf8');
 
 describe('the rule file validator built ahead of time', () => {
   beforeAll(() => build.buildRulesValidator(REPO)); // up to date after `npm ci`: then this writes nothing
 
-  it('stamps with the formula the loader checks', () => {
-    expect(rulesValidatorStamp(schemaText, '8.1.0')).toBe(build.stamp(schemaText, '8.1.0'));
-    expect(rulesValidatorStamp(schemaText, '8.1.0')).not.toBe(rulesValidatorStamp(schemaText, '8.1.1'));
+  it('stamps with the formula and the options the loader checks', () => {
+    const stampOf = (version: string, options: object = RULES_AJV_OPTIONS): string =>
+      rulesValidatorStamp(schemaText, version, options);
+    expect(stampOf('8.1.0')).toBe(build.stamp(schemaText, '8.1.0'));
+    expect(stampOf('8.1.0')).not.toBe(stampOf('8.1.1'));
+    expect(stampOf('8.1.0', { ...RULES_AJV_OPTIONS, allErrors: false })).not.toBe(stampOf('8.1.0'));
   });
 
   it('gives the same verdicts and errors as ajv compiling the schema at run time', () => {
-    const built = precompiledRulesValidator(schemaText);
+    const built = precompiledRulesValidator(schemaText, RULES_AJV_OPTIONS);
     expect(built).toBeDefined();
     const compiled = new Ajv(RULES_AJV_OPTIONS).compile(JSON.parse(schemaText));
     const files = readdirSync(DEFAULT_RULES_DIR).map((f) =>
@@ -60,13 +63,14 @@ describe('the rule file validator built ahead of time', () => {
   });
 
   it('is not used when it no longer matches the schema, or is missing: the loader compiles as before', () => {
-    expect(precompiledRulesValidator(`${schemaText} `)).toBeUndefined();
+    expect(precompiledRulesValidator(`${schemaText} `, RULES_AJV_OPTIONS)).toBeUndefined();
+    expect(precompiledRulesValidator(schemaText, { ...RULES_AJV_OPTIONS, allErrors: false })).toBeUndefined();
     const dir = mkdtempSync(path.join(tmpdir(), 'rules-validator-'));
     try {
-      expect(precompiledRulesValidator(schemaText, path.join(dir, 'missing.js'))).toBeUndefined();
+      expect(precompiledRulesValidator(schemaText, RULES_AJV_OPTIONS, path.join(dir, 'missing.js'))).toBeUndefined();
       const stale = path.join(dir, 'stale.js');
       writeFileSync(stale, '// netra rules-validator 0000\nmodule.exports = () => true;\n');
-      expect(precompiledRulesValidator(schemaText, stale)).toBeUndefined();
+      expect(precompiledRulesValidator(schemaText, RULES_AJV_OPTIONS, stale)).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
