@@ -36,6 +36,18 @@ interface PendingRunRefusal {
   going: Set<RunState>;
 }
 
+/**
+ * What run_limit_enforced knows of a user's retained runs without walking them: how many have ended (their terminal
+ * seen, not finalised yet) and the latest end among them. With these, a new run's start is cleared at once in the
+ * common case (at most `max - 1` runs without an end, none ended after it): a user's retained runs are walked only when
+ * they might reach the limit. Walking every retained run for each new run was 3% of the load tool's CPU.
+ */
+interface EndedRuns {
+  count: number;
+  /** The latest end (server clock) of a run counted in `count`; Infinity when one's end has no usable timestamp. */
+  latestMs: number;
+}
+
 interface PendingRunStart {
   f: FrameInfo;
   run: RunState;
@@ -226,26 +238,49 @@ const runLimitEnforced: CheckKind = {
         p.maybe.delete(run);
       }
     };
+    const endedOf = (run: RunState): EndedRuns => ctx.userState(run.user, () => ({ count: 0, latestMs: -Infinity }));
+    // Called before the engine records `f` (hooks see the state before the frame): the first terminal of the run.
+    const noteEnd = (f: FrameInfo, run: RunState): void => {
+      if (run.terminal !== undefined || !protocol.terminalTypes.has(f.type as string)) return;
+      const ended = endedOf(run);
+      const ms = serverMs(f);
+      ended.count++;
+      ended.latestMs = Math.max(ended.latestMs, Number.isNaN(ms) ? Infinity : ms);
+    };
+    /** At most `max - 1` runs may have been going at `atMs` besides `run`: the start is cleared without a walk. */
+    const surelyUnder = (run: RunState, atMs: number, limit: number): boolean => {
+      const ended = endedOf(run);
+      const unended = run.user.runs.size - ended.count - 1;
+      return ended.latestMs <= atMs + grace && unended < limit;
+    };
+    const checkStart = (f: FrameInfo, run: RunState, limit: number): void => {
+      if (!f.runFirst || run.user.runs.size <= limit) return;
+      const atMs = serverMs(f);
+      if (!Number.isFinite(atMs) || surelyUnder(run, atMs, limit)) return;
+      const p: PendingRunStart = { f, run, atMs, maybe: new Set(), surely: new Set() };
+      for (const other of run.user.runs) {
+        if (other === run || !(startMs(other) < atMs)) continue;
+        const end = endMs(other);
+        if (end !== undefined && end <= atMs + grace) continue;
+        p.maybe.add(other);
+        if (other.last) learn(p, other.last, other);
+      }
+      if (!decide(p)) pending.push(p);
+    };
     return {
       runEventFirst(f, run) {
         if (pending.length) {
           for (const p of pending) learn(p, f, run);
           pending = pending.filter((p) => !decide(p));
         }
-        if (max === undefined || !f.runFirst || run.user.runs.size <= max) return;
-        const atMs = serverMs(f);
-        if (!Number.isFinite(atMs)) return;
-        const p: PendingRunStart = { f, run, atMs, maybe: new Set(), surely: new Set() };
-        for (const other of run.user.runs) {
-          if (other === run || !(startMs(other) < atMs)) continue;
-          const end = endMs(other);
-          if (end !== undefined && end <= atMs + grace) continue;
-          p.maybe.add(other);
-          if (other.last) learn(p, other.last, other);
-        }
-        if (!decide(p)) pending.push(p);
+        if (max !== undefined) checkStart(f, run, max);
+        noteEnd(f, run);
       },
       runFinalize(run) {
+        if (run.terminal !== undefined) {
+          const ended = endedOf(run);
+          if (--ended.count === 0) ended.latestMs = -Infinity;
+        }
         if (!pending.length) return;
         for (const p of pending) p.maybe.delete(run);
         pending = pending.filter((p) => !decide(p));

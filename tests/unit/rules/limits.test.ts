@@ -169,6 +169,22 @@ describe('protocol.run-refusal-justified / protocol.run-limit-enforced / protoco
     expect(check(turnover).rules).toEqual([]);
   });
 
+  // The check clears a start without walking the user's runs when too few are unended and none ended after it; these
+  // two sessions differ only in WHEN (server clock) one run ended, which that shortcut must not ignore.
+  it('a run whose terminal arrived before the 11th start but is stamped after it still counts as going', () => {
+    const session = (endStamp: number): SessionBuilder => {
+      const b = oneTab();
+      const all = runs(b, MAX_RUNS, 100, () => undefined);
+      b.s2c('alice-1', all[0].completed(endStamp), 390); // delivered at 390, before the 11th start
+      const eleventh = runs(b, 1, 400, () => undefined, MAX_RUNS)[0];
+      all.slice(1).forEach((r, k) => b.s2c('alice-1', r.completed(2000 + k * 10), 2000 + k * 10));
+      b.s2c('alice-1', eleventh.completed(2500), 2500);
+      return b.close('alice-1', 1000, 'client', 3000);
+    };
+    expect(check(session(380)).rules).toEqual([]); // ended before the 11th started: 10 going at most
+    expect(check(session(2600)).rules).toEqual(['protocol.run-limit-enforced']); // ended long after it started
+  });
+
   it('a refused start_agent starts nothing, unless the client sends its request_id again', () => {
     const b = oneTab();
     const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice', requestId: 'req-1' });
