@@ -238,7 +238,8 @@ const runLimitEnforced: CheckKind = {
         p.maybe.delete(run);
       }
     };
-    const endedOf = (run: RunState): EndedRuns => ctx.userState(run.user, () => ({ count: 0, latestMs: -Infinity }));
+    const noEnds = (): EndedRuns => ({ count: 0, latestMs: -Infinity });
+    const endedOf = (run: RunState): EndedRuns => ctx.userState(run.user, noEnds);
     // Called before the engine records `f` (hooks see the state before the frame): the first terminal of the run.
     const noteEnd = (f: FrameInfo, run: RunState): void => {
       if (run.terminal !== undefined || !protocol.terminalTypes.has(f.type as string)) return;
