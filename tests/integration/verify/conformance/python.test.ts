@@ -101,7 +101,13 @@ describe('conformance of the Python provider', () => {
     const python = await startPython(['--leeway-s', '100000'], 5);
     try {
       const scenarios = [loadScenario(path.join(ROOT, 'contracts', 'scenarios', 'auth-expired.yaml'))];
-      const report = await runConformance({ target: python.target, outDir: out, scenarios, tiers: ['medium'] });
+      const report = await runConformance({
+        target: python.target,
+        outDir: out,
+        scenarios,
+        tiers: ['medium'],
+        profile: 'ci',
+      });
       expect(report.ok).toBe(false);
       expect(report.scenarios[0].violations[0]).toMatchObject({
         rule: 'scenario.expectation',

@@ -46,6 +46,7 @@ describe('replay against a provider that is not ours', () => {
       {
         target: python.target,
         shape: 'strict',
+        profile: 'ci',
       },
     );
     // The reference refuses alg:none with TOKEN_INVALID and so does this one; a wrong type is where they differ.
@@ -53,6 +54,7 @@ describe('replay against a provider that is not ours', () => {
       await readSession(sessionFiles().find((f) => f.endsWith('/auth-wrong-type.session.jsonl')) as string),
       {
         target: python.target,
+        profile: 'ci',
       },
     );
     expect([auth.violations, wrongType.ok, wrongType.differences]).toEqual([[], true, []]);
