@@ -5,7 +5,10 @@
 // frames it received. Both clients drive the same pattern: every user gets a development token, opens one connection
 // (Bearer header), sends start_agent, reads every frame of the run, pauses think_ms after its terminal event, repeats.
 // The load tool also checks every frame with the rules engine, counts delivery exactly once and records latencies.
-// Run: npm run bench:load [-- --json] [-- --users 200 --seconds 20 --rounds 2 --scale 100,1000,10000]
+// --together runs the two clients of a round at the same time against the same provider (each with its own users):
+// both then meet the same moment of a shared machine, and the ratio moves far less from round to round (1.65-1.73
+// over four rounds, against 1.33-2.14 one after the other, on the same machine the same hour).
+// Run: npm run bench:load [-- --json] [-- --users 200 --seconds 20 --rounds 2 --scale 100,1000,10000 --together]
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +45,7 @@ const ROLE = option('role') ?? 'main';
 const USERS = number('users', 200, 1, 10_000);
 const SECONDS = number('seconds', 20, 2, 120);
 const ROUNDS = number('rounds', 2, 1, 5);
+const TOGETHER = args.includes('--together');
 const SCALE = (option('scale') ?? '100,1000,10000')
   .split(',')
   .map(Number)
@@ -252,6 +256,23 @@ async function runClient(role: 'load' | 'bare', serve: Serve, pattern: Pattern) 
 
 // ---- main ------------------------------------------------------------------------------------------------------
 
+/** One round of the CPU comparison: the bare client then the load tool, or both at once (`--together`). */
+async function cpuRound(
+  round: number,
+  serve: Serve,
+  pattern: Pattern,
+  log: (text: string) => void,
+): Promise<[ClientFigures, ClientFigures]> {
+  if (TOGETHER) {
+    log(`round ${round}/${ROUNDS}: bare client and load tool together, ${USERS} users each, ${SECONDS} s ...`);
+    return Promise.all([runClient('bare', serve, pattern), runClient('load', serve, pattern)]);
+  }
+  log(`round ${round}/${ROUNDS}: bare client, ${USERS} users, ${SECONDS} s ...`);
+  const bare = await runClient('bare', serve, pattern);
+  log(`round ${round}/${ROUNDS}: load tool, ${USERS} users, ${SECONDS} s ...`);
+  return [bare, await runClient('load', serve, pattern)];
+}
+
 async function main(): Promise<void> {
   const rounds: { bare: ClientFigures; load: ClientFigures; ratio: number }[] = [];
   const log = (text: string): void => {
@@ -261,10 +282,7 @@ async function main(): Promise<void> {
   let serve = await startServe();
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`round ${round}/${ROUNDS}: bare client, ${USERS} users, ${SECONDS} s ...`);
-      const bare = await runClient('bare', serve, cpuPattern);
-      log(`round ${round}/${ROUNDS}: load tool, ${USERS} users, ${SECONDS} s ...`);
-      const load = await runClient('load', serve, cpuPattern);
+      const [bare, load] = await cpuRound(round, serve, cpuPattern, log);
       rounds.push({ bare, load, ratio: round2(load.us_per_frame / bare.us_per_frame) });
     }
   } finally {
@@ -295,7 +313,14 @@ function report(
   );
   const result = {
     ratios: { load_vs_bare_client_cpu_per_frame: median },
-    cpu_per_frame: { users: USERS, seconds: SECONDS, think_ms: THINK, provider_think_tool_ms: 10, rounds },
+    cpu_per_frame: {
+      users: USERS,
+      seconds: SECONDS,
+      think_ms: THINK,
+      provider_think_tool_ms: 10,
+      clients: TOGETHER ? 'together' : 'one after the other',
+      rounds,
+    },
     first_event_latency: scale.map((s) => ({
       users: s.users,
       seconds: s.seconds,
@@ -317,7 +342,7 @@ function report(
     return;
   }
   const lines = [
-    `load tool vs bare ws client, CPU per received frame (${USERS} users, ${SECONDS} s, provider think/tool 10 ms, client think ${THINK.min}-${THINK.max} ms):`,
+    `load tool vs bare ws client, CPU per received frame (${USERS} users, ${SECONDS} s, provider think/tool 10 ms, client think ${THINK.min}-${THINK.max} ms, clients ${TOGETHER ? 'together' : 'one after the other'}):`,
     ...rounds.map(
       (r, i) =>
         `  round ${i + 1}: bare ${r.bare.us_per_frame} us/frame (${r.bare.frames} frames, ${r.bare.cpu_ms} ms CPU)  load ${r.load.us_per_frame} us/frame (${r.load.frames} frames, ${r.load.cpu_ms} ms CPU)  ratio ${r.ratio}`,
