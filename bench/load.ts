@@ -6,8 +6,8 @@
 // (Bearer header), sends start_agent, reads every frame of the run, pauses think_ms after its terminal event, repeats.
 // The load tool also checks every frame with the rules engine, counts delivery exactly once and records latencies.
 // --together runs the two clients of a round at the same time against the same provider (each with its own users):
-// both then meet the same moment of a shared machine, and the ratio moves far less from round to round (1.65-1.73
-// over four rounds, against 1.33-2.14 one after the other, on the same machine the same hour).
+// both then meet the same moment of a shared machine, and the ratio moves far less from round to round (1.65-1.77
+// over two runs of four rounds, against 1.33-2.14 one after the other, on the same machine the same hour).
 // Run: npm run bench:load [-- --json] [-- --users 200 --seconds 20 --rounds 2 --scale 100,1000,10000 --together]
 import { spawn } from 'node:child_process';
 import os from 'node:os';
