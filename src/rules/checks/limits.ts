@@ -270,14 +270,16 @@ const runLimitEnforced: CheckKind = {
     };
     return {
       runEventFirst(f, run) {
+        if (max === undefined) return; // the spec sets no limit: nothing to judge, nothing pending
         if (pending.length) {
           for (const p of pending) learn(p, f, run);
           pending = pending.filter((p) => !decide(p));
         }
-        if (max !== undefined) checkStart(f, run, max);
+        checkStart(f, run, max);
         noteEnd(f, run);
       },
       runFinalize(run) {
+        if (max === undefined) return;
         if (run.terminal !== undefined) {
           const ended = endedOf(run);
           if (--ended.count === 0) ended.latestMs = -Infinity;
