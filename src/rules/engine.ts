@@ -131,7 +131,8 @@ export class Engine implements Checker, EngineView {
     this.frames++;
     const conn = this.who.openConns.get(connId) ?? this.who.openConn(connId, null, t, line, 'valid');
     const f = newFrame(conn, dir, msg, raw, t, line);
-    f.typeId = this.hooks.typeId(f.type);
+    const id = this.hooks.typeId(f.type);
+    f.setType(id, this.hooks.nameOf(id));
     if (raw !== undefined) {
       f.errors = NOT_JSON;
     } else {

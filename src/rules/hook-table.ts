@@ -54,6 +54,8 @@ export class HookTable {
   readonly runFinalize: Hook<'runFinalize'>[] = [];
   readonly finish: Hook<'finish'>[] = [];
   private readonly ids = new Map<string, number>();
+  /** By id: the table's own string for each type (index 0: none). */
+  private readonly names: (string | undefined)[] = [undefined];
 
   add(hooks: CheckHooks): void {
     for (const name of FRAME_HOOKS) {
@@ -69,15 +71,25 @@ export class HookTable {
   /** Gives ids to these types (the protocol's) and to every type a hook names, and indexes the hooks by them. */
   seal(types: Iterable<string>): void {
     const named = [...types, ...FRAME_HOOKS.flatMap((name) => (this[name] as TypedHooks<unknown>).namedTypes())];
-    for (const type of named) if (!this.ids.has(type)) this.ids.set(type, this.ids.size + 1);
+    for (const type of named) if (!this.ids.has(type)) this.name(type, this.ids.size + 1);
     for (const name of FRAME_HOOKS) (this[name] as TypedHooks<unknown>).build(this.ids);
   }
 
   /** The id of a message type, given now if it has none (for checks that index by type when they are created). */
   idOf(type: string): number {
     let id = this.ids.get(type);
-    if (id === undefined) this.ids.set(type, (id = this.ids.size + 1));
+    if (id === undefined) this.name(type, (id = this.ids.size + 1));
     return id;
+  }
+
+  /** The table's own string for the type of this id (undefined for 0): the same string for every frame of it. */
+  nameOf(id: number): string | undefined {
+    return this.names[id];
+  }
+
+  private name(type: string, id: number): void {
+    this.ids.set(type, id);
+    this.names[id] = type;
   }
 
   /** The id of a message type (0 for a type nothing names, or none). */

@@ -183,8 +183,12 @@ export class FrameInfo {
    * worked out (type, seq, line, t, `stampValue`) stays.
    */
   msg: Record<string, any> | undefined;
-  /** `msg.type` when it is a string. */
-  readonly type: string | undefined;
+  /**
+   * `msg.type` when it is a string; once the engine classified the frame (`setType`), the engine's own string for a
+   * type it knows: a run keeps its frames, and one string per type costs nothing to keep where each message's copy
+   * would be one more object per kept frame.
+   */
+  type: string | undefined;
   // Set for run events on a connection of the run's owner:
   seq: number | undefined = undefined;
   /**
@@ -220,6 +224,12 @@ export class FrameInfo {
 
   set typeId(id: number) {
     this.bits = (this.bits & LOW_BITS) | (id << TYPE_ID_SHIFT);
+  }
+
+  /** The frame's type id and, when the id names a known type, that type's shared string (equal to `msg.type`). */
+  setType(id: number, name: string | undefined): void {
+    this.typeId = id;
+    if (name !== undefined) this.type = name;
   }
 
   get dir(): Direction {

@@ -35,4 +35,14 @@ describe('HookTable (hooks indexed by message type)', () => {
     expect(table.typeId('agent_started')).not.toBe(table.typeId('error_message'));
     expect(table.typeId('nope')).toBe(0);
   });
+
+  it('names each id by its type, including ids given after sealing (none for 0)', () => {
+    const table = new HookTable();
+    table.seal(['agent_started', 'agent_completed']);
+    const late = table.idOf('agent_progress');
+    expect(table.nameOf(table.typeId('agent_started'))).toBe('agent_started');
+    expect(table.nameOf(table.typeId('agent_completed'))).toBe('agent_completed');
+    expect(table.nameOf(late)).toBe('agent_progress');
+    expect(table.nameOf(table.typeId('nope'))).toBeUndefined();
+  });
 });
