@@ -1,6 +1,6 @@
 // Small helpers every check kind uses to read frames and say where a finding is.
 import type { ReportAt } from './check-kind';
-import type { FrameInfo } from './model';
+import type { EventMark, FrameInfo } from './model';
 
 /**
  * The location of a frame as a report position.
@@ -51,7 +51,7 @@ export function pathReader(path: string): (value: unknown) => unknown {
  * @example
  * describeEvent(f); // 'tool_completed (seq 5, line 40)'
  */
-export function describeEvent(f: FrameInfo | undefined): string {
+export function describeEvent(f: EventMark | undefined): string {
   if (!f) return 'nothing';
   const parts: string[] = [];
   if (f.seq !== undefined) parts.push(`seq ${f.seq}`);

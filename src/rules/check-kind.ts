@@ -79,8 +79,11 @@ export interface CheckHooks {
   runEventFirst?(f: FrameInfo, run: RunState): void;
   /** A run event on a connection of another user. */
   foreignRunEvent?(f: FrameInfo, run: RunState): void;
-  /** A run event of a run already finalised (a late replay): per-connection checks only. */
-  lateRunEvent?(f: FrameInfo, owner: string): void;
+  /**
+   * A run event of a run already finalised, on a connection of its owner (a late replay, or a new event: then
+   * `f.first`, its seq is past every seq the run had). The run keeps only its id, owner, seq range and `end`.
+   */
+  lateRunEvent?(f: FrameInfo, run: RunState): void;
   /** Gaps after a resume that the replay never filled (at the close of the connection or the run's end). */
   seqHoles?(rc: RunConnState, holes: readonly SeqHole[]): void;
   connClose?(conn: ConnState, close: CloseInfo): void;

@@ -25,6 +25,7 @@ export function createChecker(options: CheckerOptions): Checker {
     validate: options.validate ?? loadGeneratedValidators(),
     protocol: options.protocol ?? loadProtocol(),
     retainMs: options.retainMs ?? DEFAULT_RETAIN_MS,
+    settledRetainMs: options.settledRetainMs,
     findings: new Findings(options.maxViolations ?? Infinity, options.onViolation),
     keepFrames: options.keepFrames ?? true,
   });

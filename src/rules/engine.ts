@@ -3,7 +3,9 @@
 //   run (seq, resume): seq-tracker.ts. Runs, their first sightings and their retention: run-book.ts.
 // - A run's events on another user's connection are foreign: reported, and otherwise ignored.
 // - A run is finalised `retainMs` after its terminal event (or at finish): fan-out, open pairs and holes are judged
-//   then and its state is dropped; later replays of it get per-connection checks only.
+//   then and its state is dropped. With `settledRetainMs` (load), a settled run (every connection of the owner that
+//   was owed it holds all of it) is finalised that long after it settled instead. What comes for a finalised run
+//   later gets per-connection checks, isolation, and the order checks of a seq past the run's last one.
 // - At the end, a connection is "still there" when it is open or was closed by the client in the closing records
 //   (the recorder's teardown). A run without a terminal is missing only if a connection of its user listened from
 //   its last event (or resumed it) to the end; otherwise it is unobserved (counted in stats, not a violation).
@@ -39,6 +41,8 @@ export interface EngineParts {
   validate: MessageValidators;
   protocol: Protocol;
   retainMs: number;
+  /** Finalise a settled run this long after it settled (`CheckerOptions.settledRetainMs`); undefined: off. */
+  settledRetainMs?: number;
   findings: Findings;
   keepFrames: boolean;
 }
@@ -75,7 +79,7 @@ export class Engine implements Checker, EngineView {
     this.findings = parts.findings;
     this.keepFrames = parts.keepFrames;
     this.who = new Attribution(parts.protocol.startType);
-    this.book = new RunBook(parts.retainMs);
+    this.book = new RunBook(parts.retainMs, parts.settledRetainMs);
     const env = {
       profile: parts.profile,
       protocol: parts.protocol,
@@ -333,18 +337,47 @@ export class Engine implements Checker, EngineView {
     }
     if (terminal) run.terminalSeen = true;
     run.last = f;
+    if (run.terminal !== undefined && !run.settled && this.book.retainsSettledLess && this.settledNow(run)) {
+      this.book.retainSettled(run, f.t);
+    }
   }
 
-  /** An event of a run already finalised: a late replay to its owner, or a foreign event. */
+  /**
+   * The run's terminal is in, no seq of it is missing (1 to the terminal's) and every open connection of the owner
+   * holds all of it with no resume pending: nothing more is owed to anyone. Seen by another user: not settled
+   * (kept the full retention, as every run is without `settledRetainMs`).
+   */
+  private settledNow(run: RunState): boolean {
+    const count = run.bySeq.size;
+    if (run.foreignFirst !== undefined || run.minSeq !== 1 || run.maxSeq !== count) return false;
+    if (run.terminal?.seq !== count) return false;
+    for (const conn of run.user.conns) {
+      if (conn.closed || conn.refused || conn.establishedT === undefined) continue;
+      const rc = viewOf(run, conn);
+      if (rc === undefined || rc.haveLine.size < count || rc.holes.length > 0 || rc.resumePendingFrom !== undefined) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An event of a run already finalised: a late replay to its owner, or a foreign event. For the owner, `f.first`
+   * says the event is new: its seq is past every seq the run had (the run's `maxSeq` follows it).
+   */
   private lateEvent(f: FrameInfo, run: RunState): void {
-    const seq = (f.msg as Record<string, unknown>).seq;
-    f.seq = typeof seq === 'number' && Number.isInteger(seq) ? seq : undefined;
+    const rawSeq = (f.msg as Record<string, unknown>).seq;
+    const seq = typeof rawSeq === 'number' && Number.isInteger(rawSeq) ? rawSeq : undefined;
+    f.seq = seq;
     f.conn.lastRun = run;
     if (run.owner !== f.conn.user) {
       for (const hook of this.hooks.foreignRunEvent) hook(f, run);
       return;
     }
-    for (const hook of this.hooks.lateRunEvent) hook(f, run.owner);
+    const beyond = seq !== undefined && (run.maxSeq === undefined || seq > run.maxSeq);
+    f.first = beyond;
+    if (beyond) run.maxSeq = seq;
+    for (const hook of this.hooks.lateRunEvent) hook(f, run);
   }
 
   private flushHoles(rc: RunConnState): void {

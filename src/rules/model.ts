@@ -507,6 +507,13 @@ export interface RunState {
   terminal?: FrameInfo;
   /** A terminal event reached a connection of the owner. */
   terminalSeen: boolean;
+  /**
+   * Every connection of the owner that was owed the run holds all of it, up to its terminal (`settledRetainMs`):
+   * the run is finalised sooner.
+   */
+  settled: boolean;
+  /** A finalised run's terminal event, as reports name it (the frame itself is let go with the run's state). */
+  end: EventMark | undefined;
   /** Last owner sighting. */
   last?: FrameInfo;
   /** Session time of the last first-sighting. */
@@ -516,6 +523,13 @@ export interface RunState {
   finalized: boolean;
   /** Per-check state (index = the check's slot). */
   slots: unknown[];
+}
+
+/** What names an event in a report (`describeEvent`): a frame, or what a finalised run kept of its terminal. */
+export interface EventMark {
+  readonly type: string | undefined;
+  readonly seq: number | undefined;
+  readonly line: number | undefined;
 }
 
 /** A user the session has not seen connect (a run's owner named by a foreign event). */
@@ -543,6 +557,8 @@ export function blankRun(id: string, owner: string, user: UserState): RunState {
     events: 0,
     terminal: undefined,
     terminalSeen: false,
+    settled: false,
+    end: undefined,
     last: undefined,
     lastFirstT: undefined,
     views: [],

@@ -23,12 +23,21 @@ export class RunBook {
   /** Live and finalised runs by id. */
   readonly runs = new Map<string, RunState>();
   created = 0;
-  private readonly dropQueue: { run: RunState; at: number }[] = [];
-  private dropHead = 0;
+  private readonly retained: DropQueue;
+  /** Settled runs (`settledRetainMs`): a queue of their own, so that each queue stays in time order. */
+  private readonly settledRetained: DropQueue | undefined;
   private readonly retired: string[] = [];
   private retiredHead = 0;
 
-  constructor(private readonly retainMs: number) {}
+  constructor(retainMs: number, settledRetainMs?: number) {
+    this.retained = new DropQueue(retainMs);
+    if (settledRetainMs !== undefined) this.settledRetained = new DropQueue(settledRetainMs);
+  }
+
+  /** Settled runs are finalised sooner (`settledRetainMs` was given). */
+  get retainsSettledLess(): boolean {
+    return this.settledRetained !== undefined;
+  }
 
   /** A live or finalised run (`finalized` tells which). */
   get(id: string): RunState | undefined {
@@ -54,20 +63,18 @@ export class RunBook {
 
   /** The run reached its terminal at session time t: finalise it retainMs later. */
   retain(run: RunState, t: number): void {
-    this.dropQueue.push({ run, at: t + this.retainMs });
+    this.retained.push(run, t);
+  }
+
+  /** The run settled at session time t: finalise it settledRetainMs later (if sooner than retainMs after its end). */
+  retainSettled(run: RunState, t: number): void {
+    run.settled = true;
+    this.settledRetained?.push(run, t);
   }
 
   /** The next run due for finalising at session time t, or undefined. */
   due(t: number): RunState | undefined {
-    while (this.dropHead < this.dropQueue.length && this.dropQueue[this.dropHead].at <= t) {
-      const { run } = this.dropQueue[this.dropHead++];
-      if (!run.finalized) return run;
-    }
-    if (this.dropHead > COMPACT_AFTER && this.dropHead * 2 > this.dropQueue.length) {
-      this.dropQueue.splice(0, this.dropHead);
-      this.dropHead = 0;
-    }
-    return undefined;
+    return this.settledRetained?.due(t) ?? this.retained.due(t);
   }
 
   /**
@@ -81,6 +88,8 @@ export class RunBook {
     run.foreignFirst = undefined;
     run.views = NO_VIEWS;
     run.slots = [];
+    const terminal = run.terminal;
+    if (terminal !== undefined) run.end = { type: terminal.type, seq: terminal.seq, line: terminal.line };
     run.start = run.firstOwner = run.firstAny = run.terminal = run.last = undefined;
     run.seenKeys = undefined;
     this.retired.push(run.id);
@@ -89,6 +98,32 @@ export class RunBook {
       this.retired.splice(0, this.retiredHead);
       this.retiredHead = 0;
     }
+  }
+}
+
+/** Runs in the order they are due: each is finalised `delayMs` after it was queued (a FIFO: one delay per queue). */
+class DropQueue {
+  private readonly entries: { run: RunState; at: number }[] = [];
+  private head = 0;
+
+  constructor(private readonly delayMs: number) {}
+
+  push(run: RunState, t: number): void {
+    this.entries.push({ run, at: t + this.delayMs });
+  }
+
+  /** The next run due at session time t that is not finalised yet, or undefined. */
+  due(t: number): RunState | undefined {
+    const entries = this.entries;
+    while (this.head < entries.length && entries[this.head].at <= t) {
+      const { run } = entries[this.head++];
+      if (!run.finalized) return run;
+    }
+    if (this.head > COMPACT_AFTER && this.head * 2 > entries.length) {
+      entries.splice(0, this.head);
+      this.head = 0;
+    }
+    return undefined;
   }
 }
 

@@ -95,6 +95,14 @@ export interface CheckerOptions {
    */
   retainMs?: number;
   /**
+   * A shorter retention for a settled run: its terminal event is in and every connection of the owner that was owed
+   * the run holds every event of it. Off by default (every run is kept `retainMs`). `load` sets it: there thousands
+   * of runs end every second, and keeping each one's state for `retainMs` is most of what the checker costs. What
+   * arrives for a run after it is finalised is still checked: isolation, and a new seq past the run's last one
+   * (order.nothing-after-terminal, order.single-terminal); a copy of an event the run already had is not.
+   */
+  settledRetainMs?: number;
+  /**
    * At most this many findings of each severity are kept in `violations` / `warnings` (and returned by `finish`);
    * past it they only go to `onViolation`. A long live run that counts through `onViolation` sets 0 so as not to
    * hold every finding with its frame. Default: no limit.

@@ -43,6 +43,11 @@ export const orderChecks: CheckKind[] = [
         runEventFirst(f, run) {
           if (run.terminal) report(at(f, run), { expected: describeEvent(run.terminal), actual: describeEvent(f) });
         },
+        lateRunEvent(f, run) {
+          if (f.first && run.end && protocol.terminalTypes.has(f.type as string)) {
+            report(at(f, run), { expected: describeEvent(run.end), actual: describeEvent(f) });
+          }
+        },
       };
     },
   },
@@ -58,6 +63,12 @@ export const orderChecks: CheckKind[] = [
           // By seq when both have one: a replayed earlier event arriving after the terminal is fine.
           const after = f.seq !== undefined && terminal.seq !== undefined ? f.seq > terminal.seq : true;
           if (after) report(at(f, run), { expected: describeEvent(terminal), actual: describeEvent(f) });
+        },
+        // A new event (a seq past the run's last) for a run already finalised after its terminal.
+        lateRunEvent(f, run) {
+          if (f.first && run.end && !protocol.terminalTypes.has(f.type as string)) {
+            report(at(f, run), { expected: describeEvent(run.end), actual: describeEvent(f) });
+          }
         },
       };
     },

@@ -4,6 +4,12 @@ import { REDACTED } from '../../util/redact';
 
 const MAX_SAMPLES = 50;
 const RETAIN_MS = 10_000;
+/**
+ * A settled run (every tab of its user holds all of it) is finalised 1 s after it settled: under load nearly every
+ * run settles at its terminal, and keeping thousands of finished runs' state 10 s was most of the checker's cost
+ * (`npm run bench:load`). A run still owed to a tab keeps the 10 s.
+ */
+const SETTLED_RETAIN_MS = 1_000;
 
 /**
  * The load run's view of the ONE rules engine: a single `createChecker` instance fed every frame of every connection
@@ -30,12 +36,14 @@ export class LiveChecks {
     private readonly recorder?: SessionWriter,
   ) {
     // A finished run's state is kept retainMs for late replays; under load that is thousands of runs with every
-    // parsed frame, so keep it shorter than the checker's default. Later replays are still checked per connection.
+    // parsed frame, so keep it shorter than the checker's default, and shorter still once the run settled. Later
+    // replays are still checked per connection, and a new event of a finalised run is still an order violation.
     // Findings are counted (and sampled) as they come; the checker need not keep them all with their frames.
     this.checker = createChecker({
       rules,
       profile,
       retainMs: RETAIN_MS,
+      settledRetainMs: SETTLED_RETAIN_MS,
       maxViolations: 0,
       onViolation: (v) => this.count(v),
       // Counts and samples need no frame: each message is let go once checked instead of living as long as its run.

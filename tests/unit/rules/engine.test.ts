@@ -69,6 +69,75 @@ describe('createChecker (the streaming engine, as the load tool uses it)', () =>
     ]);
   });
 
+  describe('settledRetainMs (the load tool): a settled run is finalised sooner', () => {
+    const LIVE = ['order.allowed-transitions'];
+    /**
+     * alice with two tabs, bob with one; a run with an open tool call (order.allowed-transitions, found live), its
+     * terminal at t=40 on tab a1.
+     */
+    function twoTabsRun(settledRetainMs: number | undefined) {
+      const checker = createChecker({ rules, profile, retainMs: 10_000, settledRetainMs });
+      const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+      for (const [conn, user] of [
+        ['a1', 'alice'],
+        ['a2', 'alice'],
+        ['b', 'bob'],
+      ]) {
+        checker.open(conn, user, 0);
+        checker.frame(conn, 's2c', established(conn, user, 1), undefined, 1);
+      }
+      checker.frame('a1', 'c2s', r.startAgent(), undefined, 10);
+      const events = [r.started(20), r.toolExecuting(30, 'call_1', 'cost_analyzer'), r.completed(40)];
+      for (const event of events) checker.frame('a1', 's2c', event, undefined, (event.seq as number) * 10 + 10);
+      const found = () => checker.violations.map((v) => v.rule);
+      const later = (t: number) =>
+        checker.frame('b', 'c2s', { type: 'cancel_run', run_id: 'run_nothing01' }, undefined, t);
+      return { checker, r, events, found, later };
+    }
+
+    it('waits while a tab of the owner still lacks events; finalises once every tab holds the run', () => {
+      const { checker, events, found, later } = twoTabsRun(100);
+      later(500); // a2 holds nothing yet: not settled, nothing judged
+      expect(found()).toEqual(LIVE);
+      for (const event of events) checker.frame('a2', 's2c', event, undefined, 600); // a slow tab, complete late
+      expect(found()).toEqual(LIVE);
+      later(650); // settled at 600: finalised 100 ms later, the open tool call judged then
+      expect(found()).toEqual(LIVE);
+      later(700);
+      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+      checker.finish(800);
+      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']); // no fan-out gap: a2 got everything
+    });
+
+    it('without it, the same run is kept retainMs after its terminal', () => {
+      const { checker, events, found, later } = twoTabsRun(undefined);
+      for (const event of events) checker.frame('a2', 's2c', event, undefined, 600);
+      later(5_000);
+      expect(found()).toEqual(LIVE);
+      later(10_040);
+      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+    });
+
+    it('after finalising, a new seq is still judged: an event or a second terminal after the end', () => {
+      const { checker, r, events, found, later } = twoTabsRun(100);
+      for (const event of events) checker.frame('a2', 's2c', event, undefined, 50);
+      later(200);
+      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+      checker.frame('a2', 's2c', events[1], undefined, 300); // a copy of an event the run had: not judged
+      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+      const stray = r.thinking(400);
+      checker.frame('a1', 's2c', stray, undefined, 400);
+      checker.frame('a2', 's2c', stray, undefined, 401); // the same new event on the other tab: judged once
+      const second = r.completed(500);
+      checker.frame('a1', 's2c', second, undefined, 500);
+      expect(checker.violations.slice(2).map((v) => [v.rule, v.conn, (v.frame as { seq: number }).seq])).toEqual([
+        ['order.nothing-after-terminal', 'a1', 4],
+        ['order.single-terminal', 'a1', 5],
+      ]);
+      expect(checker.violations[2].message).toContain('agent_completed (seq 3');
+    });
+  });
+
   it('refuses an unknown check kind and a profile key the profile lacks (RulesError, exit 2)', () => {
     const bogus: RuleDef = { ...rules.rules[0], id: 'order.bogus', check: 'no_such_check' };
     expect(() => createChecker({ rules: [bogus], profile })).toThrow(RulesError);
