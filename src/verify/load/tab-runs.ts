@@ -28,6 +28,8 @@ export class TabRun {
   own: OwnRun | undefined;
   /** Waits for missing events after the terminal one (a resume replay still on its way). */
   fillTimer: WheelTimer | undefined;
+  /** Where in its tab's ring of finished runs it last finished (`TabRuns`). */
+  finishedSlot = -1;
   private connGen: number;
   private readonly connSeen = new SeqSet();
   private claimed = 0;
@@ -92,6 +94,12 @@ export class TabRun {
 export class TabRuns {
   private readonly following = new Map<string, TabRun>();
   private readonly finished = new Map<string, TabRun>();
+  /**
+   * The finished runs in the order they finished, as a ring: the oldest is forgotten when a new one takes its slot.
+   * (Not `finished.keys().next()`: a Map that forgets one entry per run finds its oldest by skipping the holes.)
+   */
+  private readonly ring: (TabRun | undefined)[] = new Array(MAX_FINISHED_REMEMBERED);
+  private ringNext = 0;
 
   active(runId: string): TabRun | undefined {
     return this.following.get(runId);
@@ -114,8 +122,16 @@ export class TabRuns {
   /** The tab is done with the run; false when it was not following it. */
   finish(run: TabRun): boolean {
     if (!this.following.delete(run.id)) return false;
+    const slot = this.ringNext;
+    this.ringNext = (slot + 1) % MAX_FINISHED_REMEMBERED;
+    const oldest = this.ring[slot];
+    // Forgotten only if this slot is where it last finished (a run followed again and finished again moved on).
+    if (oldest !== undefined && oldest.finishedSlot === slot && this.finished.get(oldest.id) === oldest) {
+      this.finished.delete(oldest.id);
+    }
+    this.ring[slot] = run;
+    run.finishedSlot = slot;
     this.finished.set(run.id, run);
-    if (this.finished.size > MAX_FINISHED_REMEMBERED) this.finished.delete(this.finished.keys().next().value as string);
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import { isRecord } from '../../util/records';
+import * as records from '../../util/records';
 import type { RequestTemplate } from './mix';
 import { OwnRun, terminalOutcome } from './own-run';
 import type { LoadContext } from './run-context';
@@ -8,6 +8,9 @@ import { TabRun, TabRuns } from './tab-runs';
 import { TabSocket, type ConnectSettings } from './tab-socket';
 import { WheelTimer } from './timer-wheel';
 import type { RunOutcome } from './counters';
+
+// Bound once: compiled to CommonJS, every use of an imported binding is a getter call, and onFrame runs per frame.
+const { isRecord } = records;
 
 /** Settings every tab of a run shares. */
 export interface TabSettings extends ConnectSettings {
