@@ -278,7 +278,8 @@ export class Engine implements Checker, EngineView {
       };
       (f.conn.pendingResumes ??= new Map()).set(resume.runId, resume);
       const run = this.book.get(resume.runId);
-      if (run && run.owner === user) applyResume(runConnOf(run, f.conn), resume);
+      // A finalised run has no views any more: what its replay brings is checked as late events.
+      if (run && run.owner === user && !run.finalized) applyResume(runConnOf(run, f.conn), resume);
     }
   }
 
@@ -337,26 +338,32 @@ export class Engine implements Checker, EngineView {
     }
     if (terminal) run.terminalSeen = true;
     run.last = f;
-    if (run.terminal !== undefined && !run.settled && this.book.retainsSettledLess && this.settledNow(run)) {
+    if (
+      run.terminal !== undefined &&
+      run.settledT === undefined &&
+      this.book.retainsSettledLess &&
+      this.settledNow(run)
+    ) {
       this.book.retainSettled(run, f.t);
     }
   }
 
   /**
-   * The run's terminal is in, no seq of it is missing (1 to the terminal's) and every open connection of the owner
-   * holds all of it with no resume pending: nothing more is owed to anyone. Seen by another user: not settled
-   * (kept the full retention, as every run is without `settledRetainMs`).
+   * The run's terminal is in, no seq of it is missing (1 to the terminal's), every connection that had any of it
+   * holds all of it (one cut off part-way will likely resume) with no resume pending, and every open connection of
+   * the owner had it: nothing more is owed to anyone. Seen by another user: not settled. A run that is not settled
+   * keeps the full retention, as every run does without `settledRetainMs`.
    */
   private settledNow(run: RunState): boolean {
     const count = run.bySeq.size;
     if (run.foreignFirst !== undefined || run.minSeq !== 1 || run.maxSeq !== count) return false;
     if (run.terminal?.seq !== count) return false;
+    for (const rc of run.views) {
+      if (rc.haveLine.size < count || rc.holes.length > 0 || rc.resumePendingFrom !== undefined) return false;
+    }
     for (const conn of run.user.conns) {
       if (conn.closed || conn.refused || conn.establishedT === undefined) continue;
-      const rc = viewOf(run, conn);
-      if (rc === undefined || rc.haveLine.size < count || rc.holes.length > 0 || rc.resumePendingFrom !== undefined) {
-        return false;
-      }
+      if (viewOf(run, conn) === undefined) return false;
     }
     return true;
   }
@@ -377,6 +384,7 @@ export class Engine implements Checker, EngineView {
     const beyond = seq !== undefined && (run.maxSeq === undefined || seq > run.maxSeq);
     f.first = beyond;
     if (beyond) run.maxSeq = seq;
+    else if (seq !== undefined && heldWhenSettled(run, f.conn, seq)) f.seqStatus = 'repeat';
     for (const hook of this.hooks.lateRunEvent) hook(f, run);
   }
 
@@ -399,6 +407,16 @@ export class Engine implements Checker, EngineView {
     this.book.retire(run);
     this.who.pruneConns(run.user);
   }
+}
+
+/**
+ * The connection held this seq when the run settled: it was open and established then, and every such connection
+ * of the owner held every seq up to the terminal's.
+ */
+function heldWhenSettled(run: RunState, conn: ConnState, seq: number): boolean {
+  const settledT = run.settledT;
+  if (settledT === undefined || run.end?.seq === undefined || seq > run.end.seq || seq < 1) return false;
+  return !conn.refused && conn.establishedT !== undefined && conn.establishedT <= settledT;
 }
 
 /** A redacted `auth_refresh` validated as the token-shaped message it was. */

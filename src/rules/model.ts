@@ -508,10 +508,10 @@ export interface RunState {
   /** A terminal event reached a connection of the owner. */
   terminalSeen: boolean;
   /**
-   * Every connection of the owner that was owed the run holds all of it, up to its terminal (`settledRetainMs`):
-   * the run is finalised sooner.
+   * When every connection of the owner that had the run held all of it, up to its terminal, with none open missing
+   * it (`settledRetainMs`): the run is finalised sooner, and a later copy on a connection open then is a repeat.
    */
-  settled: boolean;
+  settledT: number | undefined;
   /** A finalised run's terminal event, as reports name it (the frame itself is let go with the run's state). */
   end: EventMark | undefined;
   /** Last owner sighting. */
@@ -557,7 +557,7 @@ export function blankRun(id: string, owner: string, user: UserState): RunState {
     events: 0,
     terminal: undefined,
     terminalSeen: false,
-    settled: false,
+    settledT: undefined,
     end: undefined,
     last: undefined,
     lastFirstT: undefined,

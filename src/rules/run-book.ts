@@ -68,7 +68,7 @@ export class RunBook {
 
   /** The run settled at session time t: finalise it settledRetainMs later (if sooner than retainMs after its end). */
   retainSettled(run: RunState, t: number): void {
-    run.settled = true;
+    run.settledT = t;
     this.settledRetained?.push(run, t);
   }
 

@@ -95,11 +95,13 @@ export interface CheckerOptions {
    */
   retainMs?: number;
   /**
-   * A shorter retention for a settled run: its terminal event is in and every connection of the owner that was owed
-   * the run holds every event of it. Off by default (every run is kept `retainMs`). `load` sets it: there thousands
-   * of runs end every second, and keeping each one's state for `retainMs` is most of what the checker costs. What
-   * arrives for a run after it is finalised is still checked: isolation, and a new seq past the run's last one
-   * (order.nothing-after-terminal, order.single-terminal); a copy of an event the run already had is not.
+   * A shorter retention (0: finalised with the next record) for a settled run: its terminal event is in, every
+   * connection of the owner that had any of it holds all of it (none cut off part-way, no resume pending) and every
+   * open one had it. Off by default (every run is kept `retainMs`). `load` sets 0: there thousands of runs end every
+   * second, and keeping each one's state is most of what the checker costs. What arrives for a finalised run is
+   * still checked: isolation; a new seq past the run's last (order.nothing-after-terminal, order.single-terminal); a
+   * copy on a connection that held the whole run when it settled (seq.no-repeat). A replay to a connection opened
+   * later is not judged.
    */
   settledRetainMs?: number;
   /**

@@ -48,6 +48,10 @@ export const seqChecks: CheckKind[] = [
           if (f.seqStatus !== 'repeat') return;
           report(at(f, run), { expected: f.seqExpected ?? 'a new seq', actual: f.seq, first_line: f.seqFirstLine });
         },
+        // A copy of a settled run's event on a connection that held the whole run then (its first line is gone).
+        lateRunEvent(f, run) {
+          if (f.seqStatus === 'repeat') report(at(f, run), { expected: 'a new seq', actual: f.seq });
+        },
       };
     },
   },

@@ -118,23 +118,61 @@ describe('createChecker (the streaming engine, as the load tool uses it)', () =>
       expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
     });
 
-    it('after finalising, a new seq is still judged: an event or a second terminal after the end', () => {
+    it('after finalising, a new seq is still judged (an event or a second terminal after the end), and a copy on a tab that held the run is a repeat', () => {
       const { checker, r, events, found, later } = twoTabsRun(100);
       for (const event of events) checker.frame('a2', 's2c', event, undefined, 50);
       later(200);
       expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
-      checker.frame('a2', 's2c', events[1], undefined, 300); // a copy of an event the run had: not judged
-      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+      checker.frame('a2', 's2c', events[1], undefined, 300); // a2 held seq 2 when the run settled
       const stray = r.thinking(400);
       checker.frame('a1', 's2c', stray, undefined, 400);
       checker.frame('a2', 's2c', stray, undefined, 401); // the same new event on the other tab: judged once
       const second = r.completed(500);
       checker.frame('a1', 's2c', second, undefined, 500);
       expect(checker.violations.slice(2).map((v) => [v.rule, v.conn, (v.frame as { seq: number }).seq])).toEqual([
+        ['seq.no-repeat', 'a2', 2],
         ['order.nothing-after-terminal', 'a1', 4],
         ['order.single-terminal', 'a1', 5],
       ]);
-      expect(checker.violations[2].message).toContain('agent_completed (seq 3');
+      expect(checker.violations[3].message).toContain('agent_completed (seq 3');
+    });
+
+    it('a tab that opens after the run settled may be sent it again (a replay), without a finding', () => {
+      const { checker, events, found, later } = twoTabsRun(100);
+      for (const event of events) checker.frame('a2', 's2c', event, undefined, 50);
+      later(200);
+      checker.open('a3', 'alice', 300);
+      checker.frame('a3', 's2c', established('a3', 'alice', 301), undefined, 301);
+      checker.frame('a3', 'c2s', { type: 'resume', run_id: 'run_alice000001', last_seq: 0 }, undefined, 310);
+      for (const event of events) checker.frame('a3', 's2c', event, undefined, 320);
+      checker.finish(400);
+      expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+    });
+
+    it('a tab cut off part-way keeps the run unsettled: its resume is checked in full', () => {
+      const { checker, events, found, later } = twoTabsRun(100);
+      checker.frame('a2', 's2c', events[0], undefined, 20);
+      checker.close('a2', 1006, '', 'client', 25); // dropped after seq 1; a1 gets the rest
+      later(500);
+      expect(found()).toEqual(LIVE); // not finalised: a2's tab may come back
+      checker.open('a2b', 'alice', 600);
+      checker.frame('a2b', 's2c', established('a2b', 'alice', 601), undefined, 601);
+      checker.frame('a2b', 'c2s', { type: 'resume', run_id: 'run_alice000001', last_seq: 1 }, undefined, 610);
+      for (const event of events) checker.frame('a2b', 's2c', event, undefined, 620); // seq 1 again: already had
+      expect(found()).toEqual([...LIVE, 'seq.resume-continues']);
+    });
+
+    it('a resume of a run finalised long ago is answered by a replay the engine takes as late events', () => {
+      const checker = createChecker({ rules, profile, retainMs: 100 });
+      const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
+      checker.open('a', 'alice', 0);
+      checker.frame('a', 's2c', established('a', 'alice', 1), undefined, 1);
+      checker.frame('a', 'c2s', r.startAgent(), undefined, 10);
+      const events = [r.started(20), r.completed(40)];
+      for (const event of events) checker.frame('a', 's2c', event, undefined, event.seq === 1 ? 20 : 40);
+      checker.frame('a', 'c2s', { type: 'resume', run_id: 'run_alice000001', last_seq: 0 }, undefined, 500);
+      for (const event of events) checker.frame('a', 's2c', event, undefined, 510);
+      expect(checker.finish(600)).toEqual([]);
     });
   });
 
