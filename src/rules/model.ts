@@ -1,8 +1,11 @@
 // The engine's state of a session, which every check reads. Decisions are documented in engine.ts; rules are in
 // contracts/rules.
 import type { Direction, TokenKind } from '../sessions';
-import { isRecord } from '../util/records';
+import * as records from '../util/records';
 import type { SchemaError } from './types';
+
+// Bound once: compiled to CommonJS, every use of an imported binding is a getter call, and a frame is made per frame.
+const { isRecord } = records;
 
 // Connection-level message types the engine follows. Which messages belong to a run, start it and end it is the
 // protocol's (CheckContext.protocol, from generated/contract.json); what is *allowed* is in the rule files.

@@ -100,9 +100,15 @@ export class TabRuns {
    */
   private readonly ring: (TabRun | undefined)[] = new Array(MAX_FINISHED_REMEMBERED);
   private ringNext = 0;
+  /** The run followed last looked up: a tab's events come run after run, so most lookups need no hashing. */
+  private recent: TabRun | undefined;
 
   active(runId: string): TabRun | undefined {
-    return this.following.get(runId);
+    const recent = this.recent;
+    if (recent !== undefined && recent.id === runId) return recent;
+    const run = this.following.get(runId);
+    if (run !== undefined) this.recent = run;
+    return run;
   }
 
   done(runId: string): TabRun | undefined {
@@ -122,6 +128,7 @@ export class TabRuns {
   /** The tab is done with the run; false when it was not following it. */
   finish(run: TabRun): boolean {
     if (!this.following.delete(run.id)) return false;
+    if (this.recent === run) this.recent = undefined;
     const slot = this.ringNext;
     this.ringNext = (slot + 1) % MAX_FINISHED_REMEMBERED;
     const oldest = this.ring[slot];

@@ -34,3 +34,25 @@ describe('TabRuns (what a tab remembers of the runs it is done with)', () => {
     expect(runs.done('run_399')).toBeDefined();
   });
 });
+
+describe('TabRuns.active', () => {
+  it('finds the runs followed now, not one finished, whatever was looked up last', () => {
+    const runs = new TabRuns();
+    const a = new TabRun('run_a', 1, 1);
+    const b = new TabRun('run_b', 1, 1);
+    runs.follow(a);
+    runs.follow(b);
+    expect(runs.active('run_a')).toBe(a);
+    expect(runs.active('run_b')).toBe(b);
+    expect(runs.active('run_b')).toBe(b);
+    runs.finish(b);
+    expect(runs.active('run_b')).toBeUndefined();
+    expect(runs.done('run_b')).toBe(b);
+    expect(runs.active('run_a')).toBe(a);
+    runs.finish(a);
+    expect(runs.active('run_a')).toBeUndefined();
+    runs.follow(b); // followed again (a resume)
+    expect(runs.active('run_b')).toBe(b);
+    expect(runs.done('run_b')).toBeUndefined();
+  });
+});
