@@ -355,6 +355,9 @@ export class Engine implements Checker, EngineView {
    * keeps the full retention, as every run does without `settledRetainMs`.
    */
   private settledNow(run: RunState): boolean {
+    // Another run of the user, or a start of it, still in flight: the limit rules judge what was going by the
+    // server's stamps, and fan-out may deliver a run's end before a refusal stamped earlier. Keep the retention.
+    if (run.user.runs.size > 1 || run.user.pendingStarts.length > 0) return false;
     const count = run.bySeq.size;
     if (run.foreignFirst !== undefined || run.minSeq !== 1 || run.maxSeq !== count) return false;
     if (run.terminal?.seq !== count) return false;

@@ -162,6 +162,26 @@ describe('createChecker (the streaming engine, as the load tool uses it)', () =>
       expect(found()).toEqual([...LIVE, 'seq.resume-continues']);
     });
 
+    it('another run of the user, or a start of it, still in flight keeps the retention (the limit rules need it)', () => {
+      for (const second of ['run', 'start'] as const) {
+        const { checker, events, found, later } = twoTabsRun(0);
+        const r2 = new RunBuilder({ runId: 'run_alice000002', user: 'alice' });
+        checker.frame('a1', 'c2s', r2.startAgent(), undefined, 25);
+        const started2 = r2.started(26);
+        if (second === 'run') for (const conn of ['a1', 'a2']) checker.frame(conn, 's2c', started2, undefined, 26);
+        for (const event of events) checker.frame('a2', 's2c', event, undefined, 50); // run 1 is complete on both tabs
+        later(500);
+        if (found().length > 1)
+          console.log(
+            second,
+            checker.violations.map((v) => v.rule + ' ' + v.conn + ' ' + v.message),
+          );
+        expect(found()).toEqual(LIVE); // run 1 not finalised yet
+        later(10_040);
+        expect(found()).toEqual([...LIVE, 'pair.completed-before-terminal']);
+      }
+    });
+
     it('a resume of a run finalised long ago is answered by a replay the engine takes as late events', () => {
       const checker = createChecker({ rules, profile, retainMs: 100 });
       const r = new RunBuilder({ runId: 'run_alice000001', user: 'alice' });
