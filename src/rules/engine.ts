@@ -329,22 +329,29 @@ export class Engine implements Checker, EngineView {
     if (first) for (const hook of this.hooks.runEventFirst.of(id)) hook(f, run);
     if (seq !== undefined) noteHeld(rc, seq, f.line);
     const terminal = this.terminalIds[id] === true;
+    let ended = false;
     if (first) {
       noteFirstSighting(run, f, seq);
       if (terminal && !run.terminal) {
         run.terminal = f;
-        this.book.retain(run, f.t);
+        ended = true;
       }
     }
     if (terminal) run.terminalSeen = true;
     run.last = f;
-    if (
-      run.terminal !== undefined &&
-      run.settledT === undefined &&
-      this.book.retainsSettledLess &&
-      this.settledNow(run)
-    ) {
-      this.book.retainSettled(run, f.t);
+    if (run.terminal !== undefined) this.queueEnded(run, f.t, ended);
+  }
+
+  /**
+   * Queues an ended run for finalising: a settled run soon (`settledRetainMs`), else `retainMs` after its terminal.
+   * Queued once when it settles with its terminal (under load, almost every run); a run that settles later is in
+   * both queues, and whichever comes first finalises it.
+   */
+  private queueEnded(run: RunState, t: number, ended: boolean): void {
+    if (run.settledT === undefined && this.book.retainsSettledLess && this.settledNow(run)) {
+      this.book.retainSettled(run, t);
+    } else if (ended) {
+      this.book.retain(run, t);
     }
   }
 

@@ -160,6 +160,8 @@ describe('createChecker (the streaming engine, as the load tool uses it)', () =>
       checker.frame('a2b', 'c2s', { type: 'resume', run_id: 'run_alice000001', last_seq: 1 }, undefined, 610);
       for (const event of events) checker.frame('a2b', 's2c', event, undefined, 620); // seq 1 again: already had
       expect(found()).toEqual([...LIVE, 'seq.resume-continues']);
+      later(10_040); // never settled (a2's view stays part-way): finalised retainMs after its terminal
+      expect(found()).toEqual([...LIVE, 'seq.resume-continues', 'pair.completed-before-terminal']);
     });
 
     it('another run of the user, or a start of it, still in flight keeps the retention (the limit rules need it)', () => {
