@@ -4,8 +4,9 @@
 // - A run's events on another user's connection are foreign: reported, and otherwise ignored.
 // - A run is finalised `retainMs` after its terminal event (or at finish): fan-out, open pairs and holes are judged
 //   then and its state is dropped. With `settledRetainMs` (load), a settled run (every connection of the owner that
-//   was owed it holds all of it) is finalised that long after it settled instead. What comes for a finalised run
-//   later gets per-connection checks, isolation, and the order checks of a seq past the run's last one.
+//   had it holds all of it, and no other run or start of the user is in flight: settledNow) is finalised that long
+//   after it settled instead. What comes for a finalised run later gets per-frame checks, isolation, the order
+//   checks of a seq past the run's last one, and seq.no-repeat of a copy on a connection that held the settled run.
 // - At the end, a connection is "still there" when it is open or was closed by the client in the closing records
 //   (the recorder's teardown). A run without a terminal is missing only if a connection of its user listened from
 //   its last event (or resumed it) to the end; otherwise it is unobserved (counted in stats, not a violation).
