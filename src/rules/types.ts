@@ -96,13 +96,13 @@ export interface CheckerOptions {
   retainMs?: number;
   /**
    * A shorter retention (0: finalised with the next record) for a settled run: its terminal event is in, every
-   * connection of the owner that had any of it holds all of it (none cut off part-way, no resume pending) and every
-   * open one had it, and no other run or start of the user is in flight (the limit rules judge by the server's stamps
-   * what was going, which needs the runs that ended around a start). Off by default (every run is kept `retainMs`). `load` sets 0: there thousands of runs end every
-   * second, and keeping each one's state is most of what the checker costs. What arrives for a finalised run is
-   * still checked: isolation; a new seq past the run's last (order.nothing-after-terminal, order.single-terminal); a
-   * copy on a connection that held the whole run when it settled (seq.no-repeat). A replay to a connection opened
-   * later is not judged.
+   * connection of the owner that had any of it holds all of it (none cut off part-way, no resume pending), every
+   * open one had it, and no other run or start of the user is in flight (the limit rules judge by the server's
+   * stamps what was going, which needs the runs that ended around a start). Off by default (every run is kept
+   * `retainMs`). `load` sets 0: there thousands of runs end every second, and keeping each one's state is most of
+   * what the checker costs. What arrives for a finalised run is still checked: isolation; a new seq past the run's
+   * last (order.nothing-after-terminal, order.single-terminal); a copy on a connection that held the whole run when
+   * it settled (seq.no-repeat). A replay to a connection opened later is not judged.
    */
   settledRetainMs?: number;
   /**

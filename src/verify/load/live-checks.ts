@@ -6,11 +6,11 @@ const MAX_SAMPLES = 50;
 const RETAIN_MS = 10_000;
 /**
  * A settled run (every tab of its user that had it holds all of it, none cut off part-way, no other run or start of
- * the user in flight) is finalised as soon as
- * it settled: under load nearly every run settles at its terminal, and keeping finished runs' state (10 s, and even
- * 0.25 or 1 s: it then outlives a scavenge) was most of the checker's cost (`npm run bench:load`). What can still come
- * for it is checked without that state: a new seq (order.nothing-after-terminal, order.single-terminal), a copy on a
- * tab that held it (seq.no-repeat), another user's connection (isolation). A run still owed to a tab keeps the 10 s.
+ * the user in flight) is finalised as soon as it settled: under load nearly every run settles at its terminal, and
+ * keeping finished runs' state (10 s, and even 0.25 or 1 s: it then outlives a scavenge) was most of the checker's
+ * cost (`npm run bench:load`). What can still come for it is checked without that state: a new seq
+ * (order.nothing-after-terminal, order.single-terminal), a copy on a tab that held it (seq.no-repeat), another user's
+ * connection (isolation). A run still owed to a tab keeps the 10 s.
  */
 const SETTLED_RETAIN_MS = 0;
 
